@@ -1,0 +1,44 @@
+import type { z } from 'zod'
+import { APP_CHANNELS } from './app'
+import { ENGINE_CHANNELS } from './engine'
+import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
+
+/** Every request/response channel of Strata: the one contract between the renderer and the services. */
+export const CHANNELS = {
+  ...APP_CHANNELS,
+  ...PROJECT_CHANNELS,
+  ...ENGINE_CHANNELS
+}
+
+/** Every event stream the services push to the renderer. */
+export const EVENTS = {
+  ...PROJECT_EVENTS
+}
+
+/** A request/response channel name such as `project:create`. */
+export type ChannelName = keyof typeof CHANNELS
+/** An event name such as `project:changed`. */
+export type EventName = keyof typeof EVENTS
+/** What a caller passes to a channel (before defaults are applied). */
+export type ChannelInput<C extends ChannelName> = z.input<(typeof CHANNELS)[C]['input']>
+/** What a handler receives for a channel (after validation and defaults). */
+export type ChannelArgs<C extends ChannelName> = z.output<(typeof CHANNELS)[C]['input']>
+/** What a channel resolves to. */
+export type ChannelOutput<C extends ChannelName> = z.output<(typeof CHANNELS)[C]['output']>
+/** An event's payload. */
+export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>
+
+/** All channel names, for adapters that register each one. */
+export const CHANNEL_NAMES = Object.keys(CHANNELS) as ChannelName[]
+/** All event names. */
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[]
+
+/** True when `name` is a contract channel. */
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.hasOwn(CHANNELS, name)
+}
+
+/** True when `name` is a contract event. */
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(EVENTS, name)
+}

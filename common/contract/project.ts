@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import { channel, event } from './define'
+
+/** A project name as the user types it: becomes the folder name `<name>.strata`. */
+export const ProjectName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'use letters, digits, spaces, dots, dashes or underscores')
+
+/** What the studio knows about an open project. */
+export const ProjectSummary = z.object({
+  name: z.string(),
+  path: z.string(),
+  schemaVersion: z.number().int(),
+  createdAt: z.string()
+})
+export type ProjectSummary = z.infer<typeof ProjectSummary>
+
+/** A line of the recent-projects list. */
+export const RecentProject = z.object({
+  name: z.string(),
+  path: z.string(),
+  openedAt: z.string(),
+  exists: z.boolean()
+})
+export type RecentProject = z.infer<typeof RecentProject>
+
+/** Project channels. */
+export const PROJECT_CHANNELS = {
+  'project:create': channel(
+    z.object({ name: ProjectName, parentDir: z.string().min(1).optional() }).strict(),
+    ProjectSummary
+  ),
+  'project:open': channel(z.object({ path: z.string().min(1) }).strict(), ProjectSummary),
+  'project:current': channel(z.object({}).strict(), ProjectSummary.nullable()),
+  'project:recent': channel(z.object({}).strict(), z.array(RecentProject)),
+  'project:close': channel(z.object({}).strict(), z.object({ closed: z.boolean() }))
+}
+
+/** Project events. */
+export const PROJECT_EVENTS = {
+  'project:changed': event(z.object({ current: ProjectSummary.nullable() }))
+}

@@ -1,0 +1,47 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+import { CONTENT_SECURITY_POLICY } from './common/security'
+
+const root = __dirname
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: resolve(root, 'out/main'),
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'electron/main/index.ts'),
+          cli: resolve(root, 'electron/host/cli-entry.ts'),
+          engine: resolve(root, 'electron/engine/engine-entry.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      outDir: resolve(root, 'out/preload'),
+      // A sandboxed preload cannot require packages: bundle everything it uses.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(root, 'electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    base: './',
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } }
+    },
+    plugins: [
+      vue(),
+      {
+        name: 'strata-csp',
+        transformIndexHtml: (html) => html.replace('%STRATA_CSP%', CONTENT_SECURITY_POLICY)
+      }
+    ]
+  }
+})

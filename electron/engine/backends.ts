@@ -1,0 +1,91 @@
+import { createRequire } from 'node:module'
+import type { BackendId, BackendReport, BackendStatus } from '../../common/contract'
+
+type Tf = typeof import('@tensorflow/tfjs')
+
+/** The native TensorFlow packages, tried in this order; each may be missing (they are optional installs). */
+const NATIVE_PACKAGES: ReadonlyArray<{ id: BackendId; pkg: string }> = [
+  { id: 'node-gpu', pkg: '@tensorflow/tfjs-node-gpu' },
+  { id: 'node', pkg: '@tensorflow/tfjs-node' }
+]
+
+const CUDA_HINT = /cuda|cudnn|libcu|nvidia|gpu/i
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 300)
+}
+
+function isInstalled(pkg: string): boolean {
+  try {
+    createRequire(__filename).resolve(`${pkg}/package.json`)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function probeNative(id: BackendId, pkg: string, alreadyNative: boolean): Promise<BackendStatus> {
+  if (!isInstalled(pkg)) {
+    return { id, available: false, reason: { key: 'notInstalled', params: { backend: pkg } }, features: {} }
+  }
+  if (alreadyNative) {
+    return { id, available: false, reason: { key: 'gpuPreferred', params: {} }, features: {} }
+  }
+  try {
+    // A variable specifier keeps bundlers and the type checker from requiring an optional package.
+    const specifier: string = pkg
+    await import(specifier)
+    return { id, available: true, features: {} }
+  } catch (err) {
+    const detail = firstLine(err)
+    const key = id === 'node-gpu' && CUDA_HINT.test(detail) ? 'noGpu' : 'loadFailed'
+    return { id, available: false, reason: { key, params: { backend: pkg } }, detail, features: {} }
+  }
+}
+
+async function probeWasm(tf: Tf): Promise<BackendStatus> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm')
+    // setBackend resolves false (and silently stays on another backend) when wasm cannot start.
+    const started = await tf.setBackend('wasm')
+    if (!started || tf.getBackend() !== 'wasm') {
+      return { id: 'wasm', available: false, reason: { key: 'wasmFailed', params: {} }, features: {} }
+    }
+    const sum = tf.tidy(() => tf.add(tf.scalar(2), tf.scalar(3)).dataSync()[0])
+    if (sum !== 5) throw new Error(`wasm self-test computed 2 + 3 = ${sum}`)
+    const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))
+    const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))
+    return { id: 'wasm', available: true, features: { simd, threads } }
+  } catch (err) {
+    return { id: 'wasm', available: false, reason: { key: 'wasmFailed', params: {} }, detail: firstLine(err), features: {} }
+  }
+}
+
+async function probeCpu(tf: Tf): Promise<BackendStatus> {
+  const started = await tf.setBackend('cpu')
+  return started
+    ? { id: 'cpu', available: true, features: {} }
+    : { id: 'cpu', available: false, reason: { key: 'loadFailed', params: { backend: 'cpu' } }, features: {} }
+}
+
+/**
+ * Tries every training backend at run time, best first, and reports which can train here and why the others cannot.
+ * Loads TensorFlow.js into the calling process, so hosts call it in the engine process.
+ */
+export async function probeBackends(): Promise<BackendReport> {
+  const statuses: BackendStatus[] = []
+  let nativeLoaded = false
+  for (const { id, pkg } of NATIVE_PACKAGES) {
+    const status = await probeNative(id, pkg, nativeLoaded)
+    nativeLoaded ||= status.available
+    statuses.push(status)
+  }
+  const tf = await import('@tensorflow/tfjs')
+  statuses.push(await probeWasm(tf))
+  statuses.push(await probeCpu(tf))
+  const chosen = statuses.find((s) => s.available)?.id ?? 'cpu'
+  for (const s of statuses) {
+    if (s.available && s.id !== chosen) s.reason = { key: 'slower', params: {} }
+  }
+  return { backends: statuses, chosen, checkedAt: new Date().toISOString() }
+}

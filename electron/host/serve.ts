@@ -1,0 +1,46 @@
+import path from 'node:path'
+import { exec } from 'node:child_process'
+import type { EmitEvent } from '../../common/contract'
+import { EngineClient, forkEngine } from '../engine/engine-client'
+import { createServices } from '../services'
+import { defaultPaths, systemLocale, type StrataPaths } from '../services/paths'
+import { startHost, type RunningHost } from './server'
+import { version } from '../../package.json'
+
+/** Opens a URL in the system's browser. */
+export function openInBrowser(url: string): Promise<boolean> {
+  const command =
+    process.platform === 'win32' ? `start "" "${url}"` : process.platform === 'darwin' ? `open "${url}"` : `xdg-open "${url}"`
+  return new Promise((resolve) => exec(command, (err) => resolve(!err)))
+}
+
+/** The headless studio: services, an engine process and the HTTP/WebSocket host, wired together. */
+export async function serveStudio(opts: { port?: number; host?: string; paths?: StrataPaths; buildDir: string }): Promise<RunningHost & { stop(): Promise<void> }> {
+  const paths = opts.paths ?? defaultPaths()
+  const engine = new EngineClient(() => forkEngine(path.join(opts.buildDir, 'main', 'engine.js')))
+  let emit: EmitEvent = () => undefined
+  const services = createServices({
+    version,
+    mode: 'browser',
+    ...paths,
+    systemLocale: systemLocale(),
+    engine,
+    emit: (event, payload) => emit(event, payload),
+    openExternal: openInBrowser
+  })
+  const host = await startHost({
+    handlers: services.handlers,
+    rendererDir: path.join(opts.buildDir, 'renderer'),
+    host: opts.host,
+    port: opts.port
+  })
+  emit = host.emit
+  return {
+    ...host,
+    stop: async () => {
+      await host.close()
+      services.dispose()
+      engine.dispose()
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import path from 'node:path'
+import { app, session, shell } from 'electron'
+import { EngineClient } from '../engine/engine-client'
+import { createServices } from '../services'
+import { defaultPaths } from '../services/paths'
+import { launchUtilityEngine } from './engine-process'
+import { emitToWindows, registerIpc } from './ipc'
+import { createMainWindow } from './windows'
+import { version } from '../../package.json'
+
+const outDir = path.resolve(__dirname, '..')
+
+app.enableSandbox()
+
+void app.whenReady().then(() => {
+  // The renderer never needs camera, microphone, notifications or the like.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+
+  const engine = new EngineClient(() => launchUtilityEngine(outDir))
+  const services = createServices({
+    version,
+    mode: 'electron',
+    ...defaultPaths(),
+    systemLocale: app.getLocale(),
+    engine,
+    emit: emitToWindows,
+    openExternal: async (url) => {
+      await shell.openExternal(url)
+      return true
+    }
+  })
+  registerIpc(services.handlers)
+  createMainWindow(outDir)
+
+  app.on('activate', () => {
+    if (process.platform === 'darwin') createMainWindow(outDir)
+  })
+  app.on('window-all-closed', () => {
+    services.dispose()
+    engine.dispose()
+    app.quit()
+  })
+})

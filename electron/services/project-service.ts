@@ -1,0 +1,67 @@
+import path from 'node:path'
+import type { EmitEvent, ProjectSummary, RecentProject } from '../../common/contract'
+import { StrataError } from '../../common/errors'
+import { readSchemaVersion } from '../store/project-db'
+import { createProject, openProject, type OpenProject } from '../store/project-folder'
+import { RecentProjects } from './recent-projects'
+
+/** Creates, opens and remembers projects; holds the one project the studio has open. */
+export class ProjectService {
+  private current: OpenProject | null = null
+  private readonly recentList: RecentProjects
+
+  constructor(
+    private readonly opts: { dataDir: string; projectsDir: string; emit: EmitEvent }
+  ) {
+    this.recentList = new RecentProjects(opts.dataDir)
+  }
+
+  /** The open project, or a coded error telling the user to open one. */
+  require(): OpenProject {
+    if (!this.current) throw new StrataError('NO_PROJECT_OPEN')
+    return this.current
+  }
+
+  /** Creates `<parentDir>/<name>.strata` (the projects folder by default) and opens it. */
+  create(name: string, parentDir?: string): ProjectSummary {
+    const folder = path.join(parentDir ? path.resolve(parentDir) : this.opts.projectsDir, name)
+    return this.activate(createProject(folder, name))
+  }
+
+  /** Opens an existing project folder. */
+  open(target: string): ProjectSummary {
+    return this.activate(openProject(target))
+  }
+
+  /** Closes the open project, if any. */
+  close(): boolean {
+    if (!this.current) return false
+    this.current.db.close()
+    this.current = null
+    this.opts.emit('project:changed', { current: null })
+    return true
+  }
+
+  /** What the studio shows about the open project. */
+  summary(): ProjectSummary | null {
+    return this.current ? summarize(this.current) : null
+  }
+
+  /** Recently opened projects, newest first. */
+  recent(): RecentProject[] {
+    return this.recentList.list()
+  }
+
+  private activate(project: OpenProject): ProjectSummary {
+    if (this.current && this.current.root !== project.root) this.current.db.close()
+    this.current = project
+    this.recentList.touch({ name: project.name, path: project.root })
+    const summary = summarize(project)
+    this.opts.emit('project:changed', { current: summary })
+    return summary
+  }
+}
+
+function summarize(p: OpenProject): ProjectSummary {
+  return { name: p.name, path: p.root, schemaVersion: readSchemaVersion(p.db), createdAt: p.createdAt }
+}

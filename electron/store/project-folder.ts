@@ -1,0 +1,77 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type Database from 'better-sqlite3'
+import { StrataError } from '../../common/errors'
+import { PROJECT_DB_FILE, openProjectDb } from './project-db'
+
+/** Suffix of a project folder: `My Project.strata`. */
+export const PROJECT_SUFFIX = '.strata'
+
+/** Sub-folders of every project: content-addressed imported files, and training runs. */
+export const PROJECT_SUBDIRS = ['blobs', 'runs'] as const
+
+/** An open project: its folder, its database and its name. */
+export interface OpenProject {
+  root: string
+  db: Database.Database
+  name: string
+  createdAt: string
+}
+
+/** The folder a project lives in, given what the user typed: `x` and `x.strata` both mean `x.strata`. */
+export function projectFolderFor(target: string): string {
+  const abs = path.resolve(target)
+  return abs.endsWith(PROJECT_SUFFIX) ? abs : abs + PROJECT_SUFFIX
+}
+
+/** Finds the project folder a user meant: the path itself if it holds a project, else `<path>.strata`. */
+export function locateProject(target: string): string {
+  const abs = path.resolve(target)
+  for (const candidate of [abs, projectFolderFor(abs)]) {
+    if (fs.existsSync(path.join(candidate, PROJECT_DB_FILE))) return candidate
+  }
+  throw new StrataError('PROJECT_NOT_FOUND', { path: abs })
+}
+
+function readMeta(db: Database.Database, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined
+  return row?.value
+}
+
+/** Creates a new project folder with its database and sub-folders; refuses to overwrite anything. */
+export function createProject(folder: string, name: string): OpenProject {
+  const root = projectFolderFor(folder)
+  if (fs.existsSync(root) && fs.readdirSync(root).length > 0) {
+    throw new StrataError('PROJECT_EXISTS', { path: root })
+  }
+  fs.mkdirSync(root, { recursive: true })
+  for (const sub of PROJECT_SUBDIRS) fs.mkdirSync(path.join(root, sub), { recursive: true })
+  const db = openProjectDb(path.join(root, PROJECT_DB_FILE), { create: true })
+  const createdAt = new Date().toISOString()
+  const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
+  db.transaction(() => {
+    put.run('name', name)
+    put.run('created_at', createdAt)
+  })()
+  return { root, db, name, createdAt }
+}
+
+/** Opens an existing project, migrating an older one and refusing a newer one. */
+export function openProject(target: string): OpenProject {
+  const root = locateProject(target)
+  const db = openProjectDb(path.join(root, PROJECT_DB_FILE))
+  for (const sub of PROJECT_SUBDIRS) fs.mkdirSync(path.join(root, sub), { recursive: true })
+  const name = readMeta(db, 'name') ?? path.basename(root, PROJECT_SUFFIX)
+  const createdAt = readMeta(db, 'created_at') ?? new Date(fs.statSync(root).birthtimeMs).toISOString()
+  return { root, db, name, createdAt }
+}
+
+/** Resolves a path the renderer sent against the project root and refuses anything that escapes it. */
+export function resolveInsideProject(root: string, relative: string): string {
+  const resolved = path.resolve(root, relative)
+  const rel = path.relative(root, resolved)
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new StrataError('PATH_OUTSIDE_PROJECT', { path: relative })
+  }
+  return resolved
+}

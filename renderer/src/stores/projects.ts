@@ -1,0 +1,40 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { ProjectSummary, RecentProject } from '../../../common/contract/project'
+import { invoke, on } from '../api/client'
+
+/** The open project and the recent-projects list. */
+export const useProjectsStore = defineStore('projects', () => {
+  const current = ref<ProjectSummary | null>(null)
+  const recent = ref<RecentProject[]>([])
+
+  on('project:changed', ({ current: next }) => {
+    current.value = next
+    void refreshRecent()
+  })
+
+  async function refreshRecent(): Promise<void> {
+    recent.value = await invoke('project:recent', {})
+  }
+
+  async function load(): Promise<void> {
+    current.value = await invoke('project:current', {})
+    await refreshRecent()
+  }
+
+  async function create(name: string): Promise<ProjectSummary> {
+    const summary = await invoke('project:create', { name })
+    current.value = summary
+    await refreshRecent()
+    return summary
+  }
+
+  async function open(path: string): Promise<ProjectSummary> {
+    const summary = await invoke('project:open', { path })
+    current.value = summary
+    await refreshRecent()
+    return summary
+  }
+
+  return { current, recent, load, create, open, refreshRecent }
+})
