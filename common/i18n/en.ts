@@ -37,6 +37,15 @@ export const en = {
     needProject: 'Open or create a project on Home first.',
     notBuilt: 'This part of the studio is not built yet.'
   },
+  data: {
+    title: 'Data'
+  },
+  build: {
+    title: 'Build'
+  },
+  train: {
+    title: 'Train'
+  },
   status: {
     backend: 'Training on: {backend}',
     checking: 'Checking which hardware can train…',

@@ -39,6 +39,15 @@ export const zhCN: Messages = {
     needProject: '请先在首页打开或新建一个项目。',
     notBuilt: '工作室的这一部分尚未完成。'
   },
+  data: {
+    title: '数据'
+  },
+  build: {
+    title: '搭建'
+  },
+  train: {
+    title: '训练'
+  },
   status: {
     backend: '训练设备：{backend}',
     checking: '正在检查可用于训练的硬件…',

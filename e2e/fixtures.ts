@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { test as base } from '@playwright/test'
+
+/** A headless studio started for one test, with its own empty data folder. */
+export interface Studio {
+  url: string
+  origin: string
+  token: string
+  port: number
+  /** The STRATA_HOME folder: settings under data/, new projects under projects/. */
+  home: string
+  process: ChildProcess
+}
+
+const ROOT = path.resolve(__dirname, '..')
+
+/** Starts `strata serve --port 0 --json` and resolves once it prints its address. */
+export async function startStudio(home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-'))): Promise<Studio> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'strata.js'), 'serve', '--port', '0', '--json'], {
+    env: { ...process.env, STRATA_HOME: home, LANG: 'en_US.UTF-8' },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  const first = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! })
+    lines.once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`strata serve exited with code ${code}`)))
+  })
+  const { url, port, token } = JSON.parse(first) as { url: string; port: number; token: string }
+  return { url, port, token, origin: new URL(url).origin, home, process: child }
+}
+
+/** Stops a studio started by {@link startStudio}. */
+export async function stopStudio(studio: Studio): Promise<void> {
+  if (studio.process.exitCode !== null) return
+  const exited = new Promise((resolve) => studio.process.once('exit', resolve))
+  studio.process.kill('SIGTERM')
+  await exited
+}
+
+/** Playwright's `test` with a fresh `studio` per test. */
+export const test = base.extend<{ studio: Studio }>({
+  studio: async ({}, use) => {
+    const studio = await startStudio()
+    await use(studio)
+    await stopStudio(studio)
+    fs.rmSync(studio.home, { recursive: true, force: true })
+  }
+})
+
+export { expect } from '@playwright/test'
