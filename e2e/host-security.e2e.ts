@@ -23,6 +23,6 @@ test('a page from another origin cannot open the studio socket, even with the to
       ws.onopen = () => resolve('open')
       ws.onerror = () => resolve('refused')
     })
-  }, studio)
+  }, { port: studio.port, token: studio.token })
   expect(result).toBe('refused')
 })

@@ -131,6 +131,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   wss.on('connection', (ws) => {
     sockets.add(ws)
     ws.on('close', () => sockets.delete(ws))
+    // Oversized or malformed frames: ws closes the socket (1009/1002); nothing else to do but not crash.
+    ws.on('error', () => sockets.delete(ws))
     ws.on('message', (data) => {
       let message: { id?: unknown; channel?: unknown; payload?: unknown }
       try {

@@ -1,0 +1,108 @@
+import { execFile, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { promisify } from 'node:util'
+import WebSocket from 'ws'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// These tests run the built CLI exactly as a user does (`npm run build` first; `npm test` does it).
+const ROOT = path.resolve(__dirname, '../..')
+const BIN = path.join(ROOT, 'bin', 'strata.js')
+const run = promisify(execFile)
+
+let dir: string
+beforeAll(() => {
+  if (!fs.existsSync(path.join(ROOT, 'out', 'main', 'cli.js'))) throw new Error('Build Strata first: npm run build')
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cli-'))
+})
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+async function strata(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, LANG: 'en_US.UTF-8', STRATA_HOME: dir, ...env } })
+    return { code: 0, stdout, stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+describe('strata CLI', () => {
+  it('new + info --json: the project and the backend report (wasm or cpu available, native ones explained)', async () => {
+    const created = await strata(['new', 'Shop', '--json'])
+    expect(created.code).toBe(0)
+    const { project } = JSON.parse(created.stdout)
+    expect(project).toMatchObject({ name: 'Shop', path: path.join(dir, 'Shop.strata'), schemaVersion: expect.any(Number) })
+
+    const info = await strata(['info', 'Shop', '--json'])
+    expect(info.code).toBe(0)
+    const report = JSON.parse(info.stdout)
+    expect(report.project.name).toBe('Shop')
+    const ids = report.backends.backends.map((b: { id: string }) => b.id)
+    expect(ids).toEqual(['node-gpu', 'node', 'wasm', 'cpu'])
+    const usable = report.backends.backends.filter((b: { available: boolean }) => b.available).map((b: { id: string }) => b.id)
+    expect(usable).toContain('cpu')
+    expect(report.backends.chosen).toBe(usable[0])
+    for (const b of report.backends.backends.filter((x: { available: boolean }) => !x.available)) {
+      expect(b.reason.key, `${b.id} must say why it is unavailable`).toMatch(/\w+/)
+    }
+  })
+
+  it('human output names the backend Strata will train on', async () => {
+    const info = await strata(['info'])
+    expect(info.code).toBe(0)
+    expect(info.stdout).toMatch(/Strata will train on: (NVIDIA GPU|Native CPU|WebAssembly CPU|Plain JavaScript CPU)/)
+  })
+
+  it('failures exit non-zero with one plain line, or a JSON error with --json, in the system language', async () => {
+    const missing = await strata(['info', 'does-not-exist'])
+    expect(missing.code).not.toBe(0)
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1)
+    expect(missing.stderr).toContain('No Strata project was found')
+
+    const json = await strata(['info', 'does-not-exist', '--json'])
+    expect(json.code).not.toBe(0)
+    expect(JSON.parse(json.stdout).error.code).toBe('PROJECT_NOT_FOUND')
+
+    const zh = await strata(['new', 'Shop'], { LANG: 'zh_CN.UTF-8' })
+    expect(zh.code).not.toBe(0)
+    expect(zh.stderr).toContain('已经有一个项目')
+
+    const unknown = await strata(['frobnicate'])
+    expect(unknown.code).not.toBe(0)
+    expect(unknown.stderr).toContain('Unknown command')
+  })
+
+  it('serve --port 0 prints a URL with a token; the page needs it; the socket needs it; the engine answers', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], { env: { ...process.env, STRATA_HOME: dir }, stdio: ['ignore', 'pipe', 'inherit'] })
+    try {
+      const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve))
+      const { url, token, port } = JSON.parse(line)
+      expect(url).toBe(`http://127.0.0.1:${port}/?token=${token}`)
+
+      expect((await fetch(url)).status).toBe(200)
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(401)
+
+      const refused = await new Promise<number>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`)
+        ws.once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0))
+        ws.once('open', () => resolve(101))
+      })
+      expect(refused).toBe(401)
+
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`)
+      await new Promise((resolve) => ws.once('open', resolve))
+      const reply = await new Promise<{ result: { ok: boolean; value: { chosen: string } } }>((resolve) => {
+        ws.once('message', (d) => resolve(JSON.parse(d.toString())))
+        ws.send(JSON.stringify({ id: 1, channel: 'engine:backends', payload: {} }))
+      })
+      expect(reply.result.ok).toBe(true)
+      expect(['node-gpu', 'node', 'wasm', 'cpu']).toContain(reply.result.value.chosen)
+      ws.close()
+    } finally {
+      child.kill('SIGTERM')
+    }
+  })
+})
