@@ -15,7 +15,11 @@ export const ERROR_CODES = [
   'INVALID_NAME',
   'PATH_OUTSIDE_PROJECT',
   'ENGINE_UNAVAILABLE',
-  'BAD_ARGUMENTS'
+  'BAD_ARGUMENTS',
+  // training
+  'TRAINING_DIVERGED',
+  'RUN_NOT_RESUMABLE',
+  'RUN_BUSY'
 ] as const
 
 /** A machine-readable error code. */

@@ -2,17 +2,20 @@ import type { z } from 'zod'
 import { APP_CHANNELS } from './app'
 import { ENGINE_CHANNELS } from './engine'
 import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
+import { TRAINING_CHANNELS, TRAINING_EVENTS } from './training'
 
 /** Every request/response channel of Strata: the one contract between the renderer and the services. */
 export const CHANNELS = {
   ...APP_CHANNELS,
   ...PROJECT_CHANNELS,
-  ...ENGINE_CHANNELS
+  ...ENGINE_CHANNELS,
+  ...TRAINING_CHANNELS
 }
 
 /** Every event stream the services push to the renderer. */
 export const EVENTS = {
-  ...PROJECT_EVENTS
+  ...PROJECT_EVENTS,
+  ...TRAINING_EVENTS
 }
 
 /** A request/response channel name such as `project:create`. */

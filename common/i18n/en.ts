@@ -83,7 +83,10 @@ export const en = {
     INVALID_NAME: 'The name "{name}" cannot be used: use letters, digits, spaces, dots, dashes or underscores.',
     PATH_OUTSIDE_PROJECT: 'The path {path} is outside the project folder, so Strata will not read or write it.',
     ENGINE_UNAVAILABLE: 'The training engine could not start: {reason}',
-    BAD_ARGUMENTS: '{reason}'
+    BAD_ARGUMENTS: '{reason}',
+    TRAINING_DIVERGED: 'The loss became NaN or infinite at epoch {epoch}, so training stopped. Try a lower learning rate (it was {learningRate}) or check the data for extreme values.',
+    RUN_NOT_RESUMABLE: 'Run {runId} cannot be resumed: {reason}',
+    RUN_BUSY: 'Run {runId} is {status}; wait for it to finish or stop it first.'
   },
   cli: {
     usage: 'Usage: strata <command> [options]\n\nCommands:\n  new <folder>                 create a project\n  info [project] [--json]      show the training backends (and a project)\n  serve [--port N] [--host H] [--open]\n                               start the studio in your browser\n\nEvery command accepts --json.',

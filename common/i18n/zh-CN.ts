@@ -85,7 +85,10 @@ export const zhCN: Messages = {
     INVALID_NAME: '名称“{name}”不能使用：请使用字母、数字、空格、点、短横线或下划线。',
     PATH_OUTSIDE_PROJECT: '路径 {path} 在项目文件夹之外，Strata 不会读写它。',
     ENGINE_UNAVAILABLE: '训练引擎无法启动：{reason}',
-    BAD_ARGUMENTS: '{reason}'
+    BAD_ARGUMENTS: '{reason}',
+    TRAINING_DIVERGED: '第 {epoch} 轮时损失变成了 NaN 或无穷大，训练已停止。请尝试更低的学习率（当前为 {learningRate}），或检查数据中是否有极端值。',
+    RUN_NOT_RESUMABLE: '无法继续运行 {runId}：{reason}',
+    RUN_BUSY: '运行 {runId} 当前状态为 {status}；请等它结束或先停止它。'
   },
   cli: {
     usage: '用法：strata <命令> [选项]\n\n命令：\n  new <文件夹>                 新建项目\n  info [项目] [--json]         显示训练后端（以及项目信息）\n  serve [--port N] [--host H] [--open]\n                               在浏览器中启动工作室\n\n每个命令都支持 --json。',

@@ -89,3 +89,39 @@ export async function probeBackends(): Promise<BackendReport> {
   }
   return { backends: statuses, chosen, checkedAt: new Date().toISOString() }
 }
+
+/** TF.js's own name for each backend once loaded. */
+const TF_BACKEND_NAME: Record<BackendId, string> = { 'node-gpu': 'tensorflow', node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' }
+
+/** The backend a job trains on, with the plain reason each better one was not used. */
+export interface BackendChoice {
+  backend: BackendId
+  reasons: Array<{ id: BackendId; reason: string }>
+}
+
+/**
+ * Probes the backends, then switches TF.js to the preferred one (or the best available for `auto`),
+ * falling back down the list when the preferred one cannot run here.
+ */
+export async function selectBackend(preference: BackendId | 'auto', explain: (reason: { key: string; params: Record<string, string | number> }) => string): Promise<BackendChoice> {
+  const report = await probeBackends()
+  const tf = await import('@tensorflow/tfjs')
+  const order = report.backends.filter((b) => b.available).map((b) => b.id)
+  const wanted = preference === 'auto' ? order : [preference, ...order.filter((id) => id !== preference)]
+  const reasons: BackendChoice['reasons'] = []
+  for (const id of wanted) {
+    const status = report.backends.find((b) => b.id === id)
+    if (!status?.available) {
+      if (status?.reason) reasons.push({ id, reason: explain(status.reason) })
+      continue
+    }
+    if (await tf.setBackend(TF_BACKEND_NAME[id])) {
+      for (const b of report.backends) {
+        if (b.id !== id && !b.available && b.reason && !reasons.some((r) => r.id === b.id)) reasons.push({ id: b.id, reason: explain(b.reason) })
+      }
+      return { backend: id, reasons }
+    }
+    reasons.push({ id, reason: `TF.js refused to switch to ${id}` })
+  }
+  throw new Error('No TensorFlow.js backend could start on this computer.')
+}

@@ -5,7 +5,6 @@ import type { EngineApi } from '../services'
 import type { EnginePort, EngineReply, EngineRequest } from './protocol'
 
 type Pending = { resolve: (value: BackendReport) => void; reject: (err: Error) => void }
-type RequestBody = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never
 
 /** Talks to an engine process over its port; starts it lazily and restarts it after it dies. */
 export class EngineClient implements EngineApi {
@@ -20,6 +19,7 @@ export class EngineClient implements EngineApi {
     if (this.port) return this.port
     const port = this.launch()
     port.onMessage((reply: EngineReply) => {
+      if (!('id' in reply)) return
       const waiting = this.pending.get(reply.id)
       if (!waiting) return
       this.pending.delete(reply.id)
@@ -37,7 +37,7 @@ export class EngineClient implements EngineApi {
     return port
   }
 
-  private request(body: RequestBody): Promise<BackendReport> {
+  private request(body: { type: 'probe' }): Promise<BackendReport> {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
@@ -65,6 +65,7 @@ export function forkEngine(entry: string): EnginePort {
     postMessage: (message) => child.send(message),
     onMessage: (listener) => child.on('message', (m) => listener(m as EngineReply)),
     onExit: (listener) => child.on('exit', (code) => listener(code)),
-    kill: () => child.kill()
+    kill: () => child.kill(),
+    pid: child.pid
   }
 }

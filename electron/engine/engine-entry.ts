@@ -1,3 +1,4 @@
 import { runEngineProcess } from './engine-process'
+import { JOB_DEPS } from './job-deps'
 
-runEngineProcess()
+runEngineProcess(JOB_DEPS)

@@ -1,6 +1,7 @@
 import { toAppError } from '../../common/errors'
 import { probeBackends } from './backends'
 import type { EngineReply, EngineRequest } from './protocol'
+import { JobControls, runTrainingJob, type JobDeps } from './training-job'
 
 /** The channel to the parent: Electron's utilityProcess gives `parentPort`, `child_process.fork` gives `process.send`. */
 interface ParentChannel {
@@ -23,21 +24,37 @@ function parentChannel(): ParentChannel {
   }
 }
 
-async function handle(request: EngineRequest): Promise<EngineReply> {
+async function probe(id: number): Promise<EngineReply> {
   try {
-    switch (request.type) {
-      case 'probe':
-        return { id: request.id, ok: true, value: await probeBackends() }
-    }
+    return { id, ok: true, value: await probeBackends() }
   } catch (err) {
-    return { id: request.id, ok: false, error: toAppError(err) }
+    return { id, ok: false, error: toAppError(err) }
   }
 }
 
-/** Starts answering the parent's requests. */
-export function runEngineProcess(): void {
+/** Starts answering the parent's requests; one engine process runs at most one training job. */
+export function runEngineProcess(deps: JobDeps): void {
   const parent = parentChannel()
-  parent.on('message', (message) => {
-    void handle(message as EngineRequest).then((reply) => parent.send(reply))
+  let controls: JobControls | null = null
+  parent.on('message', (raw) => {
+    const message = raw as EngineRequest
+    switch (message.type) {
+      case 'probe':
+        void probe(message.id).then((reply) => parent.send(reply))
+        break
+      case 'train':
+        if (controls) return
+        controls = new JobControls()
+        void runTrainingJob(message.job, (event) => parent.send({ type: 'job', event }), controls, deps).then(() => {
+          // The job is over and its last event sent: let the process end once the channel drains.
+          setTimeout(() => process.exit(0), 50)
+        })
+        break
+      case 'control':
+        if (message.action === 'pause') controls?.pause()
+        else if (message.action === 'resume') controls?.resume()
+        else controls?.stop()
+        break
+    }
   })
 }

@@ -1,13 +1,42 @@
 import type { AppError } from '../../common/errors'
-import type { BackendReport } from '../../common/contract'
+import type { BackendReport, Metrics, TrainConfig } from '../../common/contract'
 
-/** Requests the engine process answers; only JSON and typed arrays cross the process boundary. */
-export type EngineRequest = { id: number; type: 'probe' }
+/** A training job as the engine process receives it: only JSON crosses the process boundary. */
+export interface TrainJob {
+  runId: number
+  projectRoot: string
+  datasetId: string
+  /** The model spec (strata.model/1) to compile, unless resuming from a checkpoint. */
+  spec: unknown
+  config: TrainConfig
+  /** Folder of this run: checkpoints go to `<runDir>/checkpoints/{last,best}`. */
+  runDir: string
+  /** Continue from the last checkpoint instead of starting afresh. */
+  resume: boolean
+}
 
-/** What the engine process sends back. */
+/** What a running job reports, in order: backend, preprocessing, progress/epochs/checkpoints, then done or failed. */
+export type JobEvent =
+  | { type: 'backend'; backend: string; reasons: Array<{ id: string; reason: string }> }
+  | { type: 'preprocessing'; preprocessing: unknown }
+  | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; step: number; loss: number; samplesPerSecond: number; etaSeconds: number }
+  | { type: 'epoch'; epoch: number; metrics: Metrics; learningRate: number; seconds: number }
+  | { type: 'checkpoint'; kind: 'last' | 'best'; epoch: number }
+  | { type: 'warning'; key: string; params: Record<string, string | number> }
+  | { type: 'done'; status: 'completed' | 'stopped'; earlyStopped: boolean; bestEpoch: number }
+  | { type: 'failed'; error: AppError }
+
+/** Requests the engine process answers. */
+export type EngineRequest =
+  | { id: number; type: 'probe' }
+  | { type: 'train'; job: TrainJob }
+  | { type: 'control'; action: 'pause' | 'resume' | 'stop' }
+
+/** What the engine process sends back: replies to requests, and a running job's events. */
 export type EngineReply =
   | { id: number; ok: true; value: BackendReport }
   | { id: number; ok: false; error: AppError }
+  | { type: 'job'; event: JobEvent }
 
 /** A running engine process as its parent sees it, whichever way it was started (fork or utilityProcess). */
 export interface EnginePort {
@@ -15,4 +44,6 @@ export interface EnginePort {
   onMessage(listener: (message: EngineReply) => void): void
   onExit(listener: (code: number | null) => void): void
   kill(): void
+  /** The operating system's process id, when known. */
+  pid?: number
 }

@@ -17,7 +17,8 @@ export function openInBrowser(url: string): Promise<boolean> {
 /** The headless studio: services, an engine process and the HTTP/WebSocket host, wired together. */
 export async function serveStudio(opts: { port?: number; host?: string; paths?: StrataPaths; buildDir: string }): Promise<RunningHost & { stop(): Promise<void> }> {
   const paths = opts.paths ?? defaultPaths()
-  const engine = new EngineClient(() => forkEngine(path.join(opts.buildDir, 'main', 'engine.js')))
+  const engineEntry = path.join(opts.buildDir, 'main', 'engine.js')
+  const engine = new EngineClient(() => forkEngine(engineEntry))
   let emit: EmitEvent = () => undefined
   const services = createServices({
     version,
@@ -25,6 +26,7 @@ export async function serveStudio(opts: { port?: number; host?: string; paths?: 
     ...paths,
     systemLocale: systemLocale(),
     engine,
+    launchEngine: () => forkEngine(engineEntry),
     emit: (event, payload) => emit(event, payload),
     openExternal: openInBrowser
   })

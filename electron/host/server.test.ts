@@ -25,6 +25,9 @@ beforeAll(async () => {
     projectsDir: path.join(home, 'projects'),
     systemLocale: 'en',
     engine: { backends: async () => ({ backends: [{ id: 'cpu', available: true, features: {} }], chosen: 'cpu', checkedAt: new Date().toISOString() }) },
+    launchEngine: () => {
+      throw new Error('no training in these tests')
+    },
     emit: (e, p) => emit(e, p),
     openExternal: async () => false
   })

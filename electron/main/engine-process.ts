@@ -9,6 +9,7 @@ export function launchUtilityEngine(outDir: string): EnginePort {
     postMessage: (message) => child.postMessage(message),
     onMessage: (listener) => child.on('message', (m: unknown) => listener(m as EngineReply)),
     onExit: (listener) => child.on('exit', (code) => listener(code)),
-    kill: () => void child.kill()
+    kill: () => void child.kill(),
+    pid: child.pid
   }
 }

@@ -23,6 +23,7 @@ void app.whenReady().then(() => {
     ...defaultPaths(),
     systemLocale: app.getLocale(),
     engine,
+    launchEngine: () => launchUtilityEngine(outDir),
     emit: emitToWindows,
     openExternal: async (url) => {
       await shell.openExternal(url)

@@ -1,6 +1,9 @@
 import type { BackendReport, EmitEvent, Handlers } from '../../common/contract'
+import { StrataError } from '../../common/errors'
 import { matchLocale } from '../../common/i18n'
+import type { EnginePort } from '../engine/protocol'
 import { ProjectService } from './project-service'
+import { TrainingService, type TrainingLookups } from './training-service'
 
 /** What the services need from the engine host; the host decides which process runs it. */
 export interface EngineApi {
@@ -16,6 +19,8 @@ export interface ServiceOptions {
   projectsDir: string
   systemLocale: string
   engine: EngineApi
+  /** Starts a fresh engine process for one training job. */
+  launchEngine: () => EnginePort
   emit: EmitEvent
   openExternal: (url: string) => Promise<boolean>
 }
@@ -24,12 +29,23 @@ export interface ServiceOptions {
 export interface Services {
   handlers: Handlers
   projects: ProjectService
+  training: TrainingService
   dispose(): void
+}
+
+const TRAINING_LOOKUPS: TrainingLookups = {
+  modelSpec: (_db, modelId) => {
+    throw new StrataError('NOT_FOUND', { what: `Model ${modelId}` })
+  },
+  checkDataset: (_db, datasetId) => {
+    throw new StrataError('NOT_FOUND', { what: `Dataset ${datasetId}` })
+  }
 }
 
 /** Builds the services and maps every contract channel to one of them. */
 export function createServices(opts: ServiceOptions): Services {
-  const projects = new ProjectService(opts)
+  const projects = new ProjectService({ ...opts, onOpen: (db) => training.recoverInterrupted(db) })
+  const training: TrainingService = new TrainingService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, lookups: TRAINING_LOOKUPS })
   const handlers: Handlers = {
     'app:info': () => ({
       version: opts.version,
@@ -44,7 +60,21 @@ export function createServices(opts: ServiceOptions): Services {
     'project:current': () => projects.summary(),
     'project:recent': () => projects.recent(),
     'project:close': () => ({ closed: projects.close() }),
-    'engine:backends': ({ refresh }) => opts.engine.backends(refresh ?? false)
+    'engine:backends': ({ refresh }) => opts.engine.backends(refresh ?? false),
+    'training:start': ({ datasetId, modelId, config }) => training.start(datasetId, modelId, config),
+    'training:pause': ({ runId }) => training.pause(runId),
+    'training:resume': ({ runId }) => training.resume(runId),
+    'training:stop': ({ runId }) => training.stop(runId),
+    'training:runs': () => training.runs(),
+    'training:run': ({ runId }) => training.run(runId)
   }
-  return { handlers, projects, dispose: () => projects.close() }
+  return {
+    handlers,
+    projects,
+    training,
+    dispose: () => {
+      training.dispose()
+      projects.close()
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import type Database from 'better-sqlite3'
 import type { EmitEvent, ProjectSummary, RecentProject } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import { readSchemaVersion } from '../store/project-db'
@@ -11,7 +12,7 @@ export class ProjectService {
   private readonly recentList: RecentProjects
 
   constructor(
-    private readonly opts: { dataDir: string; projectsDir: string; emit: EmitEvent }
+    private readonly opts: { dataDir: string; projectsDir: string; emit: EmitEvent; onOpen?: (db: Database.Database) => void }
   ) {
     this.recentList = new RecentProjects(opts.dataDir)
   }
@@ -55,6 +56,7 @@ export class ProjectService {
   private activate(project: OpenProject): ProjectSummary {
     if (this.current && this.current.root !== project.root) this.current.db.close()
     this.current = project
+    this.opts.onOpen?.(project.db)
     this.recentList.touch({ name: project.name, path: project.root })
     const summary = summarize(project)
     this.opts.emit('project:changed', { current: summary })

@@ -1,0 +1,205 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type Database from 'better-sqlite3'
+import type { EmitEvent, RunDetail, RunSummary, TrainConfig } from '../../common/contract'
+import { StrataError } from '../../common/errors'
+import type { EnginePort, JobEvent } from '../engine/protocol'
+import {
+  FINAL_STATUSES,
+  addBatchLosses,
+  addEpoch,
+  createRun,
+  getRun,
+  getRunDetail,
+  listRuns,
+  runConfig,
+  setCheckpoint,
+  setRunBackend,
+  setRunPreprocessing,
+  setRunStatus
+} from '../store/runs'
+import type { ProjectService } from './project-service'
+
+/** What training needs to look up in the project before a run starts. */
+export interface TrainingLookups {
+  /** The model spec (strata.model/1) of a model's latest version; throws NOT_FOUND for an unknown model. */
+  modelSpec(db: Database.Database, modelId: string): unknown
+  /** Throws NOT_FOUND for an unknown dataset. */
+  checkDataset(db: Database.Database, datasetId: string): void
+}
+
+interface ActiveRun {
+  port: EnginePort
+  root: string
+  db: Database.Database
+  finished: boolean
+  pendingLosses: Array<{ step: number; loss: number }>
+}
+
+/** The folder of a run inside its project. */
+export function runDir(projectRoot: string, runId: number): string {
+  return path.join(projectRoot, 'runs', String(runId))
+}
+
+/**
+ * Starts, controls and records training runs. Each run trains in its own engine process; this service persists
+ * everything it reports, and marks a run interrupted (resumable) when that process dies.
+ */
+export class TrainingService {
+  private readonly active = new Map<number, ActiveRun>()
+
+  constructor(
+    private readonly opts: { projects: ProjectService; launchEngine: () => EnginePort; emit: EmitEvent; lookups: TrainingLookups }
+  ) {}
+
+  private db(): { db: Database.Database; root: string } {
+    const project = this.opts.projects.require()
+    return { db: project.db, root: project.root }
+  }
+
+  /** Marks runs that were training when the studio last stopped as interrupted, so they can be resumed. */
+  recoverInterrupted(db: Database.Database): void {
+    for (const run of listRuns(db)) {
+      if (!FINAL_STATUSES.has(run.status) && !this.active.has(run.id)) {
+        setRunStatus(db, run.id, 'interrupted', 'Strata stopped while this run was training. Resume continues from its last checkpoint.')
+      }
+    }
+  }
+
+  /** Starts a new run of a model on a dataset. */
+  start(datasetId: string, modelId: string, config: TrainConfig): RunSummary {
+    const { db, root } = this.db()
+    this.opts.lookups.checkDataset(db, datasetId)
+    const spec = this.opts.lookups.modelSpec(db, modelId)
+    const runId = createRun(db, { datasetId, modelId, config })
+    fs.mkdirSync(runDir(root, runId), { recursive: true })
+    fs.writeFileSync(path.join(runDir(root, runId), 'model-spec.json'), JSON.stringify(spec, null, 2))
+    this.launch(db, root, runId, spec, config, datasetId, false)
+    return getRun(db, runId)
+  }
+
+  /** Continues a paused run, or restarts an interrupted/stopped/failed one from its last checkpoint. */
+  resume(runId: number): RunSummary {
+    const { db, root } = this.db()
+    const run = getRun(db, runId)
+    const live = this.active.get(runId)
+    if (live && run.status === 'paused') {
+      live.port.postMessage({ type: 'control', action: 'resume' })
+      return this.changeStatus(db, runId, 'running')
+    }
+    if (live) throw new StrataError('RUN_BUSY', { runId, status: run.status })
+    if (run.status === 'completed') throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'it already finished.' })
+    const specFile = path.join(runDir(root, runId), 'model-spec.json')
+    if (!fs.existsSync(specFile)) throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'its files are missing from the project folder.' })
+    const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as unknown
+    this.launch(db, root, runId, spec, runConfig(db, runId), run.datasetId, true)
+    return getRun(db, runId)
+  }
+
+  /** Pauses a run between two batches. */
+  pause(runId: number): RunSummary {
+    const { db } = this.db()
+    const live = this.active.get(runId)
+    const run = getRun(db, runId)
+    if (!live || run.status !== 'running') throw new StrataError('RUN_BUSY', { runId, status: run.status })
+    live.port.postMessage({ type: 'control', action: 'pause' })
+    return this.changeStatus(db, runId, 'paused')
+  }
+
+  /** Stops a run after its current batch; its checkpoints are kept. */
+  stop(runId: number): RunSummary {
+    const { db } = this.db()
+    const live = this.active.get(runId)
+    if (!live) return getRun(db, runId)
+    live.port.postMessage({ type: 'control', action: 'stop' })
+    return getRun(db, runId)
+  }
+
+  /** Every run of the open project, newest first. */
+  runs(): RunSummary[] {
+    return listRuns(this.db().db)
+  }
+
+  /** One run with its settings, curves and checkpoints. */
+  run(runId: number): RunDetail {
+    return getRunDetail(this.db().db, runId)
+  }
+
+  /** Stops every engine process (when the studio closes). */
+  dispose(): void {
+    for (const live of this.active.values()) live.port.kill()
+    this.active.clear()
+  }
+
+  private changeStatus(db: Database.Database, runId: number, status: RunSummary['status'], message: string | null = null): RunSummary {
+    setRunStatus(db, runId, status, message)
+    const summary = getRun(db, runId)
+    this.opts.emit('training:status', summary)
+    return summary
+  }
+
+  private launch(db: Database.Database, root: string, runId: number, spec: unknown, config: TrainConfig, datasetId: string, resume: boolean): void {
+    const port = this.opts.launchEngine()
+    const live: ActiveRun = { port, root, db, finished: false, pendingLosses: [] }
+    this.active.set(runId, live)
+    this.changeStatus(db, runId, 'queued')
+    port.onMessage((message) => {
+      if ('type' in message && message.type === 'job') this.onJobEvent(runId, live, message.event)
+    })
+    port.onExit((code) => {
+      this.active.delete(runId)
+      if (live.finished) return
+      this.flushLosses(runId, live)
+      this.changeStatus(db, runId, 'interrupted', `The training process stopped unexpectedly (exit code ${code ?? 'unknown'}). Resume continues from the last checkpoint.`)
+    })
+    port.postMessage({ type: 'train', job: { runId, projectRoot: root, datasetId, spec, config, runDir: runDir(root, runId), resume } })
+  }
+
+  private flushLosses(runId: number, live: ActiveRun): void {
+    if (!live.pendingLosses.length) return
+    addBatchLosses(live.db, runId, live.pendingLosses)
+    live.pendingLosses = []
+  }
+
+  private onJobEvent(runId: number, live: ActiveRun, event: JobEvent): void {
+    const { db } = live
+    switch (event.type) {
+      case 'backend':
+        setRunBackend(db, runId, event.backend, event.reasons)
+        this.changeStatus(db, runId, 'running')
+        break
+      case 'preprocessing':
+        setRunPreprocessing(db, runId, event.preprocessing)
+        break
+      case 'progress': {
+        live.pendingLosses.push({ step: event.step, loss: event.loss })
+        const { type: _type, ...progress } = event
+        this.opts.emit('training:progress', { runId, ...progress })
+        break
+      }
+      case 'epoch':
+        addEpoch(db, runId, { epoch: event.epoch, metrics: event.metrics, learningRate: event.learningRate, seconds: event.seconds })
+        this.flushLosses(runId, live)
+        this.opts.emit('training:epoch', { runId, epoch: event.epoch, metrics: event.metrics, learningRate: event.learningRate, seconds: event.seconds })
+        break
+      case 'checkpoint':
+        setCheckpoint(db, runId, event.kind, event.epoch)
+        break
+      case 'warning':
+        this.opts.emit('training:warning', { runId, key: event.key, params: event.params })
+        break
+      case 'done': {
+        live.finished = true
+        this.flushLosses(runId, live)
+        const message = event.earlyStopped ? `Stopped early: no improvement since epoch ${event.bestEpoch}.` : null
+        this.changeStatus(db, runId, event.status, message)
+        break
+      }
+      case 'failed':
+        live.finished = true
+        this.flushLosses(runId, live)
+        this.changeStatus(db, runId, 'failed', event.error.message)
+        break
+    }
+  }
+}
