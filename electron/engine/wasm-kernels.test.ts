@@ -345,7 +345,8 @@ const FIT_CASES: FitCase[] = [
   { title: 'SGD momentum=0.9 + binaryCrossentropy', optimizer: () => tf.train.momentum(0.05, 0.9), loss: 'binaryCrossentropy', activation: 'sigmoid', target: ONE_HOT, optimizerLeak: 1 },
   { title: 'SGD + meanSquaredError', optimizer: () => tf.train.sgd(0.05), loss: 'meanSquaredError', activation: 'linear', target: randomPlain([4, 3], 14) },
   { title: 'RMSprop + sparseCategoricalCrossentropy', optimizer: () => tf.train.rmsprop(0.01), loss: 'sparseCategoricalCrossentropy', activation: 'softmax', target: { values: Float32Array.from([0, 1, 2, 1]), shape: [4, 1], dtype: 'float32' } },
-  { title: 'RMSprop centered + categoricalCrossentropy', optimizer: () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7, true), loss: 'categoricalCrossentropy', activation: 'softmax', target: ONE_HOT }
+  // Centered RMSprop is left out: tfjs 4.22's turns weights to NaN on cpu as on wasm, at random, for this tiny model.
+  { title: 'RMSprop momentum=0.5 + categoricalCrossentropy', optimizer: () => tf.train.rmsprop(0.01, 0.9, 0.5), loss: 'categoricalCrossentropy', activation: 'softmax', target: ONE_HOT }
 ]
 
 /** Weights after three full-batch steps of model.fit from given initial weights. */
