@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import type { BackendId, BackendReport, BackendStatus } from '../../common/contract'
+import { registerMissingWasmKernels } from './wasm-kernels'
 
 type Tf = typeof import('@tensorflow/tfjs')
 
@@ -116,6 +117,8 @@ export async function selectBackend(preference: BackendId | 'auto', explain: (re
       continue
     }
     if (await tf.setBackend(TF_BACKEND_NAME[id])) {
+      // tfjs-backend-wasm ships without some gradient kernels training needs; Strata supplies them.
+      if (id === 'wasm') registerMissingWasmKernels(tf)
       for (const b of report.backends) {
         if (b.id !== id && !b.available && b.reason && !reasons.some((r) => r.id === b.id)) reasons.push({ id: b.id, reason: explain(b.reason) })
       }
