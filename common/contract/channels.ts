@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { APP_CHANNELS } from './app'
+import { DATASET_CHANNELS, DATASET_EVENTS } from './dataset'
 import { ENGINE_CHANNELS } from './engine'
 import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
 
@@ -7,12 +8,14 @@ import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
 export const CHANNELS = {
   ...APP_CHANNELS,
   ...PROJECT_CHANNELS,
-  ...ENGINE_CHANNELS
+  ...ENGINE_CHANNELS,
+  ...DATASET_CHANNELS
 }
 
 /** Every event stream the services push to the renderer. */
 export const EVENTS = {
-  ...PROJECT_EVENTS
+  ...PROJECT_EVENTS,
+  ...DATASET_EVENTS
 }
 
 /** A request/response channel name such as `project:create`. */

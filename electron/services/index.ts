@@ -1,5 +1,6 @@
 import type { BackendReport, EmitEvent, Handlers } from '../../common/contract'
 import { matchLocale } from '../../common/i18n'
+import { DatasetService } from './dataset-service'
 import { ProjectService } from './project-service'
 
 /** What the services need from the engine host; the host decides which process runs it. */
@@ -24,12 +25,14 @@ export interface ServiceOptions {
 export interface Services {
   handlers: Handlers
   projects: ProjectService
+  datasets: DatasetService
   dispose(): void
 }
 
 /** Builds the services and maps every contract channel to one of them. */
 export function createServices(opts: ServiceOptions): Services {
   const projects = new ProjectService(opts)
+  const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit })
   const handlers: Handlers = {
     'app:info': () => ({
       version: opts.version,
@@ -44,7 +47,29 @@ export function createServices(opts: ServiceOptions): Services {
     'project:current': () => projects.summary(),
     'project:recent': () => projects.recent(),
     'project:close': () => ({ closed: projects.close() }),
-    'engine:backends': ({ refresh }) => opts.engine.backends(refresh ?? false)
+    'engine:backends': ({ refresh }) => opts.engine.backends(refresh ?? false),
+    'dataset:import': (args) => datasets.import(args),
+    'dataset:cancel-import': ({ importId }) => ({ cancelled: datasets.cancel(importId) }),
+    'dataset:upload': async (args) => ({ received: await datasets.upload(args) }),
+    'dataset:list': () => datasets.list(),
+    'dataset:get': ({ datasetId }) => datasets.get(datasetId),
+    'dataset:remove': ({ datasetId }) => ({ removed: datasets.remove(datasetId) }),
+    'dataset:items': (args) => datasets.items(args),
+    'dataset:thumbnails': ({ datasetId, itemIds }) => datasets.thumbnails(datasetId, itemIds),
+    'dataset:update-item': (args) => datasets.updateItem(args),
+    'dataset:drop-duplicates': ({ datasetId }) => datasets.dropDuplicates(datasetId),
+    'dataset:set-column': (args) => datasets.setColumn(args),
+    'dataset:set-target': ({ datasetId, column }) => datasets.setTarget(datasetId, column),
+    'dataset:split': (args) => datasets.split(args),
+    'dataset:health': ({ datasetId }) => datasets.health(datasetId)
   }
-  return { handlers, projects, dispose: () => projects.close() }
+  return {
+    handlers,
+    projects,
+    datasets,
+    dispose: () => {
+      datasets.dispose()
+      projects.close()
+    }
+  }
 }
