@@ -196,7 +196,7 @@ export const en = {
     DATASET_NOT_FOUND: 'The dataset {id} was not found in this project. It may have been removed.',
     ITEM_NOT_FOUND: 'The item {id} was not found in this dataset. It may have been removed already.',
     COLUMN_NOT_FOUND: 'The column "{column}" was not found in this dataset.',
-    IMPORT_PATH_NOT_FOUND: 'Nothing was found at {path}. Check the path; nothing was imported.',
+    IMPORT_PATH_NOT_FOUND: 'Nothing was found at {path}. Check the path. Nothing was imported.',
     IMPORT_UNSUPPORTED: '{path} cannot be imported as {kind}: images come from a folder, tables and texts from a CSV file. Nothing was imported.',
     IMPORT_EMPTY_FILE: 'The file {file} is empty. Nothing was imported.',
     IMPORT_HEADER_ONLY: 'The file {file} has column names but no rows of data. Nothing was imported.',

@@ -246,7 +246,7 @@ export function dropDuplicates(db: Database.Database, datasetId: string): number
   return db
     .prepare(
       `DELETE FROM items WHERE dataset_id = ? AND id NOT IN (
-         SELECT MIN(id) FROM items WHERE dataset_id = ? GROUP BY ${content}, IFNULL(label, '\u0000'))`
+         SELECT MIN(id) FROM items WHERE dataset_id = ? GROUP BY ${content}, label)`
     )
     .run(datasetId, datasetId).changes
 }

@@ -33,7 +33,7 @@ function duplicateWarnings(db: Database.Database, datasetId: string, content: 'h
   const { n } = db
     .prepare(
       `SELECT IFNULL(SUM(c - 1), 0) AS n FROM (SELECT COUNT(*) AS c FROM items WHERE dataset_id = ? AND ${content} IS NOT NULL
-       GROUP BY ${content}, IFNULL(label, '\u0000') HAVING c > 1)`
+       GROUP BY ${content}, label HAVING c > 1)`
     )
     .get(datasetId) as { n: number }
   if (n > 0) out.push({ key: 'duplicates', severity: 'warning', params: { count: n }, fix: { kind: 'drop-duplicates' } })
@@ -109,11 +109,11 @@ function columnWarnings(db: Database.Database, datasetId: string, target: string
     }
     if (targetCol) {
       // A column that maps one-to-one onto the target gives the answer away.
-      const cell = (p: number): string => `IFNULL(json_extract(row, '$[${Math.trunc(p)}]'), '\u0000')`
+      const cell = (p: number): string => `quote(json_extract(row, '$[${Math.trunc(p)}]'))`
       const r = db
         .prepare(
           `SELECT COUNT(DISTINCT ${cell(c.position)}) AS a, COUNT(DISTINCT ${cell(targetCol.position)}) AS b,
-                  COUNT(DISTINCT ${cell(c.position)} || '\u0001' || ${cell(targetCol.position)}) AS ab FROM items WHERE dataset_id = ?`
+                  COUNT(DISTINCT ${cell(c.position)} || '|' || ${cell(targetCol.position)}) AS ab FROM items WHERE dataset_id = ?`
         )
         .get(datasetId) as { a: number; b: number; ab: number }
       if (r.a > 1 && r.a === r.b && r.b === r.ab) {
