@@ -19,7 +19,21 @@ export const ERROR_CODES = [
   // training
   'TRAINING_DIVERGED',
   'RUN_NOT_RESUMABLE',
-  'RUN_BUSY'
+  'RUN_BUSY',
+  // datasets
+  'DATASET_NOT_FOUND',
+  'ITEM_NOT_FOUND',
+  'COLUMN_NOT_FOUND',
+  'IMPORT_PATH_NOT_FOUND',
+  'IMPORT_UNSUPPORTED',
+  'IMPORT_EMPTY_FILE',
+  'IMPORT_HEADER_ONLY',
+  'IMPORT_BINARY_FILE',
+  'IMPORT_NO_IMAGES',
+  'IMPORT_RAGGED_ROWS',
+  'IMPORT_BAD_COLUMN',
+  'IMPORT_CANCELLED',
+  'UPLOAD_NOT_FOUND'
 ] as const
 
 /** A machine-readable error code. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { APP_CHANNELS } from './app'
+import { DATASET_CHANNELS, DATASET_EVENTS } from './dataset'
 import { ENGINE_CHANNELS } from './engine'
 import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
 import { TRAINING_CHANNELS, TRAINING_EVENTS } from './training'
@@ -9,13 +10,15 @@ export const CHANNELS = {
   ...APP_CHANNELS,
   ...PROJECT_CHANNELS,
   ...ENGINE_CHANNELS,
-  ...TRAINING_CHANNELS
+  ...TRAINING_CHANNELS,
+  ...DATASET_CHANNELS
 }
 
 /** Every event stream the services push to the renderer. */
 export const EVENTS = {
   ...PROJECT_EVENTS,
-  ...TRAINING_EVENTS
+  ...TRAINING_EVENTS,
+  ...DATASET_EVENTS
 }
 
 /** A request/response channel name such as `project:create`. */

@@ -1,12 +1,14 @@
 import { StrataError, toAppError, type AppError } from '../../common/errors'
 import { matchLocale, translate } from '../../common/i18n'
 import { systemLocale } from '../services/paths'
+import { DATASET_COMMANDS } from './commands/dataset'
 import { PROJECT_COMMANDS } from './commands/project'
 import { parseArgs, t, type Command, type Output } from './cli-io'
 
 /** The commands `strata` knows; later features add theirs here. */
 const COMMANDS: Record<string, Command> = {
-  ...PROJECT_COMMANDS
+  ...PROJECT_COMMANDS,
+  ...DATASET_COMMANDS
 }
 
 /** Runs one CLI command and returns its exit code; errors become one plain line (or a JSON error). */

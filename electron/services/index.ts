@@ -2,6 +2,8 @@ import type { BackendReport, EmitEvent, Handlers } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import { matchLocale } from '../../common/i18n'
 import type { EnginePort } from '../engine/protocol'
+import { getDataset } from '../store/datasets'
+import { DatasetService } from './dataset-service'
 import { ProjectService } from './project-service'
 import { TrainingService, type TrainingLookups } from './training-service'
 
@@ -30,6 +32,7 @@ export interface Services {
   handlers: Handlers
   projects: ProjectService
   training: TrainingService
+  datasets: DatasetService
   dispose(): void
 }
 
@@ -37,15 +40,14 @@ const TRAINING_LOOKUPS: TrainingLookups = {
   modelSpec: (_db, modelId) => {
     throw new StrataError('NOT_FOUND', { what: `Model ${modelId}` })
   },
-  checkDataset: (_db, datasetId) => {
-    throw new StrataError('NOT_FOUND', { what: `Dataset ${datasetId}` })
-  }
+  checkDataset: (db, datasetId) => void getDataset(db, datasetId)
 }
 
 /** Builds the services and maps every contract channel to one of them. */
 export function createServices(opts: ServiceOptions): Services {
   const projects = new ProjectService({ ...opts, onOpen: (db) => training.recoverInterrupted(db) })
   const training: TrainingService = new TrainingService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, lookups: TRAINING_LOOKUPS })
+  const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit })
   const handlers: Handlers = {
     'app:info': () => ({
       version: opts.version,
@@ -66,14 +68,30 @@ export function createServices(opts: ServiceOptions): Services {
     'training:resume': ({ runId }) => training.resume(runId),
     'training:stop': ({ runId }) => training.stop(runId),
     'training:runs': () => training.runs(),
-    'training:run': ({ runId }) => training.run(runId)
+    'training:run': ({ runId }) => training.run(runId),
+    'dataset:import': (args) => datasets.import(args),
+    'dataset:cancel-import': ({ importId }) => ({ cancelled: datasets.cancel(importId) }),
+    'dataset:upload': async (args) => ({ received: await datasets.upload(args) }),
+    'dataset:list': () => datasets.list(),
+    'dataset:get': ({ datasetId }) => datasets.get(datasetId),
+    'dataset:remove': ({ datasetId }) => ({ removed: datasets.remove(datasetId) }),
+    'dataset:items': (args) => datasets.items(args),
+    'dataset:thumbnails': ({ datasetId, itemIds }) => datasets.thumbnails(datasetId, itemIds),
+    'dataset:update-item': (args) => datasets.updateItem(args),
+    'dataset:drop-duplicates': ({ datasetId }) => datasets.dropDuplicates(datasetId),
+    'dataset:set-column': (args) => datasets.setColumn(args),
+    'dataset:set-target': ({ datasetId, column }) => datasets.setTarget(datasetId, column),
+    'dataset:split': (args) => datasets.split(args),
+    'dataset:health': ({ datasetId }) => datasets.health(datasetId)
   }
   return {
     handlers,
     projects,
     training,
+    datasets,
     dispose: () => {
       training.dispose()
+      datasets.dispose()
       projects.close()
     }
   }

@@ -1,0 +1,250 @@
+import { z } from 'zod'
+import { channel, event } from './define'
+
+/** What a dataset holds: labelled images, rows of a table, or labelled texts. */
+export const DATASET_KINDS = ['images', 'table', 'text'] as const
+export const DatasetKind = z.enum(DATASET_KINDS)
+export type DatasetKind = z.infer<typeof DatasetKind>
+
+/** How a table column is read; `id` marks identifiers that must not be features. */
+export const COLUMN_TYPES = ['numeric', 'categorical', 'boolean', 'text', 'date', 'id'] as const
+export const ColumnType = z.enum(COLUMN_TYPES)
+export type ColumnType = z.infer<typeof ColumnType>
+
+/** The three splits every dataset is cut into. */
+export const SPLIT_NAMES = ['train', 'validation', 'test'] as const
+export const SplitName = z.enum(SPLIT_NAMES)
+export type SplitName = z.infer<typeof SplitName>
+
+/** A dataset's id: a short random hex string. */
+export const DatasetId = z.string().regex(/^[0-9a-f]{8,32}$/)
+
+/** Fractions of the items that go to each split; they add up to 1. */
+export const SplitRatios = z
+  .object({ train: z.number().min(0).max(1), validation: z.number().min(0).max(1), test: z.number().min(0).max(1) })
+  .refine((r) => Math.abs(r.train + r.validation + r.test - 1) < 1e-6 && r.train > 0, { message: 'ratios must add up to 1, with some training data' })
+export type SplitRatios = z.infer<typeof SplitRatios>
+
+/** How many items each split holds. */
+export const SplitCounts = z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int() })
+export type SplitCounts = z.infer<typeof SplitCounts>
+
+/** Why a file or row was left out; each has a plain-language message under `data.skip.<code>`. */
+export const SKIP_CODES = ['notImage', 'hidden', 'notInClass', 'unreadable', 'ragged', 'emptyLabel'] as const
+export const SkipCode = z.enum(SKIP_CODES)
+export type SkipCode = z.infer<typeof SkipCode>
+
+/** A file (or row) that was not imported: why in plain English (`reason`), as a code, and the technical detail. */
+export const SkippedFile = z.object({ file: z.string(), reason: z.string(), code: SkipCode, detail: z.string().optional() })
+export type SkippedFile = z.infer<typeof SkippedFile>
+
+/** One class of a labelled dataset and how many items carry it. */
+export const ClassCount = z.object({ label: z.string(), count: z.number().int() })
+export type ClassCount = z.infer<typeof ClassCount>
+
+/** Summary statistics of one table column (the fields present depend on its type). */
+export const ColumnStats = z.object({
+  count: z.number().int(),
+  distinct: z.number().int(),
+  distinctCapped: z.boolean(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  mean: z.number().optional(),
+  std: z.number().optional(),
+  top: z.array(z.object({ value: z.string(), count: z.number().int() })).default([]),
+  maxLength: z.number().int().optional()
+})
+export type ColumnStats = z.infer<typeof ColumnStats>
+
+/** One column of a table or text dataset. */
+export const DatasetColumn = z.object({
+  name: z.string(),
+  position: z.number().int(),
+  inferredType: ColumnType,
+  userType: ColumnType.nullable(),
+  /** The type in force: the user's choice, else the inferred one. */
+  type: ColumnType,
+  excluded: z.boolean(),
+  missing: z.number().int(),
+  stats: ColumnStats
+})
+export type DatasetColumn = z.infer<typeof DatasetColumn>
+
+/** What the studio shows about one dataset. */
+export const DatasetSummary = z.object({
+  id: DatasetId,
+  name: z.string(),
+  kind: DatasetKind,
+  source: z.string(),
+  createdAt: z.string(),
+  seed: z.number().int(),
+  ratios: z.object({ train: z.number(), validation: z.number(), test: z.number() }),
+  target: z.string().nullable(),
+  textColumn: z.string().nullable(),
+  itemCount: z.number().int(),
+  classes: z.array(ClassCount),
+  splits: SplitCounts,
+  columns: z.array(DatasetColumn),
+  /** The first files or rows the import left out (at most 1,000), and how many there were in all. */
+  skipped: z.array(SkippedFile),
+  skippedCount: z.number().int()
+})
+export type DatasetSummary = z.infer<typeof DatasetSummary>
+
+/** One item of a dataset as the grid or the table preview shows it. */
+export const DatasetItem = z.object({
+  id: z.number().int(),
+  label: z.string().nullable(),
+  split: SplitName,
+  hash: z.string().nullable(),
+  file: z.string().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  text: z.string().nullable(),
+  row: z.array(z.string().nullable()).nullable()
+})
+export type DatasetItem = z.infer<typeof DatasetItem>
+
+/** A health finding in plain words, with the fix the studio can apply in one click, if any. */
+export const HealthWarning = z.object({
+  key: z.string(),
+  severity: z.enum(['info', 'warning', 'problem']),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+  fix: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('exclude-column'), column: z.string() }),
+      z.object({ kind: z.literal('drop-duplicates') }),
+      z.object({ kind: z.literal('remove-item'), itemId: z.number().int() }),
+      z.object({ kind: z.literal('relabel-item'), itemId: z.number().int(), labels: z.array(z.string()) })
+    ])
+    .optional()
+})
+export type HealthWarning = z.infer<typeof HealthWarning>
+
+/** The dataset health report: findings plus the numbers behind the charts. */
+export const HealthReport = z.object({
+  datasetId: DatasetId,
+  warnings: z.array(HealthWarning),
+  imageSizes: z
+    .object({ minWidth: z.number(), maxWidth: z.number(), minHeight: z.number(), maxHeight: z.number(), distinctSizes: z.number().int() })
+    .nullable()
+})
+export type HealthReport = z.infer<typeof HealthReport>
+
+/** What to do with rows that have the wrong number of fields. */
+export const RaggedRows = z.enum(['skip', 'refuse'])
+
+/** An import request: a folder or CSV file on this machine, or a finished browser upload. */
+export const ImportRequest = z
+  .object({
+    /** Chosen by the caller so it can cancel the import while it runs. */
+    importId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    path: z.string().min(1).optional(),
+    uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    name: z.string().trim().min(1).max(120).optional(),
+    kind: DatasetKind.optional(),
+    target: z.string().optional(),
+    textColumn: z.string().optional(),
+    ragged: RaggedRows.default('skip'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    ratios: SplitRatios.optional()
+  })
+  .strict()
+  .refine((r) => Boolean(r.path) !== Boolean(r.uploadId), { message: 'give either path or uploadId' })
+export type ImportRequest = z.input<typeof ImportRequest>
+
+/** What an import did. `duplicateOf` is set (and nothing is added) when the same data was imported before. */
+export const ImportResult = z.object({
+  datasetId: DatasetId,
+  kind: DatasetKind,
+  imported: z.number().int(),
+  skipped: z.array(SkippedFile),
+  duplicateOf: DatasetId.nullable(),
+  classes: z.array(ClassCount),
+  columns: z.array(DatasetColumn),
+  splits: SplitCounts
+})
+export type ImportResult = z.infer<typeof ImportResult>
+
+/** Progress of a running import. */
+export const ImportProgress = z.object({
+  importId: z.string(),
+  phase: z.enum(['scanning', 'reading', 'saving', 'done']),
+  /** What done and total count: image files, or bytes of a table file. */
+  unit: z.enum(['files', 'bytes']),
+  done: z.number().int(),
+  total: z.number().int(),
+  /** Units per second. */
+  rate: z.number(),
+  etaSeconds: z.number().nullable()
+})
+export type ImportProgress = z.infer<typeof ImportProgress>
+
+/** Largest base64 payload of one upload batch, kept well under the host's 16 MiB message cap. */
+export const MAX_UPLOAD_BATCH_CHARS = 8 * 1024 * 1024
+
+const RelativePath = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((p) => !p.split(/[\\/]/).some((part) => part === '..' || part === '') && !/^[\\/]|^[A-Za-z]:/.test(p), {
+    message: 'must be a relative path without ".."'
+  })
+
+const id = z.object({ datasetId: DatasetId }).strict()
+
+/** Dataset channels. */
+export const DATASET_CHANNELS = {
+  'dataset:import': channel(ImportRequest, ImportResult),
+  'dataset:cancel-import': channel(z.object({ importId: z.string() }).strict(), z.object({ cancelled: z.boolean() })),
+  'dataset:upload': channel(
+    z
+      .object({
+        uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+        files: z.array(z.object({ path: RelativePath, base64: z.string() }).strict()).max(10_000)
+      })
+      .strict()
+      .refine((u) => u.files.reduce((n, f) => n + f.base64.length, 0) <= MAX_UPLOAD_BATCH_CHARS, { message: 'upload batch too large' }),
+    z.object({ received: z.number().int() })
+  ),
+  'dataset:list': channel(z.object({}).strict(), z.array(DatasetSummary)),
+  'dataset:get': channel(id, DatasetSummary),
+  'dataset:remove': channel(id, z.object({ removed: z.boolean() })),
+  'dataset:items': channel(
+    z
+      .object({
+        datasetId: DatasetId,
+        split: SplitName.optional(),
+        label: z.string().optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200)
+      })
+      .strict(),
+    z.object({ total: z.number().int(), items: z.array(DatasetItem) })
+  ),
+  'dataset:thumbnails': channel(
+    z.object({ datasetId: DatasetId, itemIds: z.array(z.number().int()).max(200) }).strict(),
+    z.array(z.object({ itemId: z.number().int(), dataUrl: z.string().nullable() }))
+  ),
+  'dataset:update-item': channel(
+    z.object({ datasetId: DatasetId, itemId: z.number().int(), label: z.string().min(1).optional(), remove: z.boolean().optional() }).strict(),
+    DatasetSummary
+  ),
+  'dataset:drop-duplicates': channel(id, z.object({ removed: z.number().int(), dataset: DatasetSummary })),
+  'dataset:set-column': channel(
+    z.object({ datasetId: DatasetId, column: z.string(), type: ColumnType.nullable().optional(), excluded: z.boolean().optional() }).strict(),
+    DatasetSummary
+  ),
+  'dataset:set-target': channel(z.object({ datasetId: DatasetId, column: z.string() }).strict(), DatasetSummary),
+  'dataset:split': channel(
+    z.object({ datasetId: DatasetId, ratios: SplitRatios.optional(), seed: z.number().int().min(0).max(2 ** 31 - 1).optional() }).strict(),
+    DatasetSummary
+  ),
+  'dataset:health': channel(id, HealthReport)
+}
+
+/** Dataset events. */
+export const DATASET_EVENTS = {
+  'dataset:import-progress': event(ImportProgress),
+  'dataset:changed': event(z.object({ datasetId: DatasetId.nullable() }))
+}

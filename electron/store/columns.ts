@@ -1,0 +1,125 @@
+import type { ColumnStats, ColumnType } from '../../common/contract/dataset'
+
+/** Cell values read as "missing", compared case-insensitively after trimming. */
+export const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'nan', 'null', '?'])
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+const INTEGER = /^[+-]?\d+$/
+const BOOLEAN_TOKENS = new Set(['true', 'false', 'yes', 'no', 'y', 'n', 't', 'f', '0', '1'])
+const DATE = /^(\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}\/\d{1,2}\/\d{1,2})$/
+const ID_NAME = /^(id|uuid|guid|key|index|row_?id|.*[_ -]id|.*Id|.*ID)$/
+const TARGET_NAME = /^(target|label|labels|class|y|outcome|category|species|survived|churn|result|diagnosis)$/i
+
+/** Most distinct values remembered per column; beyond this the count is "at least". */
+const DISTINCT_CAP = 2000
+
+/** True when a raw cell means "no value". */
+export function isMissing(value: string | null | undefined): boolean {
+  return value == null || MISSING_TOKENS.has(value.trim().toLowerCase())
+}
+
+/** Streams one column's values and keeps what type inference and the health report need. */
+export class ColumnAccumulator {
+  count = 0
+  missing = 0
+  private numeric = 0
+  private integers = 0
+  private booleans = 0
+  private dates = 0
+  private withSpaces = 0
+  private totalLength = 0
+  private maxLength = 0
+  private sum = 0
+  private sumSquares = 0
+  private min = Infinity
+  private max = -Infinity
+  private allDistinct = true
+  private readonly distinct = new Map<string, number>()
+  private capped = false
+
+  constructor(readonly name: string) {}
+
+  /** Adds one raw cell. */
+  add(raw: string | null): void {
+    this.count++
+    if (isMissing(raw)) {
+      this.missing++
+      return
+    }
+    const value = (raw as string).trim()
+    this.totalLength += value.length
+    if (value.length > this.maxLength) this.maxLength = value.length
+    if (value.includes(' ')) this.withSpaces++
+    const seen = this.distinct.get(value)
+    if (seen !== undefined) {
+      this.distinct.set(value, seen + 1)
+      this.allDistinct = false
+    } else if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, 1)
+    else this.capped = true
+    if (BOOLEAN_TOKENS.has(value.toLowerCase())) this.booleans++
+    if (NUMBER.test(value)) {
+      const n = Number(value)
+      this.numeric++
+      if (INTEGER.test(value)) this.integers++
+      this.sum += n
+      this.sumSquares += n * n
+      if (n < this.min) this.min = n
+      if (n > this.max) this.max = n
+    } else if (DATE.test(value)) this.dates++
+  }
+
+  /** The type this column most likely has. */
+  inferType(): ColumnType {
+    const present = this.count - this.missing
+    if (present === 0) return 'categorical'
+    const distinct = this.distinct.size
+    if (this.booleans === present && distinct <= 2) return 'boolean'
+    const unique = this.allDistinct && present === this.count && present >= 10
+    if (this.numeric === present) {
+      if (this.integers === present && unique && (ID_NAME.test(this.name) || this.max - this.min + 1 === present)) return 'id'
+      if (this.integers === present && !this.capped && distinct <= 10 && present >= 20 * distinct) return 'categorical'
+      return 'numeric'
+    }
+    if (this.dates === present) return 'date'
+    const meanLength = this.totalLength / present
+    if (unique && (ID_NAME.test(this.name) || (this.withSpaces === 0 && meanLength < 40))) return 'id'
+    if (meanLength >= 25 || (this.withSpaces > present / 2 && (this.capped || distinct > present / 2))) return 'text'
+    return 'categorical'
+  }
+
+  /** Summary numbers for the column card and the health report. */
+  stats(): ColumnStats {
+    const present = this.count - this.missing
+    const top = [...this.distinct.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([value, count]) => ({ value, count }))
+    const numeric = this.numeric === present && present > 0
+    const mean = numeric ? this.sum / present : undefined
+    return {
+      count: this.count,
+      distinct: this.distinct.size,
+      distinctCapped: this.capped,
+      ...(numeric
+        ? { min: this.min, max: this.max, mean, std: Math.sqrt(Math.max(0, this.sumSquares / present - (mean as number) ** 2)) }
+        : {}),
+      top,
+      maxLength: this.maxLength
+    }
+  }
+}
+
+/** The column a user most likely wants to predict: a conventional name, else the last plausible label column. */
+export function proposeTarget(columns: ReadonlyArray<{ name: string; type: ColumnType }>): string | null {
+  const named = columns.find((c) => TARGET_NAME.test(c.name.trim()) && c.type !== 'id' && c.type !== 'text')
+  if (named) return named.name
+  const usable = columns.filter((c) => c.type === 'categorical' || c.type === 'boolean')
+  if (usable.length) return usable[usable.length - 1].name
+  const numeric = columns.filter((c) => c.type === 'numeric')
+  return numeric.length ? numeric[numeric.length - 1].name : null
+}
+
+/** True when a target of this type gives class labels to stratify by. */
+export function isClassType(type: ColumnType): boolean {
+  return type === 'categorical' || type === 'boolean'
+}

@@ -1,0 +1,141 @@
+import type Database from 'better-sqlite3'
+import type { HealthReport, HealthWarning } from '../../common/contract/dataset'
+import { classCounts, getColumns, getDataset, hasClasses } from './datasets'
+
+/** A class with fewer items than this is called tiny. */
+export const TINY_CLASS = 10
+/** Largest-to-smallest class ratio above which the classes are called unbalanced. */
+export const IMBALANCE_RATIO = 3
+/** Share of missing cells above which a column is flagged. */
+export const MANY_MISSING = 0.2
+const MAX_CONFLICTS_LISTED = 20
+
+function classWarnings(db: Database.Database, datasetId: string): HealthWarning[] {
+  const classes = classCounts(db, datasetId)
+  if (!classes.length) return []
+  const out: HealthWarning[] = []
+  if (classes.length < 2) out.push({ key: 'oneClass', severity: 'problem', params: { label: classes[0].label } })
+  const largest = classes[0]
+  const smallest = classes[classes.length - 1]
+  if (classes.length >= 2 && largest.count > IMBALANCE_RATIO * smallest.count) {
+    out.push({
+      key: 'imbalanced',
+      severity: 'warning',
+      params: { largest: largest.label, largestCount: largest.count, smallest: smallest.label, smallestCount: smallest.count }
+    })
+  }
+  for (const c of classes) if (c.count < TINY_CLASS) out.push({ key: 'tinyClass', severity: 'warning', params: { label: c.label, count: c.count, min: TINY_CLASS } })
+  return out
+}
+
+function duplicateWarnings(db: Database.Database, datasetId: string, content: 'hash' | 'text' | 'row'): HealthWarning[] {
+  const out: HealthWarning[] = []
+  const { n } = db
+    .prepare(
+      `SELECT IFNULL(SUM(c - 1), 0) AS n FROM (SELECT COUNT(*) AS c FROM items WHERE dataset_id = ? AND ${content} IS NOT NULL
+       GROUP BY ${content}, label HAVING c > 1)`
+    )
+    .get(datasetId) as { n: number }
+  if (n > 0) out.push({ key: 'duplicates', severity: 'warning', params: { count: n }, fix: { kind: 'drop-duplicates' } })
+  if (!hasClasses(db, datasetId)) return out
+  const conflicts = db
+    .prepare(
+      `SELECT ${content} AS content, GROUP_CONCAT(DISTINCT label) AS labels, MAX(id) AS itemId,
+              json_extract(MAX(meta), '$.file') AS file, json_extract(MAX(meta), '$.line') AS line
+       FROM items WHERE dataset_id = ? AND ${content} IS NOT NULL AND label IS NOT NULL
+       GROUP BY ${content} HAVING COUNT(DISTINCT label) > 1 LIMIT ?`
+    )
+    .all(datasetId, MAX_CONFLICTS_LISTED) as Array<{ labels: string; itemId: number; file: string | null; line: number | null }>
+  for (const c of conflicts) {
+    const labels = c.labels.split(',')
+    out.push({
+      key: 'conflictingLabels',
+      severity: 'problem',
+      params: { file: c.file ?? `line ${c.line ?? '?'}`, labels: labels.join(', ') },
+      fix: { kind: 'relabel-item', itemId: c.itemId, labels }
+    })
+  }
+  return out
+}
+
+function skippedWarnings(db: Database.Database, datasetId: string): HealthWarning[] {
+  const rows = db.prepare('SELECT code, COUNT(*) AS n FROM import_skipped WHERE dataset_id = ? GROUP BY code').all(datasetId) as Array<{ code: string; n: number }>
+  const out: HealthWarning[] = []
+  for (const r of rows) {
+    if (r.code === 'unreadable') out.push({ key: 'unreadable', severity: 'warning', params: { count: r.n } })
+    if (r.code === 'ragged') out.push({ key: 'raggedRows', severity: 'warning', params: { count: r.n } })
+    if (r.code === 'notImage' || r.code === 'hidden' || r.code === 'notInClass') out.push({ key: 'ignoredFiles', severity: 'info', params: { count: r.n } })
+  }
+  // Several non-image codes fold into one line.
+  const ignored = out.filter((w) => w.key === 'ignoredFiles')
+  if (ignored.length > 1) {
+    const total = ignored.reduce((s, w) => s + Number(w.params.count), 0)
+    return [...out.filter((w) => w.key !== 'ignoredFiles'), { key: 'ignoredFiles', severity: 'info', params: { count: total } }]
+  }
+  return out
+}
+
+function imageSizes(db: Database.Database, datasetId: string): HealthReport['imageSizes'] {
+  const r = db
+    .prepare(
+      `SELECT MIN(w) AS minWidth, MAX(w) AS maxWidth, MIN(h) AS minHeight, MAX(h) AS maxHeight, COUNT(DISTINCT w || 'x' || h) AS distinctSizes
+       FROM (SELECT json_extract(meta, '$.width') AS w, json_extract(meta, '$.height') AS h FROM items WHERE dataset_id = ?)`
+    )
+    .get(datasetId) as { minWidth: number | null; maxWidth: number; minHeight: number; maxHeight: number; distinctSizes: number }
+  return r.minWidth === null ? null : (r as NonNullable<HealthReport['imageSizes']>)
+}
+
+function columnWarnings(db: Database.Database, datasetId: string, target: string | null, itemCount: number): HealthWarning[] {
+  const out: HealthWarning[] = []
+  const columns = getColumns(db, datasetId)
+  const targetCol = columns.find((c) => c.name === target)
+  if (!target) out.push({ key: 'noTarget', severity: 'problem' })
+  for (const c of columns) {
+    const isTarget = c.name === target
+    if (isTarget && c.missing > 0) out.push({ key: 'targetMissing', severity: 'warning', params: { column: c.name, count: c.missing } })
+    if (isTarget || c.excluded) {
+      if (c.type === 'id' && c.excluded) out.push({ key: 'idColumnExcluded', severity: 'info', params: { column: c.name } })
+      continue
+    }
+    const missingShare = c.stats.count ? c.missing / c.stats.count : 0
+    if (missingShare > MANY_MISSING) {
+      out.push({ key: 'manyMissing', severity: 'warning', params: { column: c.name, percent: Math.round(missingShare * 100) }, fix: { kind: 'exclude-column', column: c.name } })
+    }
+    if (c.type === 'id') out.push({ key: 'idColumn', severity: 'warning', params: { column: c.name }, fix: { kind: 'exclude-column', column: c.name } })
+    else if (c.stats.distinct <= 1 && !c.stats.distinctCapped) {
+      out.push({ key: 'constantColumn', severity: 'info', params: { column: c.name }, fix: { kind: 'exclude-column', column: c.name } })
+    } else if (c.type === 'categorical' && (c.stats.distinctCapped || (c.stats.distinct > 50 && c.stats.distinct > itemCount / 2))) {
+      out.push({ key: 'highCardinality', severity: 'warning', params: { column: c.name, distinct: c.stats.distinct }, fix: { kind: 'exclude-column', column: c.name } })
+    }
+    if (targetCol) {
+      // A column that maps one-to-one onto the target gives the answer away.
+      const cell = (p: number): string => `quote(json_extract(row, '$[${Math.trunc(p)}]'))`
+      const r = db
+        .prepare(
+          `SELECT COUNT(DISTINCT ${cell(c.position)}) AS a, COUNT(DISTINCT ${cell(targetCol.position)}) AS b,
+                  COUNT(DISTINCT ${cell(c.position)} || '|' || ${cell(targetCol.position)}) AS ab FROM items WHERE dataset_id = ?`
+        )
+        .get(datasetId) as { a: number; b: number; ab: number }
+      if (r.a > 1 && r.a === r.b && r.b === r.ab) {
+        out.push({ key: 'leakage', severity: 'problem', params: { column: c.name, target: targetCol.name }, fix: { kind: 'exclude-column', column: c.name } })
+      }
+    }
+  }
+  return out
+}
+
+/** The dataset's health in plain words: balance, duplicates, unreadable files, sizes, and column problems. */
+export function healthReport(db: Database.Database, datasetId: string): HealthReport {
+  const d = getDataset(db, datasetId)
+  const warnings: HealthWarning[] = [...classWarnings(db, datasetId)]
+  warnings.push(...duplicateWarnings(db, datasetId, d.kind === 'images' ? 'hash' : d.kind === 'text' ? 'text' : 'row'))
+  warnings.push(...skippedWarnings(db, datasetId))
+  let sizes: HealthReport['imageSizes'] = null
+  if (d.kind === 'images') {
+    sizes = imageSizes(db, datasetId)
+    if (sizes && (sizes.maxWidth > 4 * sizes.minWidth || sizes.maxHeight > 4 * sizes.minHeight)) {
+      warnings.push({ key: 'sizeSpread', severity: 'info', params: { ...sizes } })
+    }
+  } else if (d.kind === 'table') warnings.push(...columnWarnings(db, datasetId, d.target, d.itemCount))
+  return { datasetId, warnings, imageSizes: sizes }
+}

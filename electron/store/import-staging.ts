@@ -1,0 +1,185 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import type { ColumnType, SkipCode } from '../../common/contract/dataset'
+
+/** Folder under a project for work in progress (import staging, browser uploads); never part of a dataset. */
+export const STAGING_DIR = '.staging'
+
+/** One item waiting to be committed. */
+export interface StagedItem {
+  position: number
+  hash: string | null
+  label: string | null
+  text: string | null
+  row: Array<string | null> | null
+  meta: Record<string, unknown>
+}
+
+/** The dataset row written when an import commits. */
+export interface DatasetRow {
+  id: string
+  name: string
+  kind: 'images' | 'table' | 'text'
+  source: string
+  fingerprint: string
+  createdAt: string
+  seed: number
+  ratios: { train: number; validation: number; test: number }
+  target: string | null
+  textColumn: string | null
+  settings: Record<string, unknown>
+}
+
+/** One column row written when an import commits. */
+export interface ColumnRow {
+  position: number
+  name: string
+  inferredType: ColumnType
+  missing: number
+  stats: Record<string, unknown>
+  excluded: boolean
+}
+
+/**
+ * Items of an import in progress, kept in a scratch SQLite file beside the project rather than in memory,
+ * so a 100k-file import stays small; {@link commit} copies them into project.db in one transaction,
+ * and a cancelled or crashed import leaves only this scratch file behind.
+ */
+export class ImportStaging {
+  readonly file: string
+  private readonly db: Database.Database
+  private readonly insertItem: Database.Statement
+  private readonly insertSkipped: Database.Statement
+  private skippedCount = 0
+  private itemCount = 0
+
+  constructor(root: string, importId: string) {
+    const dir = path.join(root, STAGING_DIR)
+    fs.mkdirSync(dir, { recursive: true })
+    this.file = path.join(dir, `import-${importId}.db`)
+    fs.rmSync(this.file, { force: true })
+    this.db = new Database(this.file)
+    this.db.pragma('journal_mode = OFF')
+    this.db.pragma('synchronous = OFF')
+    this.db.exec(`
+      CREATE TABLE items (position INTEGER PRIMARY KEY, hash TEXT, label TEXT, text TEXT, row TEXT, meta TEXT NOT NULL);
+      CREATE TABLE skipped (position INTEGER PRIMARY KEY, file TEXT NOT NULL, code TEXT NOT NULL, detail TEXT);
+    `)
+    this.insertItem = this.db.prepare('INSERT INTO items (position, hash, label, text, row, meta) VALUES (?, ?, ?, ?, ?, ?)')
+    this.insertSkipped = this.db.prepare('INSERT INTO skipped (position, file, code, detail) VALUES (?, ?, ?, ?)')
+  }
+
+  /** Stages a batch of items in one transaction. */
+  addItems(items: readonly StagedItem[]): void {
+    this.db.transaction(() => {
+      for (const it of items) {
+        this.insertItem.run(it.position, it.hash, it.label, it.text, it.row ? JSON.stringify(it.row) : null, JSON.stringify(it.meta))
+      }
+    })()
+    this.itemCount += items.length
+  }
+
+  /** Records a file or row the import leaves out. */
+  addSkipped(file: string, code: SkipCode, detail?: string): void {
+    this.insertSkipped.run(this.skippedCount++, file, code, detail ?? null)
+  }
+
+  /** How many items are staged. */
+  get items(): number {
+    return this.itemCount
+  }
+
+  /** How many files or rows were left out. */
+  get skipped(): number {
+    return this.skippedCount
+  }
+
+  /** The skipped files, in the order they were found. */
+  skippedList(limit = Infinity): Array<{ file: string; code: SkipCode; detail: string | null }> {
+    return this.db
+      .prepare('SELECT file, code, detail FROM skipped ORDER BY position LIMIT ?')
+      .all(Number.isFinite(limit) ? limit : -1) as Array<{ file: string; code: SkipCode; detail: string | null }>
+  }
+
+  /** Every staged item's label, ordered by position. */
+  labels(): Array<string | null> {
+    return (this.db.prepare('SELECT label FROM items ORDER BY position').raw().all() as Array<[string | null]>).map((r) => r[0])
+  }
+
+  /**
+   * Fills each staged item's label (and text) from cells of its row, drops the rows when the items are texts,
+   * and leaves out (as skipped) texts with no label or no text. Returns how many were left out.
+   */
+  labelFromRow(labelIndex: number | null, textIndex: number | null): number {
+    const cell = (i: number): string => `json_extract(row, '$[${Math.trunc(i)}]')`
+    return this.db.transaction(() => {
+      this.db.prepare(`UPDATE items SET label = ${labelIndex === null ? 'NULL' : cell(labelIndex)}`).run()
+      if (textIndex === null) return 0
+      this.db.prepare(`UPDATE items SET text = ${cell(textIndex)}, row = NULL`).run()
+      const empty = this.db
+        .prepare("SELECT position, json_extract(meta, '$.line') AS line FROM items WHERE label IS NULL OR text IS NULL ORDER BY position")
+        .all() as Array<{ position: number; line: number }>
+      for (const e of empty) this.addSkipped(`line ${e.line}`, 'emptyLabel')
+      this.db.prepare('DELETE FROM items WHERE label IS NULL OR text IS NULL').run()
+      this.itemCount -= empty.length
+      return empty.length
+    })()
+  }
+
+  /** Every staged item's content hash with its label and file, ordered by position (for the fingerprint). */
+  *hashes(): IterableIterator<[string | null, string | null, string]> {
+    yield* this.db.prepare("SELECT hash, label, json_extract(meta, '$.file') FROM items ORDER BY position").raw().iterate() as IterableIterator<
+      [string | null, string | null, string]
+    >
+  }
+
+  /**
+   * Writes the dataset, its columns, its staged items (with `splits[i]` the split code of the i-th item
+   * by position) and the skipped list into project.db in one transaction: all of it or none.
+   */
+  commit(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], splits: Uint8Array): void {
+    this.db.close()
+    db.function('strata_staged_split', { deterministic: true }, (rank: unknown) => ['train', 'validation', 'test'][splits[Number(rank)]])
+    db.prepare('ATTACH DATABASE ? AS staging').run(this.file)
+    try {
+      db.transaction(() => {
+        db.prepare(
+          `INSERT INTO datasets (id, name, kind, source, fingerprint, created_at, seed, ratio_train, ratio_validation, ratio_test, target, text_column, settings)
+           VALUES (@id, @name, @kind, @source, @fingerprint, @createdAt, @seed, @train, @validation, @test, @target, @textColumn, @settings)`
+        ).run({ ...dataset, ...dataset.ratios, settings: JSON.stringify(dataset.settings) })
+        const col = db.prepare(
+          'INSERT INTO columns (dataset_id, position, name, inferred_type, excluded, missing, stats) VALUES (?, ?, ?, ?, ?, ?, ?)'
+        )
+        for (const c of columns) col.run(dataset.id, c.position, c.name, c.inferredType, c.excluded ? 1 : 0, c.missing, JSON.stringify(c.stats))
+        db.prepare(
+          `INSERT INTO items (dataset_id, position, hash, label, split, text, row, meta)
+           SELECT ?, rank, hash, label, strata_staged_split(rank), text, row, meta
+           FROM (SELECT row_number() OVER (ORDER BY position) - 1 AS rank, * FROM staging.items)`
+        ).run(dataset.id)
+        db.prepare('INSERT INTO import_skipped (dataset_id, position, file, code, detail) SELECT ?, position, file, code, detail FROM staging.skipped').run(
+          dataset.id
+        )
+      })()
+    } finally {
+      db.prepare('DETACH DATABASE staging').run()
+    }
+    this.discard()
+  }
+
+  /** Deletes the scratch file (after a commit, a cancel or a refusal). */
+  discard(): void {
+    if (this.db.open) this.db.close()
+    fs.rmSync(this.file, { force: true })
+  }
+}
+
+/** Removes scratch files of imports that are not running (left by a crash). */
+export function clearStaleStaging(root: string, running: ReadonlySet<string>): void {
+  const dir = path.join(root, STAGING_DIR)
+  if (!fs.existsSync(dir)) return
+  for (const name of fs.readdirSync(dir)) {
+    const m = /^import-(.+)\.db$/.exec(name)
+    if (m && !running.has(m[1])) fs.rmSync(path.join(dir, name), { force: true })
+  }
+}

@@ -1,0 +1,124 @@
+import fs from 'node:fs'
+import type { ColumnType, DatasetKind } from '../../common/contract/dataset'
+import { StrataError } from '../../common/errors'
+import { ColumnAccumulator, isMissing, proposeTarget } from './columns'
+import { sniffCsv, streamCsv } from './csv'
+import type { ImporterContext } from './import-images'
+import type { ColumnRow, StagedItem } from './import-staging'
+
+/** Choices the user makes for a table or text import. */
+export interface TableImportOptions {
+  kind?: 'table' | 'text'
+  target?: string
+  textColumn?: string
+  ragged: 'skip' | 'refuse'
+}
+
+/** What staging a table file found. */
+export interface StagedTable {
+  kind: Extract<DatasetKind, 'table' | 'text'>
+  columns: ColumnRow[]
+  target: string | null
+  textColumn: string | null
+  fileHash: string
+  settings: Record<string, unknown>
+}
+
+const MAX_LISTED_LINES = 10
+
+function findColumn(columns: readonly ColumnRow[], name: string, file: string): ColumnRow {
+  const found = columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toLowerCase() === name.toLowerCase())
+  if (!found) throw new StrataError('IMPORT_BAD_COLUMN', { column: name, file, columns: columns.map((c) => c.name).join(', ') })
+  return found
+}
+
+/** A table is a text dataset when, ID columns aside, it is one free-text column and one label column. */
+function looksLikeText(columns: readonly ColumnRow[]): boolean {
+  const used = columns.filter((c) => c.inferredType !== 'id')
+  return used.length === 2 && used.some((c) => c.inferredType === 'text') && used.some((c) => c.inferredType === 'categorical' || c.inferredType === 'boolean')
+}
+
+/**
+ * Streams a CSV/TSV file into the staging area: rows with the wrong number of fields are listed by line
+ * (and skipped, or the import refused), column types and statistics are inferred on the way, and for a
+ * text dataset each row becomes a text with its label.
+ */
+export async function stageTableFile(ctx: ImporterContext, file: string, opts: TableImportOptions): Promise<StagedTable> {
+  const { staging, signal } = ctx
+  const dialect = await sniffCsv(file)
+  const width = dialect.header.length
+  const size = (await fs.promises.stat(file)).size
+  const accumulators = dialect.header.map((name) => new ColumnAccumulator(name))
+  const raggedLines: number[] = []
+  let position = 0
+  let records = 0
+
+  const fileHash = await streamCsv(
+    file,
+    dialect,
+    async (batch, bytesRead) => {
+      if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
+      const items: StagedItem[] = []
+      for (const { line, cells } of batch) {
+        records++
+        if (cells.length !== width) {
+          if (raggedLines.length < 100_000) raggedLines.push(line)
+          staging.addSkipped(`line ${line}`, 'ragged', `expected ${width} fields, found ${cells.length}`)
+          continue
+        }
+        const row = cells.map((v) => (isMissing(v) ? null : v))
+        for (let i = 0; i < width; i++) accumulators[i].add(cells[i])
+        items.push({ position: position++, hash: null, label: null, text: null, row, meta: { line } })
+      }
+      if (opts.ragged === 'skip') staging.addItems(items)
+      ctx.onProgress?.({ phase: 'reading', unit: 'bytes', done: bytesRead, total: size })
+      // Let other requests (and a cancel) through between chunks.
+      await new Promise((resolve) => setImmediate(resolve))
+    },
+    signal
+  )
+  if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
+  if (records === 0) throw new StrataError(dialect.hasHeader ? 'IMPORT_HEADER_ONLY' : 'IMPORT_EMPTY_FILE', { file })
+  if (raggedLines.length && (opts.ragged === 'refuse' || position === 0)) {
+    throw new StrataError(
+      'IMPORT_RAGGED_ROWS',
+      { file, count: raggedLines.length, lines: raggedLines.slice(0, MAX_LISTED_LINES).join(', '), fields: width },
+      `lines with the wrong number of fields: ${raggedLines.slice(0, 1000).join(', ')}`
+    )
+  }
+
+  const columns: ColumnRow[] = accumulators.map((a, i) => {
+    const type: ColumnType = a.inferType()
+    return { position: i, name: a.name, inferredType: type, missing: a.missing, stats: a.stats(), excluded: type === 'id' }
+  })
+  const kind = opts.kind ?? (looksLikeText(columns) ? 'text' : 'table')
+  const typed = columns.map((c) => ({ name: c.name, type: c.inferredType as ColumnType }))
+
+  let textColumn: ColumnRow | null = null
+  if (kind === 'text') {
+    if (opts.textColumn) textColumn = findColumn(columns, opts.textColumn, file)
+    else {
+      const candidates = columns
+        .filter((c) => c.inferredType === 'text' || c.inferredType === 'categorical')
+        .filter((c) => !opts.target || c.name !== findColumn(columns, opts.target, file).name)
+        .sort((a, b) => Number(b.inferredType === 'text') - Number(a.inferredType === 'text') || ((b.stats.maxLength as number) ?? 0) - ((a.stats.maxLength as number) ?? 0))
+      textColumn = candidates[0] ?? null
+      if (!textColumn) throw new StrataError('IMPORT_BAD_COLUMN', { column: '(text)', file, columns: columns.map((c) => c.name).join(', ') })
+    }
+  }
+  const targetName = opts.target ? findColumn(columns, opts.target, file).name : proposeTarget(typed.filter((c) => c.name !== textColumn?.name))
+  const target = targetName === null ? null : findColumn(columns, targetName, file)
+  if (kind === 'text' && !target) throw new StrataError('IMPORT_BAD_COLUMN', { column: '(label)', file, columns: columns.map((c) => c.name).join(', ') })
+  if (target) target.excluded = false
+  staging.labelFromRow(target?.position ?? null, textColumn?.position ?? null)
+  if (staging.items === 0) throw new StrataError('IMPORT_HEADER_ONLY', { file })
+
+  return {
+    kind,
+    columns,
+    target: target?.name ?? null,
+    textColumn: textColumn?.name ?? null,
+    fileHash,
+    settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length }
+  }
+}

@@ -1,0 +1,124 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type Database from 'better-sqlite3'
+import type { ColumnType, DatasetKind, ImportResult, SplitRatios } from '../../common/contract/dataset'
+import { StrataError } from '../../common/errors'
+import { blobPath } from './blobs'
+import { isClassType } from './columns'
+import { describeSkip, getDataset } from './datasets'
+import { stageImageFolder, type ImportProgressTick } from './import-images'
+import { ImportStaging, type ColumnRow, type DatasetRow } from './import-staging'
+import { stageTableFile } from './import-table'
+import { assignSplits, DEFAULT_RATIOS, newSeed } from './splits'
+
+/** What the user chose for one import. */
+export interface ImportOptions {
+  name?: string
+  kind?: DatasetKind
+  target?: string
+  textColumn?: string
+  ragged?: 'skip' | 'refuse'
+  seed?: number
+  ratios?: SplitRatios
+  /** Shown as the dataset's source instead of the path (browser uploads). */
+  sourceLabel?: string
+}
+
+/** How an import is watched and stopped. */
+export interface ImportHooks {
+  importId?: string
+  signal?: AbortSignal
+  onProgress?: (tick: ImportProgressTick) => void
+}
+
+/** Copies a file into blobs/ under the given hash (the import already hashed it while reading). */
+async function putFileBlob(root: string, file: string, hash: string): Promise<void> {
+  const target = blobPath(root, hash)
+  if (fs.existsSync(target)) return
+  await fs.promises.mkdir(path.dirname(target), { recursive: true })
+  const tmp = `${target}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`
+  await fs.promises.copyFile(file, tmp)
+  await fs.promises.rename(tmp, target)
+}
+
+function fingerprintOf(kind: DatasetKind, parts: Iterable<[string | null, string | null, string]>): string {
+  const h = crypto.createHash('sha256').update(`${kind}\n`)
+  for (const [hash, label, file] of parts) h.update(`${hash}\u0000${label}\u0000${file}\n`)
+  return h.digest('hex')
+}
+
+/**
+ * Imports an image folder or a CSV/TSV file as a new dataset, all or nothing: files are copied into blobs/
+ * (harmless if the import stops), items are staged beside the project, and only a complete import writes
+ * the dataset into project.db in one transaction. The same data imported again is not duplicated:
+ * the existing dataset is returned with `duplicateOf` set.
+ */
+export async function importDataset(project: { root: string; db: Database.Database }, source: string, opts: ImportOptions = {}, hooks: ImportHooks = {}): Promise<ImportResult> {
+  const abs = path.resolve(source)
+  const stat = await fs.promises.stat(abs).catch(() => null)
+  if (!stat) throw new StrataError('IMPORT_PATH_NOT_FOUND', { path: abs })
+  const isFolder = stat.isDirectory()
+  if (isFolder && opts.kind && opts.kind !== 'images') throw new StrataError('IMPORT_UNSUPPORTED', { path: abs, kind: opts.kind })
+  if (!isFolder && opts.kind === 'images') throw new StrataError('IMPORT_UNSUPPORTED', { path: abs, kind: opts.kind })
+
+  const importId = hooks.importId ?? crypto.randomBytes(8).toString('hex')
+  const staging = new ImportStaging(project.root, importId)
+  const ctx = { root: project.root, staging, signal: hooks.signal, onProgress: hooks.onProgress }
+  try {
+    let kind: DatasetKind = 'images'
+    let columns: ColumnRow[] = []
+    let target: string | null = null
+    let textColumn: string | null = null
+    let settings: Record<string, unknown> = {}
+    let fingerprint: string
+    if (isFolder) {
+      await stageImageFolder(ctx, abs)
+      fingerprint = fingerprintOf('images', staging.hashes())
+    } else {
+      const table = await stageTableFile(ctx, abs, { kind: opts.kind as 'table' | 'text' | undefined, target: opts.target, textColumn: opts.textColumn, ragged: opts.ragged ?? 'skip' })
+      ;({ kind, columns, target, textColumn } = table)
+      settings = { ...table.settings, fileBlob: table.fileHash }
+      fingerprint = fingerprintOf(kind, [[table.fileHash, null, '']])
+    }
+    if (hooks.signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
+
+    const existing = project.db.prepare('SELECT id FROM datasets WHERE fingerprint = ?').get(fingerprint) as { id: string } | undefined
+    if (existing) {
+      staging.discard()
+      const d = getDataset(project.db, existing.id)
+      return { datasetId: d.id, kind: d.kind, imported: 0, skipped: [], duplicateOf: d.id, classes: d.classes, columns: d.columns, splits: d.splits }
+    }
+
+    hooks.onProgress?.({ phase: 'saving', unit: 'files', done: 0, total: staging.items })
+    if (!isFolder) await putFileBlob(project.root, abs, settings.fileBlob as string)
+    const targetType: ColumnType | undefined = columns.find((c) => c.name === target)?.inferredType
+    const stratify = kind !== 'table' || (targetType !== undefined && isClassType(targetType))
+    const seed = opts.seed ?? newSeed()
+    const ratios = opts.ratios ?? DEFAULT_RATIOS
+    const labels = stratify ? staging.labels() : new Array<null>(staging.items).fill(null)
+    const splits = assignSplits(labels, ratios, seed)
+    const skipped = staging.skippedList().map((s) => describeSkip(s.file, s.code, s.detail))
+    const imported = staging.items
+    const dataset: DatasetRow = {
+      id: crypto.randomBytes(8).toString('hex'),
+      name: opts.name?.trim() || path.basename(abs).replace(/\.(csv|tsv|txt|tab)$/i, ''),
+      kind,
+      source: opts.sourceLabel ?? abs,
+      fingerprint,
+      createdAt: new Date().toISOString(),
+      seed,
+      ratios,
+      target,
+      textColumn,
+      settings
+    }
+    if (hooks.signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
+    staging.commit(project.db, dataset, columns, splits)
+    const d = getDataset(project.db, dataset.id)
+    return { datasetId: d.id, kind, imported, skipped, duplicateOf: null, classes: d.classes, columns: d.columns, splits: d.splits }
+  } catch (err) {
+    staging.discard()
+    throw err
+  }
+}

@@ -1,0 +1,73 @@
+import type { SplitCounts, SplitName, SplitRatios } from '../../common/contract/dataset'
+
+/** Split names by their code in {@link assignSplits}' output. */
+export const SPLIT_BY_CODE: readonly SplitName[] = ['train', 'validation', 'test']
+
+/** The ratios a new dataset gets unless the user chooses others. */
+export const DEFAULT_RATIOS: SplitRatios = { train: 0.8, validation: 0.1, test: 0.1 }
+
+/** A small, fast, seeded PRNG (mulberry32): the same seed always gives the same sequence in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function hashString(text: string): number {
+  let h = 2166136261
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619)
+  return h >>> 0
+}
+
+/** How many of `n` items of one class go to train, validation and test: rounded, never more than n. */
+export function splitSizes(n: number, ratios: SplitRatios): [number, number, number] {
+  const validation = Math.round(n * ratios.validation)
+  const test = Math.min(n - validation, Math.round(n * ratios.test))
+  // Every class keeps at least one training item when it has any.
+  if (n > 0 && n - validation - test < 1) {
+    if (test > 0) return [1, validation, test - 1]
+    return [1, validation - 1, 0]
+  }
+  return [n - validation - test, validation, test]
+}
+
+/**
+ * Assigns each item to a split (0 train, 1 validation, 2 test), stratified by label: every class is shuffled
+ * with a PRNG seeded by (seed, label) and cut by the ratios, so the same seed always gives the same splits.
+ */
+export function assignSplits(labels: ReadonlyArray<string | null>, ratios: SplitRatios, seed: number): Uint8Array {
+  const groups = new Map<string | null, number[]>()
+  labels.forEach((label, i) => {
+    const g = groups.get(label)
+    if (g) g.push(i)
+    else groups.set(label, [i])
+  })
+  const out = new Uint8Array(labels.length)
+  for (const [label, indices] of groups) {
+    const random = seededRandom(seed ^ hashString(label ?? '\u0000'))
+    for (let i = indices.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1))
+      ;[indices[i], indices[j]] = [indices[j], indices[i]]
+    }
+    const [train, validation] = splitSizes(indices.length, ratios)
+    indices.forEach((index, k) => (out[index] = k < train ? 0 : k < train + validation ? 1 : 2))
+  }
+  return out
+}
+
+/** Counts a split assignment. */
+export function countSplits(codes: Uint8Array): SplitCounts {
+  const counts = { train: 0, validation: 0, test: 0 }
+  for (const c of codes) counts[SPLIT_BY_CODE[c]]++
+  return counts
+}
+
+/** A fresh random seed for a new dataset. */
+export function newSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31)
+}
