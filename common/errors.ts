@@ -15,7 +15,12 @@ export const ERROR_CODES = [
   'INVALID_NAME',
   'PATH_OUTSIDE_PROJECT',
   'ENGINE_UNAVAILABLE',
-  'BAD_ARGUMENTS'
+  'BAD_ARGUMENTS',
+  // models
+  'MODEL_INVALID',
+  'MODEL_HAS_PROBLEMS',
+  'MODEL_NOT_TRAINABLE',
+  'TEMPLATE_UNKNOWN'
 ] as const
 
 /** A machine-readable error code. */
