@@ -1,13 +1,15 @@
 import type { z } from 'zod'
 import { APP_CHANNELS } from './app'
 import { ENGINE_CHANNELS } from './engine'
+import { MODEL_CHANNELS } from './model'
 import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
 
 /** Every request/response channel of Strata: the one contract between the renderer and the services. */
 export const CHANNELS = {
   ...APP_CHANNELS,
   ...PROJECT_CHANNELS,
-  ...ENGINE_CHANNELS
+  ...ENGINE_CHANNELS,
+  ...MODEL_CHANNELS
 }
 
 /** Every event stream the services push to the renderer. */

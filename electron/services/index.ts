@@ -1,5 +1,6 @@
 import type { BackendReport, EmitEvent, Handlers } from '../../common/contract'
 import { matchLocale } from '../../common/i18n'
+import { ModelService, templateInfos } from './model-service'
 import { ProjectService } from './project-service'
 
 /** What the services need from the engine host; the host decides which process runs it. */
@@ -24,12 +25,14 @@ export interface ServiceOptions {
 export interface Services {
   handlers: Handlers
   projects: ProjectService
+  models: ModelService
   dispose(): void
 }
 
 /** Builds the services and maps every contract channel to one of them. */
 export function createServices(opts: ServiceOptions): Services {
   const projects = new ProjectService(opts)
+  const models = new ModelService(projects)
   const handlers: Handlers = {
     'app:info': () => ({
       version: opts.version,
@@ -44,7 +47,13 @@ export function createServices(opts: ServiceOptions): Services {
     'project:current': () => projects.summary(),
     'project:recent': () => projects.recent(),
     'project:close': () => ({ closed: projects.close() }),
-    'engine:backends': ({ refresh }) => opts.engine.backends(refresh ?? false)
+    'engine:backends': ({ refresh }) => opts.engine.backends(refresh ?? false),
+    'model:templates': () => templateInfos(),
+    'model:create': (req) => models.create(req),
+    'model:list': () => models.list(),
+    'model:get': ({ id, version }) => models.get(id, version),
+    'model:save': ({ id, spec, name }) => models.save(id, spec, name),
+    'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) })
   }
-  return { handlers, projects, dispose: () => projects.close() }
+  return { handlers, projects, models, dispose: () => projects.close() }
 }
