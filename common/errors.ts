@@ -33,7 +33,12 @@ export const ERROR_CODES = [
   'IMPORT_RAGGED_ROWS',
   'IMPORT_BAD_COLUMN',
   'IMPORT_CANCELLED',
-  'UPLOAD_NOT_FOUND'
+  'UPLOAD_NOT_FOUND',
+  // models
+  'MODEL_INVALID',
+  'MODEL_HAS_PROBLEMS',
+  'MODEL_NOT_TRAINABLE',
+  'TEMPLATE_UNKNOWN'
 ] as const
 
 /** A machine-readable error code. */

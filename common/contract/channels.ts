@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { APP_CHANNELS } from './app'
 import { DATASET_CHANNELS, DATASET_EVENTS } from './dataset'
 import { ENGINE_CHANNELS } from './engine'
+import { MODEL_CHANNELS } from './model'
 import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
 import { TRAINING_CHANNELS, TRAINING_EVENTS } from './training'
 
@@ -11,7 +12,8 @@ export const CHANNELS = {
   ...PROJECT_CHANNELS,
   ...ENGINE_CHANNELS,
   ...TRAINING_CHANNELS,
-  ...DATASET_CHANNELS
+  ...DATASET_CHANNELS,
+  ...MODEL_CHANNELS
 }
 
 /** Every event stream the services push to the renderer. */

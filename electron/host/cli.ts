@@ -2,13 +2,15 @@ import { StrataError, toAppError, type AppError } from '../../common/errors'
 import { matchLocale, translate } from '../../common/i18n'
 import { systemLocale } from '../services/paths'
 import { DATASET_COMMANDS } from './commands/dataset'
+import { MODEL_COMMANDS } from './commands/model'
 import { PROJECT_COMMANDS } from './commands/project'
 import { parseArgs, t, type Command, type Output } from './cli-io'
 
 /** The commands `strata` knows; later features add theirs here. */
 const COMMANDS: Record<string, Command> = {
   ...PROJECT_COMMANDS,
-  ...DATASET_COMMANDS
+  ...DATASET_COMMANDS,
+  ...MODEL_COMMANDS
 }
 
 /** Runs one CLI command and returns its exit code; errors become one plain line (or a JSON error). */
@@ -16,7 +18,8 @@ export async function runCli(argv: string[], buildDir: string, io: Partial<Outpu
   const args = parseArgs(argv)
   const o: Output = {
     json: args.options.json === true,
-    locale: matchLocale(typeof args.options.lang === 'string' ? args.options.lang : systemLocale()),
+    // `--lang` picks the language of messages, except where a command uses it for something else (`code --lang keras`).
+    locale: matchLocale(typeof args.options.lang === 'string' && /^(en|zh)\b/i.test(args.options.lang) ? args.options.lang : systemLocale()),
     out: io.out ?? ((text) => process.stdout.write(text + '\n')),
     err: io.err ?? ((text) => process.stderr.write(text + '\n'))
   }

@@ -4,6 +4,7 @@ import { matchLocale } from '../../common/i18n'
 import type { EnginePort } from '../engine/protocol'
 import { getDataset } from '../store/datasets'
 import { DatasetService } from './dataset-service'
+import { ModelService, templateInfos } from './model-service'
 import { ProjectService } from './project-service'
 import { TrainingService, type TrainingLookups } from './training-service'
 
@@ -33,6 +34,7 @@ export interface Services {
   projects: ProjectService
   training: TrainingService
   datasets: DatasetService
+  models: ModelService
   dispose(): void
 }
 
@@ -48,6 +50,7 @@ export function createServices(opts: ServiceOptions): Services {
   const projects = new ProjectService({ ...opts, onOpen: (db) => training.recoverInterrupted(db) })
   const training: TrainingService = new TrainingService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, lookups: TRAINING_LOOKUPS })
   const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit })
+  const models = new ModelService(projects)
   const handlers: Handlers = {
     'app:info': () => ({
       version: opts.version,
@@ -82,13 +85,20 @@ export function createServices(opts: ServiceOptions): Services {
     'dataset:set-column': (args) => datasets.setColumn(args),
     'dataset:set-target': ({ datasetId, column }) => datasets.setTarget(datasetId, column),
     'dataset:split': (args) => datasets.split(args),
-    'dataset:health': ({ datasetId }) => datasets.health(datasetId)
+    'dataset:health': ({ datasetId }) => datasets.health(datasetId),
+    'model:templates': () => templateInfos(),
+    'model:create': (req) => models.create(req),
+    'model:list': () => models.list(),
+    'model:get': ({ id, version }) => models.get(id, version),
+    'model:save': ({ id, spec, name }) => models.save(id, spec, name),
+    'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) })
   }
   return {
     handlers,
     projects,
     training,
     datasets,
+    models,
     dispose: () => {
       training.dispose()
       datasets.dispose()

@@ -1,0 +1,68 @@
+import { z } from 'zod'
+import { TEMPLATE_IDS } from '../model/templates'
+import { ModelSpecSchema, TaskKind } from '../model/spec'
+import { channel } from './define'
+
+/** A dataset's facts a template is fitted to: shape of one example, number of classes, task. */
+export const DatasetFitSchema = z
+  .object({
+    inputShape: z.array(z.number().int().positive()).min(1).max(8).optional(),
+    classes: z.number().int().min(2).max(100_000).optional(),
+    task: TaskKind.optional()
+  })
+  .strict()
+
+/** A saved model at one version. */
+export const ModelRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  datasetId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+  spec: ModelSpecSchema
+})
+export type ModelRecord = z.infer<typeof ModelRecord>
+
+/** A line of the model list. */
+export const ModelLine = ModelRecord.omit({ spec: true })
+export type ModelLine = z.infer<typeof ModelLine>
+
+/** A template as the picker lists it; names and descriptions are under `build.templates.<id>`. */
+export const TemplateInfo = z.object({
+  id: z.enum(TEMPLATE_IDS),
+  kind: z.enum(['tabular', 'image', 'text']),
+  inputShape: z.array(z.number()),
+  classes: z.number(),
+  task: TaskKind
+})
+export type TemplateInfo = z.infer<typeof TemplateInfo>
+
+const ModelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
+
+/** Model channels. */
+export const MODEL_CHANNELS = {
+  'model:templates': channel(z.object({}).strict(), z.array(TemplateInfo)),
+  'model:create': channel(
+    z
+      .object({
+        name: z.string().trim().min(1).max(120).optional(),
+        template: z.enum(TEMPLATE_IDS).optional(),
+        spec: ModelSpecSchema.optional(),
+        fit: DatasetFitSchema.optional(),
+        datasetId: z.string().max(64).optional()
+      })
+      .strict(),
+    ModelRecord
+  ),
+  'model:list': channel(z.object({}).strict(), z.array(ModelLine)),
+  'model:get': channel(z.object({ id: ModelId, version: z.number().int().positive().optional() }).strict(), ModelRecord),
+  'model:save': channel(
+    z.object({ id: ModelId, spec: ModelSpecSchema, name: z.string().trim().min(1).max(120).optional() }).strict(),
+    z.object({ id: z.string(), version: z.number().int(), updatedAt: z.string(), changed: z.boolean() })
+  ),
+  'model:code': channel(
+    z.object({ id: ModelId, version: z.number().int().positive().optional(), lang: z.enum(['tfjs', 'keras']) }).strict(),
+    z.object({ code: z.string() })
+  )
+}

@@ -1,0 +1,75 @@
+import type { ModelLine, ModelRecord, TemplateInfo } from '../../common/contract/model'
+import { StrataError } from '../../common/errors'
+import { generateKeras } from '../../common/model/codegen-keras'
+import { generateTfjs } from '../../common/model/codegen-tfjs'
+import type { DatasetFit } from '../../common/model/infer'
+import { emptySpec, type ModelSpec } from '../../common/model/spec'
+import { TEMPLATES, buildTemplate, isTemplateId, type TemplateId } from '../../common/model/templates'
+import { ModelStore } from '../store/model-store'
+import type { ProjectService } from './project-service'
+
+/** What a new model starts from: a template fitted to a dataset, a given spec, or an Input layer alone. */
+export interface CreateModel {
+  name?: string
+  template?: TemplateId
+  spec?: ModelSpec
+  fit?: DatasetFit
+  datasetId?: string
+}
+
+/** Every template the picker and the CLI list, with what it is fitted to by default. */
+export function templateInfos(): TemplateInfo[] {
+  return TEMPLATES.map((t) => ({ id: t.id, kind: t.kind, inputShape: [...t.defaults.inputShape], classes: t.defaults.classes, task: t.defaults.task }))
+}
+
+/** A blank model: one Input layer shaped like the dataset's examples. */
+export function blankSpec(name: string, fit: DatasetFit = {}): ModelSpec {
+  return {
+    ...emptySpec(name),
+    ...(fit.task ? { task: { kind: fit.task, ...(fit.task === 'classification' && fit.classes ? { classes: fit.classes } : {}) } } : {}),
+    nodes: [{ id: 'input_1', type: 'Input', params: { shape: fit.inputShape ?? [28, 28, 1] }, position: { x: 0, y: 0 } }],
+    edges: []
+  }
+}
+
+/** Creates, lists, saves and generates code for the open project's models. */
+export class ModelService {
+  constructor(private readonly projects: Pick<ProjectService, 'require'>) {}
+
+  private store(): ModelStore {
+    return new ModelStore(this.projects.require().db)
+  }
+
+  /** Creates a model from a template, a spec or nothing, and saves its first version. */
+  create(req: CreateModel): ModelRecord {
+    if (req.template !== undefined && !isTemplateId(req.template)) throw new StrataError('TEMPLATE_UNKNOWN', { template: String(req.template) })
+    const name = req.name ?? req.spec?.name ?? (req.template ? req.template : 'Model')
+    const spec = req.spec
+      ? req.spec
+      : req.template
+        ? buildTemplate(req.template, req.fit, name)
+        : blankSpec(name, req.fit)
+    return this.store().create(name, spec, req.datasetId ?? null)
+  }
+
+  /** Every model of the project, most recently changed first. */
+  list(): ModelLine[] {
+    return this.store().list()
+  }
+
+  /** A model at its latest (or a given) version. */
+  get(id: string, version?: number): ModelRecord {
+    return this.store().get(id, version)
+  }
+
+  /** Saves an edit as a new version (autosave); an unchanged spec saves nothing. */
+  save(id: string, spec: ModelSpec, name?: string): { id: string; version: number; updatedAt: string; changed: boolean } {
+    return this.store().save(id, spec, name)
+  }
+
+  /** The TF.js (TypeScript) or Keras (Python) code that builds a model. */
+  code(id: string, lang: 'tfjs' | 'keras', version?: number): string {
+    const { spec } = this.get(id, version)
+    return lang === 'tfjs' ? generateTfjs(spec) : generateKeras(spec)
+  }
+}
