@@ -424,6 +424,8 @@ export const en = {
     BAD_ARGUMENTS: '{reason}',
     TRAINING_DIVERGED: 'The loss became NaN or infinite at epoch {epoch}, so training stopped. Try a lower learning rate (it was {learningRate}) or check the data for extreme values.',
     RUN_NOT_RESUMABLE: 'Run {runId} cannot be resumed: {reason}',
+    DATA_MODEL_MISMATCH: 'This model does not fit this dataset: {reason}.',
+    DATA_TOO_LARGE: 'This image dataset is too large to train in memory at this image size ({items} images; at most {limit} fit). Use a smaller Input size or train on fewer images.',
     RUN_BUSY: 'Run {runId} is {status}; wait for it to finish or stop it first.',
     DATASET_NOT_FOUND: 'The dataset {id} was not found in this project. It may have been removed.',
     ITEM_NOT_FOUND: 'The item {id} was not found in this dataset. It may have been removed already.',

@@ -426,6 +426,8 @@ export const zhCN: Messages = {
     BAD_ARGUMENTS: '{reason}',
     TRAINING_DIVERGED: '第 {epoch} 轮时损失变成了 NaN 或无穷大，训练已停止。请尝试更低的学习率（当前为 {learningRate}），或检查数据中是否有极端值。',
     RUN_NOT_RESUMABLE: '无法继续运行 {runId}：{reason}',
+    DATA_MODEL_MISMATCH: '这个模型与这个数据集不匹配：{reason}。',
+    DATA_TOO_LARGE: '以当前图像尺寸，这个图像数据集太大，无法在内存中训练（{items} 张；最多 {limit} 张）。请减小输入尺寸或减少训练图像。',
     RUN_BUSY: '运行 {runId} 当前状态为 {status}；请等它结束或先停止它。',
     DATASET_NOT_FOUND: '在这个项目中找不到数据集 {id}，它可能已被删除。',
     ITEM_NOT_FOUND: '在这个数据集中找不到第 {id} 项，它可能已被删除。',

@@ -1,12 +1,25 @@
 import { StrataError } from '../../common/errors'
+import { ModelSpecSchema } from '../../common/model/spec'
+import { augmentationLayers, compileModel } from './compile-model'
+import { prepareTrainingData } from './prepare-data'
 import type { JobDeps } from './training-job'
 
-/** The real data loader and model compiler of training jobs. */
+/** The real data pipeline and model compiler of training jobs. */
 export const JOB_DEPS: JobDeps = {
-  loadData: async () => {
-    throw new StrataError('ENGINE_UNAVAILABLE', { reason: 'the data pipeline is not wired yet' })
+  loadData: async (tf, job) => {
+    // Checkpoints of models with Strata's augmentation layers can only be read once those are registered.
+    augmentationLayers(tf)
+    return prepareTrainingData(job.projectRoot, job.datasetId, ModelSpecSchema.parse(job.spec), job.config)
   },
-  buildModel: () => {
-    throw new StrataError('ENGINE_UNAVAILABLE', { reason: 'the model compiler is not wired yet' })
+  buildModel: (tf, job, data) => {
+    const model = compileModel(tf, ModelSpecSchema.parse(job.spec), { inputShape: data.inputShape })
+    const outputs = model.outputs[0].shape[model.outputs[0].shape.length - 1]
+    if (outputs !== data.targetSize) {
+      model.dispose()
+      throw new StrataError('DATA_MODEL_MISMATCH', {
+        reason: `the model's last layer gives ${outputs} outputs but this dataset needs ${data.targetSize} (${data.task}); set the last Dense layer's units to ${data.targetSize}, or start from a template fitted to this dataset`
+      })
+    }
+    return model
   }
 }

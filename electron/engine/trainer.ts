@@ -44,6 +44,11 @@ export interface TrainHooks {
   resumeFrom?: TrainingState
 }
 
+/** Lets timers and messages (pause, stop) run: awaiting tensor data alone only drains microtasks. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)))
+}
+
 /** Builds the optimiser a config asks for. */
 export function makeOptimizer(tf: Tf, config: TrainConfig): tfType.Optimizer {
   switch (config.optimizer) {
@@ -113,6 +118,7 @@ export async function train(tf: Tf, model: tfType.LayersModel, optimizer: tfType
     let batch = 0
     // A different, recorded shuffle for every epoch, the same on every machine.
     for await (const b of data.train.batches(config.batchSize, config.seed * 10_007 + epoch)) {
+      await yieldToEventLoop()
       await hooks.waitIfPaused?.()
       if (hooks.signal?.aborted) return { reason: 'stopped', epoch: state.epoch, bestEpoch: state.bestEpoch }
       const x = tf.tensor(b.x, [b.n, ...data.inputShape])

@@ -3,6 +3,7 @@ import { StrataError } from '../../common/errors'
 import { matchLocale } from '../../common/i18n'
 import type { EnginePort } from '../engine/protocol'
 import { getDataset } from '../store/datasets'
+import { ModelStore } from '../store/model-store'
 import { DatasetService } from './dataset-service'
 import { ModelService, templateInfos } from './model-service'
 import { ProjectService } from './project-service'
@@ -39,9 +40,7 @@ export interface Services {
 }
 
 const TRAINING_LOOKUPS: TrainingLookups = {
-  modelSpec: (_db, modelId) => {
-    throw new StrataError('NOT_FOUND', { what: `Model ${modelId}` })
-  },
+  modelSpec: (db, modelId) => new ModelStore(db).get(modelId).spec,
   checkDataset: (db, datasetId) => void getDataset(db, datasetId)
 }
 

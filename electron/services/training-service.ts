@@ -125,9 +125,19 @@ export class TrainingService {
     return getRunDetail(this.db().db, runId)
   }
 
+  /** The operating-system process id of the engine training a run, while it trains. */
+  enginePid(runId: number): number | undefined {
+    return this.active.get(runId)?.port.pid
+  }
+
   /** Stops every engine process (when the studio closes). */
   dispose(): void {
-    for (const live of this.active.values()) live.port.kill()
+    for (const [runId, live] of this.active) {
+      live.finished = true
+      this.flushLosses(runId, live)
+      setRunStatus(live.db, runId, 'interrupted', 'Strata was closed while this run was training. Resume continues from its last checkpoint.')
+      live.port.kill()
+    }
     this.active.clear()
   }
 

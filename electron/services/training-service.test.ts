@@ -1,0 +1,147 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { dispatch, type ChannelName, type EmitEvent, type EventName, type RunSummary } from '../../common/contract'
+import { forkEngine } from '../engine/engine-client'
+import { createServices, type Services } from './index'
+
+// The engine runs as the user runs it: the built engine process (`npm run build` first; `npm test` does it).
+const ENGINE = path.resolve(__dirname, '../../out/main/engine.js')
+
+let dir: string
+let services: Services
+let events: Array<{ event: EventName; payload: unknown }>
+
+beforeAll(() => {
+  if (!fs.existsSync(ENGINE)) throw new Error('Build Strata first: npm run build')
+})
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-train-'))
+  events = []
+  const emit: EmitEvent = (event, payload) => void events.push({ event, payload })
+  services = createServices({
+    version: 'test',
+    mode: 'browser',
+    dataDir: path.join(dir, 'data'),
+    projectsDir: path.join(dir, 'projects'),
+    systemLocale: 'en',
+    engine: { backends: async () => ({ backends: [], chosen: 'cpu', checkedAt: '' }) },
+    launchEngine: () => forkEngine(ENGINE),
+    emit,
+    openExternal: async () => false
+  })
+})
+
+afterEach(() => {
+  services.dispose()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+async function call<T>(channel: ChannelName, payload: unknown): Promise<T> {
+  const result = await dispatch(services.handlers, channel, payload, undefined)
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`)
+  return result.value as T
+}
+
+/** A churn-like table: who leaves depends on tenure, plan and support calls, with 10% label noise. */
+function writeChurnCsv(file: string, rows: number): { majority: number } {
+  let leave = 0
+  const lines = ['customer_id,tenure_months,plan,support_calls,monthly_fee,churned']
+  let seed = 7
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647)
+  for (let i = 0; i < rows; i++) {
+    const tenure = Math.floor(rand() * 60)
+    const plan = ['basic', 'plus', 'pro'][Math.floor(rand() * 3)]
+    const calls = Math.floor(rand() * 8)
+    const fee = 20 + Math.round(rand() * 80)
+    let churn = tenure < 12 && calls > 3 ? 1 : plan === 'basic' && calls > 5 ? 1 : tenure < 6 ? 1 : 0
+    if (rand() < 0.1) churn = 1 - churn
+    leave += churn
+    lines.push(`C${1000 + i},${tenure},${plan},${calls},${fee},${churn ? 'yes' : 'no'}`)
+  }
+  fs.writeFileSync(file, lines.join('\n') + '\n')
+  return { majority: Math.max(leave, rows - leave) / rows }
+}
+
+async function until(predicate: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
+  const start = Date.now()
+  while (!(await predicate())) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+async function setup(rows: number): Promise<{ datasetId: string; modelId: string; majority: number }> {
+  await call('project:create', { name: 'Churn' })
+  const csv = path.join(dir, 'churn.csv')
+  const { majority } = writeChurnCsv(csv, rows)
+  const imported = await call<{ datasetId: string }>('dataset:import', { path: csv, kind: 'table', target: 'churned' })
+  const model = await call<{ id: string }>('model:create', { template: 'tabular-classifier', fit: { inputShape: [4], classes: 2 } })
+  return { datasetId: imported.datasetId, modelId: model.id, majority }
+}
+
+const runOf = (runId: number) => call<RunSummary & { history: Array<{ epoch: number; metrics: Record<string, number> }>; checkpoints: unknown[] }>('training:run', { runId })
+
+describe('training service', () => {
+  it('trains a tabular classifier in the engine process that clearly beats the majority class, recording everything', async () => {
+    const { datasetId, modelId, majority } = await setup(1500)
+    const run = await call<RunSummary>('training:start', { datasetId, modelId, config: { epochs: 15, batchSize: 32, learningRate: 0.01 } })
+    await until(async () => ['completed', 'failed'].includes((await runOf(run.id)).status))
+    const done = await runOf(run.id)
+    expect(done.message).toBeNull()
+    expect(done.status).toBe('completed')
+    expect(done.backend).toMatch(/^(node-gpu|node|wasm|cpu)$/)
+    expect(done.history.map((h) => h.epoch)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1))
+    expect(done.lastMetrics.val_acc).toBeGreaterThan(majority + 0.1)
+    expect(done.checkpoints).toHaveLength(2)
+    expect(events.some((e) => e.event === 'training:progress')).toBe(true)
+    expect(events.filter((e) => e.event === 'training:epoch')).toHaveLength(15)
+  })
+
+  it('a killed engine process marks the run interrupted; Resume finishes it from the last checkpoint', async () => {
+    const { datasetId, modelId } = await setup(3000)
+    const run = await call<RunSummary>('training:start', { datasetId, modelId, config: { epochs: 12, batchSize: 16 } })
+    await until(async () => (await runOf(run.id)).checkpoints.length > 0 && (await runOf(run.id)).epochsDone >= 2)
+    const pid = services.training.enginePid(run.id)
+    expect(pid).toBeDefined()
+    process.kill(pid!, 'SIGKILL')
+    await until(async () => (await runOf(run.id)).status === 'interrupted')
+    const interrupted = await runOf(run.id)
+    expect(interrupted.message).toContain('stopped unexpectedly')
+    const doneBefore = interrupted.epochsDone
+    expect(doneBefore).toBeLessThan(12)
+
+    await call('training:resume', { runId: run.id })
+    await until(async () => ['completed', 'failed'].includes((await runOf(run.id)).status))
+    const finished = await runOf(run.id)
+    expect(finished.status).toBe('completed')
+    expect(finished.history.map((h) => h.epoch)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1))
+    // Resumed, not restarted: the epochs trained before the kill kept their recorded metrics.
+    expect(finished.history[0].metrics).toEqual(interrupted.history[0].metrics)
+  })
+
+  it('pause holds the run between batches and resume continues it', async () => {
+    const { datasetId, modelId } = await setup(3000)
+    const run = await call<RunSummary>('training:start', { datasetId, modelId, config: { epochs: 30, batchSize: 8 } })
+    await until(async () => (await runOf(run.id)).status === 'running')
+    await call('training:pause', { runId: run.id })
+    await new Promise((r) => setTimeout(r, 300))
+    const countAfterPause = events.filter((e) => e.event === 'training:progress').length
+    await new Promise((r) => setTimeout(r, 700))
+    expect(events.filter((e) => e.event === 'training:progress').length - countAfterPause).toBeLessThanOrEqual(1)
+    expect((await runOf(run.id)).status).toBe('paused')
+    await call('training:resume', { runId: run.id })
+    await until(() => events.filter((e) => e.event === 'training:progress').length > countAfterPause + 2)
+    await call('training:stop', { runId: run.id })
+    await until(async () => (await runOf(run.id)).status === 'stopped')
+  })
+
+  it('refuses to train an unknown model with a coded error and starts nothing', async () => {
+    const { datasetId } = await setup(100)
+    const result = await dispatch(services.handlers, 'training:start', { datasetId, modelId: 'nope' }, undefined)
+    expect(result).toMatchObject({ ok: false })
+    expect(await call<unknown[]>('training:runs', {})).toEqual([])
+  })
+})
