@@ -25,8 +25,10 @@ describe('message table', () => {
         expect(placeholders(messages.get(key)!), key).toEqual(placeholders(text))
       }
     })
-    it(`locale=${locale}: no vue-i18n special characters that would break message compilation`, () => {
-      for (const [key, text] of leaves(MESSAGES[locale])) expect(text, key).not.toMatch(/[|@]/)
+    // The renderer compiles messages with vue-i18n, where | separates plural forms and @ links messages.
+    // CLI messages never reach vue-i18n, so their usage lines may show `a|b` choices.
+    it(`locale=${locale}: no vue-i18n special characters in messages the renderer shows`, () => {
+      for (const [key, text] of leaves(MESSAGES[locale])) if (!key.startsWith('cli.')) expect(text, key).not.toMatch(/[|@]/)
     })
   }
 

@@ -448,7 +448,12 @@ export const zhCN: Messages = {
     TEMPLATE_UNKNOWN: '没有名为“{template}”的模板。运行 “strata templates” 查看所有模板。'
   },
   cli: {
-    usage: '用法：strata <命令> [选项]\n\n命令：\n  new <文件夹>                 新建项目\n  layers [--json]              列出模型可用的层\n  templates [--json]           列出模型模板\n  model <项目> --template 名称 [--input 28x28x1 --classes 10] | --spec 文件\n                               保存模型并显示概要\n  code <项目> --model ID --lang tfjs|keras\n                               输出构建模型的代码\n  info [项目] [--json]         显示训练后端（以及项目信息）\n  serve [--port N] [--host H] [--open]\n                               在浏览器中启动工作室\n  import <项目> <路径> [--name 名称] [--target 列] [--kind images|table|text]\n         [--text-column 列] [--ragged skip|refuse] [--seed N] [--json]\n                               把图片文件夹或 CSV 文件导入为数据集\n  datasets <项目> [--json]     列出项目中的数据集\n\n每个命令都支持 --json。',
+    usage: '用法：strata <命令> [选项]\n\n命令：\n  new <文件夹>                 新建项目\n  layers [--json]              列出模型可用的层\n  templates [--json]           列出模型模板\n  model <项目> --template 名称 [--input 28x28x1 --classes 10] | --spec 文件\n                               保存模型并显示概要\n  code <项目> --model ID --lang tfjs|keras\n                               输出构建模型的代码\n  info [项目] [--json]         显示训练后端（以及项目信息）\n  serve [--port N] [--host H] [--open]\n                               在浏览器中启动工作室\n  import <项目> <路径> [--name 名称] [--target 列] [--kind images|table|text]\n         [--text-column 列] [--ragged skip|refuse] [--seed N] [--json]\n                               把图片文件夹或 CSV 文件导入为数据集\n  datasets <项目> [--json]     列出项目中的数据集\n  train <项目> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               在数据集上训练模型\n  resume <项目> --run ID       从最后的检查点继续被中断的运行\n  runs <项目> [--json]         列出训练运行\n\n每个命令都支持 --json。',
+    trainStarted: '训练运行 {runId} 已开始。按 Ctrl+C 停止（检查点会保留）。',
+    trainProgress: '第 {epoch}/{epochs} 轮 · 第 {batch}/{batches} 批 · 损失 {loss} · 每秒 {rate} 个样本 · 剩余 {eta}',
+    trainEpoch: '第 {epoch} 轮：{metrics}',
+    trainEnded: '运行 {runId}：{status}（训练设备：{backend}）',
+    runLine: '运行 {id}  {status}  轮数 {epochs}  {backend}  {metrics}',
     unknownCommand: '未知命令“{command}”。运行 “strata --help” 查看所有命令。',
     missingArgument: '缺少{what}。运行 “strata --help” 查看用法。',
     created: '已在 {path} 创建项目“{name}”',

@@ -105,4 +105,34 @@ describe('strata CLI', () => {
       child.kill('SIGTERM')
     }
   })
+
+  it('import → model → train --json: the last line reports the run, its backend and metrics; runs lists it', async () => {
+    await strata(['new', 'Churn'])
+    const rows = ['tenure,plan,calls,churned']
+    for (let i = 0; i < 400; i++) {
+      const tenure = (i * 37) % 60
+      const calls = (i * 11) % 8
+      rows.push(`${tenure},${['basic', 'plus', 'pro'][i % 3]},${calls},${tenure < 15 && calls > 2 ? 'yes' : 'no'}`)
+    }
+    fs.writeFileSync(path.join(dir, 'churn.csv'), rows.join('\n'))
+    const imported = await strata(['import', 'Churn', 'churn.csv', '--target', 'churned', '--json'])
+    expect(imported.code, imported.stdout + imported.stderr).toBe(0)
+    const { datasetId } = JSON.parse(imported.stdout)
+    const model = await strata(['model', 'Churn', '--template', 'tabular-classifier', '--input', '3', '--classes', '2', '--json'])
+    expect(model.code, model.stdout + model.stderr).toBe(0)
+    const { modelId } = JSON.parse(model.stdout)
+
+    const trained = await strata(['train', 'Churn', '--dataset', datasetId, '--model', modelId, '--epochs', '3', '--lr', '0.01', '--json'])
+    expect(trained.code, trained.stdout + trained.stderr).toBe(0)
+    const last = JSON.parse(trained.stdout.trim().split('\n').pop()!)
+    expect(last).toMatchObject({ runId: 1, status: 'completed', epochs: 3, backend: expect.stringMatching(/^(node-gpu|node|wasm|cpu)$/) })
+    expect(Object.keys(last.metrics)).toEqual(expect.arrayContaining(['loss', 'val_loss']))
+
+    const runs = await strata(['runs', 'Churn', '--json'])
+    expect(JSON.parse(runs.stdout).runs[0]).toMatchObject({ id: 1, status: 'completed', epochsDone: 3 })
+
+    const bad = await strata(['train', 'Churn', '--dataset', datasetId, '--model', 'missing-model', '--json'])
+    expect(bad.code).not.toBe(0)
+    expect(JSON.parse(bad.stdout.trim().split('\n').pop()!).error.code).toBeDefined()
+  })
 })

@@ -4,13 +4,15 @@ import { systemLocale } from '../services/paths'
 import { DATASET_COMMANDS } from './commands/dataset'
 import { MODEL_COMMANDS } from './commands/model'
 import { PROJECT_COMMANDS } from './commands/project'
+import { TRAINING_COMMANDS } from './commands/training'
 import { parseArgs, t, type Command, type Output } from './cli-io'
 
 /** The commands `strata` knows; later features add theirs here. */
 const COMMANDS: Record<string, Command> = {
   ...PROJECT_COMMANDS,
   ...DATASET_COMMANDS,
-  ...MODEL_COMMANDS
+  ...MODEL_COMMANDS,
+  ...TRAINING_COMMANDS
 }
 
 /** Runs one CLI command and returns its exit code; errors become one plain line (or a JSON error). */

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { exec } from 'node:child_process'
 import type { EmitEvent } from '../../common/contract'
 import { EngineClient, forkEngine } from '../engine/engine-client'
-import { createServices } from '../services'
+import { createServices, type Services } from '../services'
 import { defaultPaths, systemLocale, type StrataPaths } from '../services/paths'
 import { startHost, type RunningHost } from './server'
 import { version } from '../../package.json'
@@ -14,22 +14,34 @@ export function openInBrowser(url: string): Promise<boolean> {
   return new Promise((resolve) => exec(command, (err) => resolve(!err)))
 }
 
-/** The headless studio: services, an engine process and the HTTP/WebSocket host, wired together. */
-export async function serveStudio(opts: { port?: number; host?: string; paths?: StrataPaths; buildDir: string }): Promise<RunningHost & { stop(): Promise<void> }> {
-  const paths = opts.paths ?? defaultPaths()
+/** The services as a plain Node process runs them (headless host, CLI), with engine processes started by fork. */
+export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths; emit: EmitEvent }): Services & { engine: EngineClient } {
   const engineEntry = path.join(opts.buildDir, 'main', 'engine.js')
   const engine = new EngineClient(() => forkEngine(engineEntry))
-  let emit: EmitEvent = () => undefined
   const services = createServices({
     version,
     mode: 'browser',
-    ...paths,
+    ...(opts.paths ?? defaultPaths()),
     systemLocale: systemLocale(),
     engine,
     launchEngine: () => forkEngine(engineEntry),
-    emit: (event, payload) => emit(event, payload),
+    emit: opts.emit,
     openExternal: openInBrowser
   })
+  return {
+    ...services,
+    engine,
+    dispose: () => {
+      services.dispose()
+      engine.dispose()
+    }
+  }
+}
+
+/** The headless studio: services, an engine process and the HTTP/WebSocket host, wired together. */
+export async function serveStudio(opts: { port?: number; host?: string; paths?: StrataPaths; buildDir: string }): Promise<RunningHost & { stop(): Promise<void> }> {
+  let emit: EmitEvent = () => undefined
+  const services = createNodeServices({ buildDir: opts.buildDir, paths: opts.paths, emit: (event, payload) => emit(event, payload) })
   const host = await startHost({
     handlers: services.handlers,
     rendererDir: path.join(opts.buildDir, 'renderer'),
@@ -42,7 +54,6 @@ export async function serveStudio(opts: { port?: number; host?: string; paths?: 
     stop: async () => {
       await host.close()
       services.dispose()
-      engine.dispose()
     }
   }
 }

@@ -133,9 +133,11 @@ export class TrainingService {
   /** Stops every engine process (when the studio closes). */
   dispose(): void {
     for (const [runId, live] of this.active) {
-      live.finished = true
-      this.flushLosses(runId, live)
-      setRunStatus(live.db, runId, 'interrupted', 'Strata was closed while this run was training. Resume continues from its last checkpoint.')
+      if (!live.finished) {
+        live.finished = true
+        this.flushLosses(runId, live)
+        setRunStatus(live.db, runId, 'interrupted', 'Strata was closed while this run was training. Resume continues from its last checkpoint.')
+      }
       live.port.kill()
     }
     this.active.clear()
