@@ -19,6 +19,8 @@ export interface ServiceOptions {
   engine: EngineApi
   emit: EmitEvent
   openExternal: (url: string) => Promise<boolean>
+  /** Shows a native folder or file picker (desktop only); resolves to the chosen path or null. */
+  pickPath?: (opts: { folder: boolean }) => Promise<string | null>
 }
 
 /** The running services: the contract's handlers plus what hosts need to shut them down. */
@@ -49,6 +51,7 @@ export function createServices(opts: ServiceOptions): Services {
     'project:close': () => ({ closed: projects.close() }),
     'engine:backends': ({ refresh }) => opts.engine.backends(refresh ?? false),
     'dataset:import': (args) => datasets.import(args),
+    'dataset:pick-source': async ({ folder }) => ({ path: opts.pickPath ? await opts.pickPath({ folder }) : null }),
     'dataset:cancel-import': ({ importId }) => ({ cancelled: datasets.cancel(importId) }),
     'dataset:upload': async (args) => ({ received: await datasets.upload(args) }),
     'dataset:list': () => datasets.list(),
