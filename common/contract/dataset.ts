@@ -196,6 +196,8 @@ const id = z.object({ datasetId: DatasetId }).strict()
 /** Dataset channels. */
 export const DATASET_CHANNELS = {
   'dataset:import': channel(ImportRequest, ImportResult),
+  /** Opens the desktop's native picker (Electron only; the browser uploads instead): null when cancelled or unavailable. */
+  'dataset:pick-source': channel(z.object({ folder: z.boolean() }).strict(), z.object({ path: z.string().nullable() })),
   'dataset:cancel-import': channel(z.object({ importId: z.string() }).strict(), z.object({ cancelled: z.boolean() })),
   'dataset:upload': channel(
     z

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { app, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, session, shell } from 'electron'
 import { EngineClient } from '../engine/engine-client'
 import { createServices } from '../services'
 import { defaultPaths } from '../services/paths'
@@ -28,6 +28,14 @@ void app.whenReady().then(() => {
     openExternal: async (url) => {
       await shell.openExternal(url)
       return true
+    },
+    pickPath: async ({ folder }) => {
+      const options: Electron.OpenDialogOptions = folder
+        ? { properties: ['openDirectory'] }
+        : { properties: ['openFile'], filters: [{ name: 'CSV', extensions: ['csv', 'tsv', 'txt'] }] }
+      const win = BrowserWindow.getFocusedWindow()
+      const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return picked.canceled ? null : (picked.filePaths[0] ?? null)
     }
   })
   registerIpc(services.handlers)

@@ -27,6 +27,8 @@ export interface ServiceOptions {
   launchEngine: () => EnginePort
   emit: EmitEvent
   openExternal: (url: string) => Promise<boolean>
+  /** Shows a native folder or file picker (desktop only); resolves to the chosen path or null. */
+  pickPath?: (opts: { folder: boolean }) => Promise<string | null>
 }
 
 /** The running services: the contract's handlers plus what hosts need to shut them down. */
@@ -72,6 +74,7 @@ export function createServices(opts: ServiceOptions): Services {
     'training:runs': () => training.runs(),
     'training:run': ({ runId }) => training.run(runId),
     'dataset:import': (args) => datasets.import(args),
+    'dataset:pick-source': async ({ folder }) => ({ path: opts.pickPath ? await opts.pickPath({ folder }) : null }),
     'dataset:cancel-import': ({ importId }) => ({ cancelled: datasets.cancel(importId) }),
     'dataset:upload': async (args) => ({ received: await datasets.upload(args) }),
     'dataset:list': () => datasets.list(),
