@@ -89,7 +89,7 @@ function columnWarnings(db: Database.Database, datasetId: string, target: string
   const out: HealthWarning[] = []
   const columns = getColumns(db, datasetId)
   const targetCol = columns.find((c) => c.name === target)
-  if (!target) out.push({ key: 'noTarget', severity: 'problem' })
+  if (!target) out.push({ key: 'noTarget', severity: 'problem', params: {} })
   for (const c of columns) {
     const isTarget = c.name === target
     if (isTarget && c.missing > 0) out.push({ key: 'targetMissing', severity: 'warning', params: { column: c.name, count: c.missing } })
