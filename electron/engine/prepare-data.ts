@@ -28,6 +28,7 @@ export type FeatureEncoding =
 /** Largest number of decoded image bytes kept in memory; larger image sets are decoded batch by batch. */
 export const IMAGE_CACHE_BYTES = 768 * 1024 * 1024
 const MAX_CATEGORIES = 50
+const DECODE_CONCURRENCY = 4
 const TRUTHY = ['true', 'yes', 'y', '1', 't']
 
 function inputShapeOf(spec: ModelSpec): number[] {
@@ -85,24 +86,6 @@ function classCounts(labels: Array<string | null>, classes: string[]): number[] 
   return counts
 }
 
-/** Decodes dataset images to [h, w, c] bytes with sharp, a few at a time. */
-async function decodeImages(root: string, list: DatasetItem[], h: number, w: number, c: number, out: Uint8Array, signal?: AbortSignal): Promise<void> {
-  const pixels = h * w * c
-  const CONCURRENCY = 4
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < list.length) {
-      if (signal?.aborted) return
-      const i = next++
-      const rgb = await decodeImageRgb(await readBlob(root, list[i].hash!), w, h, 'fill')
-      const offset = i * pixels
-      if (c === 3) out.set(rgb, offset)
-      else for (let p = 0; p < h * w; p++) out[offset + p] = Math.round(0.299 * rgb[p * 3] + 0.587 * rgb[p * 3 + 1] + 0.114 * rgb[p * 3 + 2])
-    }
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-}
-
 /** A split of images held as bytes; batches are scaled to floats and, for training, augmented. */
 function imageSource(bytes: Uint8Array, y: Float32Array, shape: [number, number, number], targetSize: number, scale: number, augmentation: TrainConfig['augmentation'] | null): BatchSource {
   const [h, w, c] = shape
@@ -129,39 +112,6 @@ function imageSource(bytes: Uint8Array, y: Float32Array, shape: [number, number,
       }
     }
   }
-}
-
-async function prepareImages(db: Database.Database, root: string, datasetId: string, spec: ModelSpec, config: TrainConfig): Promise<{ data: TrainingData; preprocessing: Preprocessing }> {
-  const shape = inputShapeOf(spec)
-  if (shape.length !== 3 || (shape[2] !== 1 && shape[2] !== 3)) {
-    throw new StrataError('DATA_MODEL_MISMATCH', { reason: `an image dataset needs a model whose Input is height×width×1 or ×3, not ${shape.join('×')}` })
-  }
-  const [h, w, c] = shape
-  const train = items(db, datasetId, 'train', config.maxTrainItems)
-  const validation = items(db, datasetId, 'validation')
-  const classes = orderedClasses([...train, ...validation].map((i) => i.label ?? ''))
-  const task = taskFor(spec, classes.length)
-  const scale = firstLayerIsRescaling(spec) ? 1 : 1 / 255
-  const targetSize = task === 'classification' ? classes.length : 1
-  const bytesNeeded = (train.length + validation.length) * h * w * c
-  if (bytesNeeded > IMAGE_CACHE_BYTES) {
-    throw new StrataError('DATA_TOO_LARGE', { items: train.length + validation.length, limit: Math.floor(IMAGE_CACHE_BYTES / (h * w * c)) })
-  }
-  const decode = async (list: DatasetItem[]): Promise<Uint8Array> => {
-    const out = new Uint8Array(list.length * h * w * c)
-    await decodeImages(root, list, h, w, c, out)
-    return out
-  }
-  const trainLabels = train.map((i) => i.label)
-  const data: TrainingData = {
-    task,
-    inputShape: shape,
-    targetSize,
-    train: imageSource(await decode(train), encodeTargets(trainLabels, classes, task), [h, w, c], targetSize, scale, wantsAugmentation(config.augmentation) ? config.augmentation : null),
-    validation: validation.length ? imageSource(await decode(validation), encodeTargets(validation.map((i) => i.label), classes, task), [h, w, c], targetSize, scale, null) : null,
-    classCounts: classCounts(trainLabels, classes)
-  }
-  return { data, preprocessing: { kind: 'images', height: h, width: w, channels: c, scale, classes, task } }
 }
 
 function parseNumber(cell: string | null): number | null {
@@ -209,40 +159,6 @@ export function encodeRow(features: FeatureEncoding[], row: Array<string | null>
   }
 }
 
-function prepareTable(db: Database.Database, datasetId: string, spec: ModelSpec, config: TrainConfig): { data: TrainingData; preprocessing: Preprocessing } {
-  const summary = getDataset(db, datasetId)
-  if (!summary.target) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the table has no target column: choose the column to predict on the Data screen' })
-  const targetCol = summary.columns.find((c) => c.name === summary.target)!
-  const train = items(db, datasetId, 'train', config.maxTrainItems)
-  const validation = items(db, datasetId, 'validation')
-  const cols = featureColumns(db, datasetId)
-  const features = cols.map((col) => fitFeature(col, train.map((i) => i.row?.[col.position] ?? null)))
-  const width = features.reduce((a, f) => a + featureWidth(f), 0)
-  const numericTarget = targetCol.type === 'numeric'
-  const declared = spec.task?.kind
-  const regression = declared ? declared === 'regression' : numericTarget && new Set(train.map((i) => i.label)).size > 20
-  const classes = regression ? null : orderedClasses(train.map((i) => i.label ?? ''))
-  const task = taskFor(spec, classes ? classes.length : null)
-  const targets = train.map((i) => parseNumber(i.label) ?? 0)
-  const targetMean = regression ? targets.reduce((a, b) => a + b, 0) / Math.max(targets.length, 1) : 0
-  const targetStd = regression ? Math.sqrt(targets.reduce((a, b) => a + (b - targetMean) ** 2, 0) / Math.max(targets.length, 1)) || 1 : 1
-  const encode = (list: DatasetItem[]) => {
-    const x = new Float32Array(list.length * width)
-    list.forEach((item, i) => encodeRow(features, item.row ?? [], x, i * width))
-    const y = classes ? encodeTargets(list.map((i) => i.label), classes, task) : Float32Array.from(list.map((i) => ((parseNumber(i.label) ?? 0) - targetMean) / targetStd))
-    return inMemorySource(x, y, width, classes && task === 'classification' ? classes.length : 1)
-  }
-  const data: TrainingData = {
-    task,
-    inputShape: [width],
-    targetSize: classes && task === 'classification' ? classes.length : 1,
-    train: encode(train),
-    validation: validation.length ? encode(validation) : null,
-    classCounts: classes ? classCounts(train.map((i) => i.label), classes) : undefined
-  }
-  return { data, preprocessing: { kind: 'table', features, classes, target: summary.target, targetMean, targetStd, task } }
-}
-
 /** Splits text into lower-case words and numbers (letters of any script; CJK characters one by one). */
 export function tokenize(text: string): string[] {
   return text.toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{N}']+/gu) ?? []
@@ -254,34 +170,173 @@ export function encodeText(text: string, index: Map<string, number>, length: num
   for (let i = 0; i < length; i++) out[offset + i] = i < tokens.length ? (index.get(tokens[i]) ?? 1) : 0
 }
 
-function prepareText(db: Database.Database, datasetId: string, spec: ModelSpec, config: TrainConfig): { data: TrainingData; preprocessing: Preprocessing } {
-  const shape = inputShapeOf(spec)
-  const length = shape[0]
-  const embedding = spec.nodes.find((n) => n.type === 'Embedding')
-  const vocabSize = typeof embedding?.params.inputDim === 'number' ? embedding.params.inputDim : 10_000
+/** One input as a person gives it in the try-it panel or the CLI: an image file's bytes, a table row, or a text. */
+export type RawExample = { image: Buffer } | { row: Array<string | null> } | { text: string }
+
+/** The model-input size of one example under a preprocessing. */
+export function exampleSize(p: Preprocessing): number {
+  if (p.kind === 'images') return p.height * p.width * p.channels
+  if (p.kind === 'table') return p.features.reduce((a, f) => a + featureWidth(f), 0)
+  return p.sequenceLength
+}
+
+/** The input shape of one example under a preprocessing. */
+export function exampleShape(p: Preprocessing): number[] {
+  return p.kind === 'images' ? [p.height, p.width, p.channels] : [exampleSize(p)]
+}
+
+/** Width of a target vector: one per class for classification, else one. */
+export function targetWidth(p: Preprocessing): number {
+  return p.task === 'classification' && p.classes ? p.classes.length : 1
+}
+
+async function imageBytes(bytes: Buffer, p: Extract<Preprocessing, { kind: 'images' }>, out: Uint8Array, offset: number): Promise<void> {
+  const rgb = await decodeImageRgb(bytes, p.width, p.height, 'fill')
+  if (p.channels === 3) out.set(rgb, offset)
+  else for (let i = 0; i < p.height * p.width; i++) out[offset + i] = Math.round(0.299 * rgb[i * 3] + 0.587 * rgb[i * 3 + 1] + 0.114 * rgb[i * 3 + 2])
+}
+
+/** Turns raw examples into model inputs exactly as training did: [n, ...exampleShape] floats. */
+export async function encodeExamples(p: Preprocessing, examples: RawExample[]): Promise<Float32Array> {
+  const size = exampleSize(p)
+  const x = new Float32Array(examples.length * size)
+  const index = p.kind === 'text' ? vocabularyIndex(p.vocabulary) : null
+  for (let i = 0; i < examples.length; i++) {
+    const ex = examples[i]
+    if (p.kind === 'images' && 'image' in ex) {
+      const bytes = new Uint8Array(size)
+      await imageBytes(ex.image, p, bytes, 0)
+      for (let k = 0; k < size; k++) x[i * size + k] = bytes[k] * p.scale
+    } else if (p.kind === 'table' && 'row' in ex) encodeRow(p.features, ex.row, x, i * size)
+    else if (p.kind === 'text' && 'text' in ex) encodeText(ex.text, index!, p.sequenceLength, x, i * size)
+    else throw new StrataError('DATA_MODEL_MISMATCH', { reason: `this model takes ${p.kind === 'images' ? 'an image' : p.kind === 'table' ? 'a table row' : 'a text'}` })
+  }
+  return x
+}
+
+/** What a model says about one example: class probabilities (classification, binary) or a value (regression). */
+export type Prediction = { label: string; probabilities: Record<string, number> } | { value: number }
+
+/** Reads model outputs [n, targetWidth] back into class names with probabilities, or real-unit values. */
+export function decodeOutputs(p: Preprocessing, output: Float32Array | number[], n: number): Prediction[] {
+  const width = targetWidth(p)
+  const out: Prediction[] = []
+  for (let i = 0; i < n; i++) {
+    const row = Array.from(output.slice(i * width, (i + 1) * width))
+    if (p.task === 'regression') {
+      const scale = p.kind === 'table' ? { mean: p.targetMean, std: p.targetStd } : { mean: 0, std: 1 }
+      out.push({ value: row[0] * scale.std + scale.mean })
+      continue
+    }
+    const classes = p.classes ?? []
+    const probs = p.task === 'binary' ? [1 - row[0], row[0]] : row
+    const probabilities = Object.fromEntries(classes.map((c, k) => [c, probs[k] ?? 0]))
+    const best = probs.indexOf(Math.max(...probs))
+    out.push({ label: classes[best] ?? String(best), probabilities })
+  }
+  return out
+}
+
+function vocabularyIndex(vocabulary: string[]): Map<string, number> {
+  return new Map(vocabulary.map((w, i) => [w, i + 2]))
+}
+
+/** Targets of items under a preprocessing: one-hot classes, 0/1, or standardised values. */
+function encodeItemTargets(p: Preprocessing, list: DatasetItem[]): Float32Array {
+  if (p.task === 'regression') {
+    const { mean, std } = p.kind === 'table' ? { mean: p.targetMean, std: p.targetStd } : { mean: 0, std: 1 }
+    return Float32Array.from(list.map((i) => ((parseNumber(i.label) ?? 0) - mean) / std))
+  }
+  return encodeTargets(list.map((i) => i.label), p.classes ?? [], p.task)
+}
+
+/** One split encoded for a model: its batches, and its items in the same order. */
+export interface EncodedSplit {
+  source: BatchSource
+  items: DatasetItem[]
+}
+
+/**
+ * Encodes one split of a dataset with a preprocessing (fitted on the training split), in stored order:
+ * the same path training, evaluation and export checks use. Augmentation applies only when given.
+ */
+export async function encodeSplit(
+  db: Database.Database,
+  root: string,
+  datasetId: string,
+  p: Preprocessing,
+  split: SplitName,
+  opts: { limit?: number; augmentation?: TrainConfig['augmentation'] | null } = {}
+): Promise<EncodedSplit> {
+  const list = items(db, datasetId, split, opts.limit)
+  const y = encodeItemTargets(p, list)
+  const width = targetWidth(p)
+  if (p.kind === 'images') {
+    const pixels = p.height * p.width * p.channels
+    if (list.length * pixels > IMAGE_CACHE_BYTES) throw new StrataError('DATA_TOO_LARGE', { items: list.length, limit: Math.floor(IMAGE_CACHE_BYTES / pixels) })
+    const bytes = new Uint8Array(list.length * pixels)
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (next < list.length) {
+        const i = next++
+        await imageBytes(await readBlob(root, list[i].hash!), p, bytes, i * pixels)
+      }
+    }
+    await Promise.all(Array.from({ length: DECODE_CONCURRENCY }, worker))
+    const augmentation = opts.augmentation && wantsAugmentation(opts.augmentation) ? opts.augmentation : null
+    return { source: imageSource(bytes, y, [p.height, p.width, p.channels], width, p.scale, augmentation), items: list }
+  }
+  const size = exampleSize(p)
+  const x = new Float32Array(list.length * size)
+  if (p.kind === 'table') list.forEach((item, i) => encodeRow(p.features, item.row ?? [], x, i * size))
+  else {
+    const index = vocabularyIndex(p.vocabulary)
+    list.forEach((item, i) => encodeText(item.text ?? '', index, p.sequenceLength, x, i * size))
+  }
+  return { source: inMemorySource(x, y, size, width), items: list }
+}
+
+/** Fits the preprocessing of a run on the training split only: image size and scale, column encodings, vocabulary, classes. */
+export function fitPreprocessing(db: Database.Database, datasetId: string, spec: ModelSpec, config: TrainConfig): Preprocessing {
+  const summary = getDataset(db, datasetId)
   const train = items(db, datasetId, 'train', config.maxTrainItems)
-  const validation = items(db, datasetId, 'validation')
-  const counts = new Map<string, number>()
-  for (const item of train) for (const t of tokenize(item.text ?? '')) counts.set(t, (counts.get(t) ?? 0) + 1)
-  const vocabulary = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Math.max(vocabSize - 2, 0)).map(([w]) => w)
-  const index = new Map(vocabulary.map((w, i) => [w, i + 2]))
-  const classes = orderedClasses(train.map((i) => i.label ?? ''))
-  const task = taskFor(spec, classes.length)
-  const targetSize = task === 'classification' ? classes.length : 1
-  const encode = (list: DatasetItem[]) => {
-    const x = new Float32Array(list.length * length)
-    list.forEach((item, i) => encodeText(item.text ?? '', index, length, x, i * length))
-    return inMemorySource(x, encodeTargets(list.map((i) => i.label), classes, task), length, targetSize)
+  if (!train.length) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the training split is empty: import more data or change the split on the Data screen' })
+  if (summary.kind === 'images') {
+    const shape = inputShapeOf(spec)
+    if (shape.length !== 3 || (shape[2] !== 1 && shape[2] !== 3)) {
+      throw new StrataError('DATA_MODEL_MISMATCH', { reason: `an image dataset needs a model whose Input is height×width×1 or ×3, not ${shape.join('×')}` })
+    }
+    const classes = orderedClasses(summary.classes.map((c) => c.label))
+    const [height, width, channels] = shape
+    return { kind: 'images', height, width, channels, scale: firstLayerIsRescaling(spec) ? 1 : 1 / 255, classes, task: taskFor(spec, classes.length) }
   }
-  const data: TrainingData = {
-    task,
-    inputShape: [length],
-    targetSize,
-    train: encode(train),
-    validation: validation.length ? encode(validation) : null,
-    classCounts: classCounts(train.map((i) => i.label), classes)
+  if (summary.kind === 'text') {
+    const length = inputShapeOf(spec)[0]
+    const embedding = spec.nodes.find((n) => n.type === 'Embedding')
+    const vocabSize = typeof embedding?.params.inputDim === 'number' ? embedding.params.inputDim : 10_000
+    const counts = new Map<string, number>()
+    for (const item of train) for (const t of tokenize(item.text ?? '')) counts.set(t, (counts.get(t) ?? 0) + 1)
+    const vocabulary = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Math.max(vocabSize - 2, 0)).map(([w]) => w)
+    const classes = orderedClasses(train.map((i) => i.label ?? ''))
+    return { kind: 'text', sequenceLength: length, vocabulary, classes, task: taskFor(spec, classes.length), lowercase: true }
   }
-  return { data, preprocessing: { kind: 'text', sequenceLength: length, vocabulary, classes, task, lowercase: true } }
+  if (!summary.target) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the table has no target column: choose the column to predict on the Data screen' })
+  const targetCol = summary.columns.find((c) => c.name === summary.target)!
+  const features = featureColumns(db, datasetId).map((col) => fitFeature(col, train.map((i) => i.row?.[col.position] ?? null)))
+  const declared = spec.task?.kind
+  const regression = declared ? declared === 'regression' : targetCol.type === 'numeric' && new Set(train.map((i) => i.label)).size > 20
+  const classes = regression ? null : orderedClasses(train.map((i) => i.label ?? ''))
+  const targets = train.map((i) => parseNumber(i.label) ?? 0)
+  const targetMean = regression ? targets.reduce((a, b) => a + b, 0) / targets.length : 0
+  const targetStd = regression ? Math.sqrt(targets.reduce((a, b) => a + (b - targetMean) ** 2, 0) / targets.length) || 1 : 1
+  return { kind: 'table', features, classes, target: summary.target, targetMean, targetStd, task: taskFor(spec, classes ? classes.length : null) }
+}
+
+/** Opens a project's database read-only for the engine (training never writes the store). */
+export function openProjectReadOnly(projectRoot: string): Database.Database {
+  const dbFile = path.join(projectRoot, PROJECT_DB_FILE)
+  if (!fs.existsSync(dbFile)) throw new StrataError('PROJECT_NOT_FOUND', { path: projectRoot })
+  return new Database(dbFile, { readonly: true, fileMustExist: true })
 }
 
 /**
@@ -289,14 +344,20 @@ function prepareText(db: Database.Database, datasetId: string, spec: ModelSpec, 
  * a model spec, with every preprocessing statistic computed on the training split only.
  */
 export async function prepareTrainingData(projectRoot: string, datasetId: string, spec: ModelSpec, config: TrainConfig): Promise<{ data: TrainingData; preprocessing: Preprocessing }> {
-  const dbFile = path.join(projectRoot, PROJECT_DB_FILE)
-  if (!fs.existsSync(dbFile)) throw new StrataError('PROJECT_NOT_FOUND', { path: projectRoot })
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true })
+  const db = openProjectReadOnly(projectRoot)
   try {
-    const kind = getDataset(db, datasetId).kind
-    if (kind === 'images') return await prepareImages(db, projectRoot, datasetId, spec, config)
-    if (kind === 'table') return prepareTable(db, datasetId, spec, config)
-    return prepareText(db, datasetId, spec, config)
+    const preprocessing = fitPreprocessing(db, datasetId, spec, config)
+    const train = await encodeSplit(db, projectRoot, datasetId, preprocessing, 'train', { limit: config.maxTrainItems, augmentation: config.augmentation })
+    const validation = await encodeSplit(db, projectRoot, datasetId, preprocessing, 'validation')
+    const data: TrainingData = {
+      task: preprocessing.task,
+      inputShape: exampleShape(preprocessing),
+      targetSize: targetWidth(preprocessing),
+      train: train.source,
+      validation: validation.items.length ? validation.source : null,
+      classCounts: preprocessing.task === 'regression' ? undefined : classCounts(train.items.map((i) => i.label), preprocessing.classes ?? [])
+    }
+    return { data, preprocessing }
   } finally {
     db.close()
   }
