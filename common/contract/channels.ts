@@ -4,6 +4,7 @@ import { DATASET_CHANNELS, DATASET_EVENTS } from './dataset'
 import { ENGINE_CHANNELS } from './engine'
 import { MODEL_CHANNELS } from './model'
 import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
+import { SAMPLE_CHANNELS, SAMPLE_EVENTS } from './sample'
 import { TRAINING_CHANNELS, TRAINING_EVENTS } from './training'
 
 /** Every request/response channel of Strata: the one contract between the renderer and the services. */
@@ -13,14 +14,16 @@ export const CHANNELS = {
   ...ENGINE_CHANNELS,
   ...TRAINING_CHANNELS,
   ...DATASET_CHANNELS,
-  ...MODEL_CHANNELS
+  ...MODEL_CHANNELS,
+  ...SAMPLE_CHANNELS
 }
 
 /** Every event stream the services push to the renderer. */
 export const EVENTS = {
   ...PROJECT_EVENTS,
   ...TRAINING_EVENTS,
-  ...DATASET_EVENTS
+  ...DATASET_EVENTS,
+  ...SAMPLE_EVENTS
 }
 
 /** A request/response channel name such as `project:create`. */

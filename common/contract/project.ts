@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { channel, event } from './define'
+import { TrainConfig } from './training'
 
 /** A project name as the user types it: becomes the folder name `<name>.strata`. */
 export const ProjectName = z
@@ -14,7 +15,9 @@ export const ProjectSummary = z.object({
   name: z.string(),
   path: z.string(),
   schemaVersion: z.number().int(),
-  createdAt: z.string()
+  createdAt: z.string(),
+  /** Recommended training settings (sample projects come with theirs), or null. */
+  trainingDefaults: TrainConfig.nullable().default(null)
 })
 export type ProjectSummary = z.infer<typeof ProjectSummary>
 

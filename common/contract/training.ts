@@ -31,6 +31,8 @@ export const TrainConfig = z.object({
     })
     .default({ enabled: false, factor: 0.5, patience: 2, minLearningRate: 1e-6 }),
   classWeights: z.enum(['none', 'balanced']).default('none'),
+  /** Scale numeric table columns (and a numeric target) to mean 0 and standard deviation 1, from the training split. */
+  standardize: z.boolean().default(true),
   augmentation: z
     .object({
       flip: z.boolean().default(false),

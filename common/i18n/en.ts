@@ -360,7 +360,41 @@ export const en = {
     stop: 'Stop',
     runs: 'Runs',
     run: 'Run {id}',
-    status: {
+    samples: {
+    open: 'Open sample',
+    preparing: 'Preparing the sample: {step} ({done} of {total})…',
+    steps: {
+      project: 'creating the project',
+      data: 'importing the data',
+      model: 'building the model',
+      done: 'ready'
+    },
+    'learn-a-line': {
+      name: 'Learn a line',
+      description: '100 points on the line y = 0.1·x + 0.3, and a single neuron that finds it with gradient descent.'
+    },
+    'digits-mlp': {
+      name: 'Handwritten digits (MLP)',
+      description: '70,000 handwritten digits (MNIST) and a small fully connected network: Flatten, Dense 128, Dense 10.'
+    },
+    'digits-cnn': {
+      name: 'Handwritten digits (CNN)',
+      description: 'The same digits with a convolutional network that looks at strokes and shapes.'
+    },
+    'digits-mlp-3layer': {
+      name: 'Handwritten digits (three-layer MLP)',
+      description: 'The digits with a deeper fully connected network: 784, 128, 64, 10.'
+    },
+    'review-sentiment': {
+      name: 'Review sentiment',
+      description: '600 short product reviews labelled positive or negative, and a word-embedding model.'
+    },
+    'customer-churn': {
+      name: 'Customer churn',
+      description: '1,200 customers of a subscription service: predict who leaves from tenure, plan, fees and support calls.'
+    }
+  },
+  status: {
       queued: 'Starting…',
       running: 'Training',
       paused: 'Paused',

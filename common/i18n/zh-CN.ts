@@ -362,7 +362,41 @@ export const zhCN: Messages = {
     stop: '停止',
     runs: '运行记录',
     run: '运行 {id}',
-    status: {
+    samples: {
+    open: '打开示例',
+    preparing: '正在准备示例：{step}（{done} / {total}）…',
+    steps: {
+      project: '创建项目',
+      data: '导入数据',
+      model: '搭建模型',
+      done: '完成'
+    },
+    'learn-a-line': {
+      name: '学习一条直线',
+      description: '直线 y = 0.1·x + 0.3 上的 100 个点，用一个神经元通过梯度下降找到它。'
+    },
+    'digits-mlp': {
+      name: '手写数字（MLP）',
+      description: '70,000 个手写数字（MNIST）和一个小型全连接网络：Flatten、Dense 128、Dense 10。'
+    },
+    'digits-cnn': {
+      name: '手写数字（CNN）',
+      description: '同样的数字，用能识别笔画和形状的卷积网络。'
+    },
+    'digits-mlp-3layer': {
+      name: '手写数字（三层 MLP）',
+      description: '同样的数字，用更深的全连接网络：784、128、64、10。'
+    },
+    'review-sentiment': {
+      name: '评论情感',
+      description: '600 条标注为正面或负面的简短商品评论，以及一个词嵌入模型。'
+    },
+    'customer-churn': {
+      name: '客户流失',
+      description: '某订阅服务的 1,200 位客户：根据使用时长、套餐、费用和客服电话次数预测谁会流失。'
+    }
+  },
+  status: {
       queued: '正在启动…',
       running: '训练中',
       paused: '已暂停',

@@ -122,7 +122,8 @@ function parseNumber(cell: string | null): number | null {
   return Number.isFinite(t) ? t / 86_400_000 : null
 }
 
-function fitFeature(col: DatasetColumn, cells: Array<string | null>): FeatureEncoding {
+function fitFeature(col: DatasetColumn, cells: Array<string | null>, standardize: boolean): FeatureEncoding {
+  if ((col.type === 'numeric' || col.type === 'date') && !standardize) return { column: col.name, position: col.position, type: 'number', mean: 0, std: 1 }
   if (col.type === 'numeric' || col.type === 'date') {
     const values = cells.map(parseNumber).filter((v): v is number => v !== null)
     const mean = values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1)
@@ -322,13 +323,14 @@ export function fitPreprocessing(db: Database.Database, datasetId: string, spec:
   }
   if (!summary.target) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the table has no target column: choose the column to predict on the Data screen' })
   const targetCol = summary.columns.find((c) => c.name === summary.target)!
-  const features = featureColumns(db, datasetId).map((col) => fitFeature(col, train.map((i) => i.row?.[col.position] ?? null)))
+  const features = featureColumns(db, datasetId).map((col) => fitFeature(col, train.map((i) => i.row?.[col.position] ?? null), config.standardize))
   const declared = spec.task?.kind
   const regression = declared ? declared === 'regression' : targetCol.type === 'numeric' && new Set(train.map((i) => i.label)).size > 20
   const classes = regression ? null : orderedClasses(train.map((i) => i.label ?? ''))
   const targets = train.map((i) => parseNumber(i.label) ?? 0)
-  const targetMean = regression ? targets.reduce((a, b) => a + b, 0) / targets.length : 0
-  const targetStd = regression ? Math.sqrt(targets.reduce((a, b) => a + (b - targetMean) ** 2, 0) / targets.length) || 1 : 1
+  const scaleTarget = regression && config.standardize
+  const targetMean = scaleTarget ? targets.reduce((a, b) => a + b, 0) / targets.length : 0
+  const targetStd = scaleTarget ? Math.sqrt(targets.reduce((a, b) => a + (b - targetMean) ** 2, 0) / targets.length) || 1 : 1
   return { kind: 'table', features, classes, target: summary.target, targetMean, targetStd, task: taskFor(spec, classes ? classes.length : null) }
 }
 

@@ -8,7 +8,7 @@ import { TrainConfig } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import { hasCheckpoint, loadModel, loadTrainingState, saveCheckpoint } from './checkpoint'
 import { inMemorySource, type TrainingData } from './data-source'
-import { readMnist } from './mnist'
+import { readMnist } from '../store/mnist'
 import { evaluateSplit, makeOptimizer, train } from './trainer'
 
 // The default CPU path of the studio: WebAssembly.

@@ -22,6 +22,7 @@ export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths
     version,
     mode: 'browser',
     ...(opts.paths ?? defaultPaths()),
+    resourcesDir: path.join(opts.buildDir, '..', 'resources'),
     systemLocale: systemLocale(),
     engine,
     launchEngine: () => forkEngine(engineEntry),

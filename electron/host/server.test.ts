@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServices, type Services } from '../services'
+import type { Services } from '../services'
+import { testServices } from '../services/test-services'
 import { MAX_MESSAGE_BYTES, startHost, type RunningHost } from './server'
 
 let home: string
@@ -18,18 +19,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
   fs.writeFileSync(path.join(home, 'secret.txt'), 'outside the renderer')
   let emit: (e: string, p: unknown) => void = () => undefined
-  services = createServices({
-    version: 'test',
-    mode: 'browser',
-    dataDir: path.join(home, 'data'),
-    projectsDir: path.join(home, 'projects'),
-    systemLocale: 'en',
-    engine: { backends: async () => ({ backends: [{ id: 'cpu', available: true, features: {} }], chosen: 'cpu', checkedAt: new Date().toISOString() }) },
-    launchEngine: () => {
-      throw new Error('no training in these tests')
-    },
-    emit: (e, p) => emit(e, p),
-    openExternal: async () => false
+  services = testServices(home, (e, p) => emit(e, p), {
+    engine: { backends: async () => ({ backends: [{ id: 'cpu', available: true, features: {} }], chosen: 'cpu', checkedAt: new Date().toISOString() }) }
   })
   host = await startHost({ handlers: services.handlers, rendererDir })
   emit = (e, p) => {

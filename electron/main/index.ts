@@ -21,6 +21,7 @@ void app.whenReady().then(() => {
     version,
     mode: 'electron',
     ...defaultPaths(),
+    resourcesDir: path.join(outDir, '..', 'resources'),
     systemLocale: app.getLocale(),
     engine,
     launchEngine: () => launchUtilityEngine(outDir),

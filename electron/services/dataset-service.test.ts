@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dispatch, type EmitEvent, type EventName, type ImportProgress } from '../../common/contract'
 import { runCli } from '../host/cli'
 import { makeImageFolder, tempDir } from '../store/test-data'
-import { createServices, type Services } from '.'
+import type { Services } from '.'
+import { testServices } from './test-services'
 import { progressReporter } from './dataset-service'
 
 let dir: string
@@ -15,19 +16,7 @@ beforeEach(() => {
   dir = tempDir()
   events = []
   const emit: EmitEvent = (event, payload) => void events.push({ event, payload })
-  services = createServices({
-    version: 'test',
-    mode: 'browser',
-    dataDir: path.join(dir, 'data'),
-    projectsDir: path.join(dir, 'projects'),
-    systemLocale: 'en',
-    engine: { backends: async () => ({ backends: [], chosen: 'cpu', checkedAt: '' }) },
-    launchEngine: () => {
-      throw new Error('no training in these tests')
-    },
-    emit,
-    openExternal: async () => false
-  })
+  services = testServices(dir, emit)
 })
 afterEach(() => {
   services.dispose()

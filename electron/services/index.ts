@@ -7,6 +7,7 @@ import { ModelStore } from '../store/model-store'
 import { DatasetService } from './dataset-service'
 import { ModelService, templateInfos } from './model-service'
 import { ProjectService } from './project-service'
+import { SampleService } from './sample-service'
 import { TrainingService, type TrainingLookups } from './training-service'
 
 /** What the services need from the engine host; the host decides which process runs it. */
@@ -21,6 +22,8 @@ export interface ServiceOptions {
   mode: 'electron' | 'browser'
   dataDir: string
   projectsDir: string
+  /** The app's shipped resources (sample data). */
+  resourcesDir: string
   systemLocale: string
   engine: EngineApi
   /** Starts a fresh engine process for one training job. */
@@ -38,6 +41,7 @@ export interface Services {
   training: TrainingService
   datasets: DatasetService
   models: ModelService
+  samples: SampleService
   dispose(): void
 }
 
@@ -52,6 +56,7 @@ export function createServices(opts: ServiceOptions): Services {
   const training: TrainingService = new TrainingService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, lookups: TRAINING_LOOKUPS })
   const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit })
   const models = new ModelService(projects)
+  const samples = new SampleService({ projectsDir: opts.projectsDir, resourcesDir: opts.resourcesDir, projects, datasets, models, emit: opts.emit })
   const handlers: Handlers = {
     'app:info': () => ({
       version: opts.version,
@@ -93,7 +98,9 @@ export function createServices(opts: ServiceOptions): Services {
     'model:list': () => models.list(),
     'model:get': ({ id, version }) => models.get(id, version),
     'model:save': ({ id, spec, name }) => models.save(id, spec, name),
-    'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) })
+    'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) }),
+    'sample:list': () => samples.list(),
+    'sample:open': ({ id }) => samples.open(id)
   }
   return {
     handlers,
@@ -101,6 +108,7 @@ export function createServices(opts: ServiceOptions): Services {
     training,
     datasets,
     models,
+    samples,
     dispose: () => {
       training.dispose()
       datasets.dispose()

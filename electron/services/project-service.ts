@@ -2,8 +2,7 @@ import path from 'node:path'
 import type Database from 'better-sqlite3'
 import type { EmitEvent, ProjectSummary, RecentProject } from '../../common/contract'
 import { StrataError } from '../../common/errors'
-import { readSchemaVersion } from '../store/project-db'
-import { createProject, openProject, type OpenProject } from '../store/project-folder'
+import { createProject, openProject, projectSummary, type OpenProject } from '../store/project-folder'
 import { RecentProjects } from './recent-projects'
 
 /** Creates, opens and remembers projects; holds the one project the studio has open. */
@@ -45,7 +44,7 @@ export class ProjectService {
 
   /** What the studio shows about the open project. */
   summary(): ProjectSummary | null {
-    return this.current ? summarize(this.current) : null
+    return this.current ? projectSummary(this.current) : null
   }
 
   /** Recently opened projects, newest first. */
@@ -58,12 +57,8 @@ export class ProjectService {
     this.current = project
     this.opts.onOpen?.(project.db)
     this.recentList.touch({ name: project.name, path: project.root })
-    const summary = summarize(project)
+    const summary = projectSummary(project)
     this.opts.emit('project:changed', { current: summary })
     return summary
   }
-}
-
-function summarize(p: OpenProject): ProjectSummary {
-  return { name: p.name, path: p.root, schemaVersion: readSchemaVersion(p.db), createdAt: p.createdAt }
 }

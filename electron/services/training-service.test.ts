@@ -3,11 +3,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { dispatch, type ChannelName, type EmitEvent, type EventName, type RunSummary } from '../../common/contract'
-import { forkEngine } from '../engine/engine-client'
-import { createServices, type Services } from './index'
+import type { Services } from './index'
+import { BUILT_ENGINE, testServices } from './test-services'
 
 // The engine runs as the user runs it: the built engine process (`npm run build` first; `npm test` does it).
-const ENGINE = path.resolve(__dirname, '../../out/main/engine.js')
+const ENGINE = BUILT_ENGINE
 
 let dir: string
 let services: Services
@@ -21,17 +21,7 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-train-'))
   events = []
   const emit: EmitEvent = (event, payload) => void events.push({ event, payload })
-  services = createServices({
-    version: 'test',
-    mode: 'browser',
-    dataDir: path.join(dir, 'data'),
-    projectsDir: path.join(dir, 'projects'),
-    systemLocale: 'en',
-    engine: { backends: async () => ({ backends: [], chosen: 'cpu', checkedAt: '' }) },
-    launchEngine: () => forkEngine(ENGINE),
-    emit,
-    openExternal: async () => false
-  })
+  services = testServices(dir, emit)
 })
 
 afterEach(() => {

@@ -280,3 +280,12 @@ export function setTarget(db: Database.Database, datasetId: string, name: string
 export function removeDataset(db: Database.Database, datasetId: string): boolean {
   return db.prepare('DELETE FROM datasets WHERE id = ?').run(datasetId).changes > 0
 }
+
+/** Sets every item's split from a rule on the item (e.g. keeping a source's own train/test division). */
+export function setSplitsBy(db: Database.Database, datasetId: string, choose: (item: DatasetItem, index: number) => SplitName): void {
+  const update = db.prepare('UPDATE items SET split = ? WHERE id = ?')
+  const assignments = [...iterateItems(db, datasetId)].map((item, i) => [choose(item, i), item.id] as const)
+  db.transaction(() => {
+    for (const [split, id] of assignments) update.run(split, id)
+  })()
+}

@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
 import { StrataError } from '../../common/errors'
-import { PROJECT_DB_FILE, openProjectDb } from './project-db'
+import { TrainConfig, type ProjectSummary } from '../../common/contract'
+import { PROJECT_DB_FILE, openProjectDb, readSchemaVersion } from './project-db'
 
 /** Suffix of a project folder: `My Project.strata`. */
 export const PROJECT_SUFFIX = '.strata'
@@ -74,4 +75,21 @@ export function resolveInsideProject(root: string, relative: string): string {
     throw new StrataError('PATH_OUTSIDE_PROJECT', { path: relative })
   }
   return resolved
+}
+
+/** What the studio shows about an open project. */
+export function projectSummary(p: OpenProject): ProjectSummary {
+  const defaults = readMeta(p.db, 'training_defaults')
+  return {
+    name: p.name,
+    path: p.root,
+    schemaVersion: readSchemaVersion(p.db),
+    createdAt: p.createdAt,
+    trainingDefaults: defaults ? TrainConfig.parse(JSON.parse(defaults)) : null
+  }
+}
+
+/** Saves the training settings a project recommends (sample projects ship theirs). */
+export function setTrainingDefaults(db: Database.Database, config: TrainConfig): void {
+  db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('training_defaults', JSON.stringify(config))
 }

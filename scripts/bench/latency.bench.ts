@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
-import { writeMnistFolder } from './mnist-folder'
+import { writeMnistFolder } from '../../electron/store/mnist'
 
 const ROOT = path.resolve(__dirname, '../..')
 const BIN = path.join(ROOT, 'bin', 'strata.js')
@@ -29,7 +29,7 @@ function percentile(values: number[], p: number): number {
 async function main(): Promise<void> {
   const project = path.join(home, 'projects', 'Digits')
   cli(['new', project])
-  await writeMnistFolder(path.join(home, 'digits'), 3000)
+  await writeMnistFolder(path.join(home, 'digits'), { train: 3000, test: 0 })
   const { datasetId } = cli(['import', project, path.join(home, 'digits')]) as { datasetId: string }
   const { modelId } = cli(['model', project, '--template', 'mnist-cnn', '--input', '28x28x1', '--classes', '10']) as { modelId: string }
 

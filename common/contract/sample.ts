@@ -1,0 +1,22 @@
+import { z } from 'zod'
+import { channel, event } from './define'
+import { ProjectSummary } from './project'
+
+/** A sample project as Home lists it; its name and description are under `samples.<id>` in the message table. */
+export const SampleLine = z.object({
+  id: z.string(),
+  /** The project folder once the sample was created, else null. */
+  path: z.string().nullable()
+})
+export type SampleLine = z.infer<typeof SampleLine>
+
+/** Sample-project channels. */
+export const SAMPLE_CHANNELS = {
+  'sample:list': channel(z.object({}).strict(), z.array(SampleLine)),
+  'sample:open': channel(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(), ProjectSummary)
+}
+
+/** Sample-project events: what is being prepared, and how far. */
+export const SAMPLE_EVENTS = {
+  'sample:progress': event(z.object({ id: z.string(), step: z.enum(['project', 'data', 'model', 'done']), done: z.number(), total: z.number() }))
+}
