@@ -111,7 +111,11 @@ export const TRAINING_CHANNELS = {
   'training:resume': channel(RunRef, RunSummary),
   'training:stop': channel(RunRef, RunSummary),
   'training:runs': channel(z.object({}).strict(), z.array(RunSummary)),
-  'training:run': channel(RunRef, RunDetail)
+  'training:run': channel(RunRef, RunDetail),
+  'training:augmentation-preview': channel(
+    z.object({ datasetId: z.string().min(1), augmentation: TrainConfig.shape.augmentation, count: z.number().int().min(1).max(16).default(8), seed: z.number().int().min(0).default(1) }).strict(),
+    z.object({ images: z.array(z.string()) })
+  )
 }
 
 /** Training events. */

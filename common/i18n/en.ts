@@ -354,6 +354,7 @@ export const en = {
     zoom: 'Zoom',
     shear: 'Shear',
     brightness: 'Brightness',
+    augmentationPreview: 'What the model will see (a new random variation every time):',
     start: 'Start training',
     pause: 'Pause',
     resume: 'Resume',

@@ -356,6 +356,7 @@ export const zhCN: Messages = {
     zoom: '缩放',
     shear: '错切',
     brightness: '亮度',
+    augmentationPreview: '模型将看到的样子（每次都是新的随机变化）：',
     start: '开始训练',
     pause: '暂停',
     resume: '继续',

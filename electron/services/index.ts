@@ -6,6 +6,7 @@ import { getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
 import { DatasetService } from './dataset-service'
 import { ModelService, templateInfos } from './model-service'
+import { augmentationPreview } from './augmentation-preview'
 import { ProjectService } from './project-service'
 import { SampleService } from './sample-service'
 import { TrainingService, type TrainingLookups } from './training-service'
@@ -78,6 +79,9 @@ export function createServices(opts: ServiceOptions): Services {
     'training:stop': ({ runId }) => training.stop(runId),
     'training:runs': () => training.runs(),
     'training:run': ({ runId }) => training.run(runId),
+    'training:augmentation-preview': async ({ datasetId, augmentation, count, seed }) => ({
+      images: await augmentationPreview(projects.require(), datasetId, augmentation, count, seed)
+    }),
     'dataset:import': (args) => datasets.import(args),
     'dataset:pick-source': async ({ folder }) => ({ path: opts.pickPath ? await opts.pickPath({ folder }) : null }),
     'dataset:cancel-import': ({ importId }) => ({ cancelled: datasets.cancel(importId) }),

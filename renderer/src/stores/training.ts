@@ -59,5 +59,10 @@ export const useTrainingStore = defineStore('training', () => {
     if (detail.value) Object.assign(detail.value, summary)
   }
 
-  return { runs, detail, progress, warning, loadRuns, watch, start, pause: control('training:pause'), resume: control('training:resume'), stop: control('training:stop') }
+  /** A strip of augmented training images for the settings being edited. */
+  async function augmentationPreview(datasetId: string, augmentation: TrainConfig['augmentation']): Promise<string[]> {
+    return (await invoke('training:augmentation-preview', { datasetId, augmentation: { ...augmentation }, count: 8 })).images
+  }
+
+  return { runs, detail, progress, warning, loadRuns, watch, start, augmentationPreview, pause: control('training:pause'), resume: control('training:resume'), stop: control('training:stop') }
 })
