@@ -47,6 +47,8 @@ test('build a model by drag and drop, fix "needs Flatten" in one click, edit the
     if (/Content.Security.Policy|Refused to/i.test(msg.text())) cspViolations.push(msg.text())
   })
   page.on('pageerror', (err) => cspViolations.push(`page error: ${err.message}`))
+  const workers: string[] = []
+  page.on('worker', (worker) => workers.push(worker.url()))
 
   await page.goto(studio.url)
   await page.getByTestId('project-name').fill('Digits')
@@ -88,6 +90,19 @@ test('build a model by drag and drop, fix "needs Flatten" in one click, edit the
   await page.getByTestId('undo').click()
   await expect(page.getByTestId('total-params')).toHaveText('25,120')
 
+  // Moving a layer is one undoable edit.
+  const flatten = page.getByTestId('node-flatten_1')
+  const start = (await flatten.boundingBox())!
+  await page.mouse.move(start.x + 20, start.y + 10)
+  await page.mouse.down()
+  await page.mouse.move(start.x + 80, start.y + 10, { steps: 5 })
+  await page.mouse.move(start.x + 140, start.y + 10, { steps: 5 })
+  await page.mouse.up()
+  await expect.poll(async () => Math.round((await flatten.boundingBox())!.x - start.x)).toBeGreaterThan(60)
+  await page.getByTestId('undo').click()
+  await expect.poll(async () => Math.round((await flatten.boundingBox())!.x - start.x)).toBe(0)
+  await expect(page.getByTestId('total-params')).toHaveText('25,120')
+
   // Autosave has stored the graph; edit its JSON in the Spec tab.
   await expect(page.getByTestId('save-state')).toHaveAttribute('data-state', 'saved')
   const spec = savedSpec(studio, 'Digits')
@@ -124,6 +139,8 @@ test('build a model by drag and drop, fix "needs Flatten" in one click, edit the
   expect(savedSpec(studio, 'Digits')).toEqual(before)
 
   expect(cspViolations).toEqual([])
+  // Monaco's workers ran from same-origin files.
+  expect(workers.some((url) => url.startsWith(studio.origin) && /json\.worker/.test(url))).toBe(true)
 })
 
 test('a template fitted to its dataset shape shows shapes and the parameter count', async ({ page, studio }) => {
@@ -135,4 +152,5 @@ test('a template fitted to its dataset shape shows shapes and the parameter coun
   await expect(page.getByTestId('total-params')).toHaveText('225,034')
   await expect(page.getByTestId('node-conv2d_1').getByTestId('node-shape')).toHaveText('26×26×32')
   await expect(page.getByTestId('no-problems')).toBeVisible()
+  await page.screenshot({ path: test.info().outputPath('build-view.png') })
 })

@@ -191,6 +191,7 @@ export const useModelStore = defineStore('model', () => {
     selectedNodes,
     selectedEdges,
     loadList,
+    load,
     open,
     create,
     close,
