@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeModel } from './infer'
-import { TEMPLATES, TEMPLATE_IDS, buildTemplate, fitToDataset } from './templates'
+import { analyzeModel, type DatasetFit } from './infer'
+import { TEMPLATES, TEMPLATE_IDS, buildTemplate, fitToDataset, type TemplateId } from './templates'
 
 describe('templates are fitted to the dataset', () => {
-  it.each([
+  const cases: Array<[TemplateId, DatasetFit, number[], number, string]> = [
     ['mnist-mlp', { inputShape: [32, 32, 3], classes: 5 }, [32, 32, 3], 5, 'softmax'],
-    ['tabular-classifier', { inputShape: [12], classes: 2, task: 'binary' as const }, [12], 1, 'sigmoid'],
+    ['tabular-classifier', { inputShape: [12], classes: 2, task: 'binary' }, [12], 1, 'sigmoid'],
     ['text-lstm', { classes: 4 }, [100], 4, 'softmax'],
     ['text-embedding', {}, [100], 1, 'sigmoid'],
     ['tabular-regressor', { inputShape: [6], classes: 7 }, [6], 1, 'linear'],
     ['linear-regression', { inputShape: [3] }, [3], 1, 'linear']
-  ] as const)('%s fitted to %j', (id, fit, shape, units, activation) => {
+  ]
+  it.each(cases)('%s fitted to %j', (id, fit, shape, units, activation) => {
     const spec = buildTemplate(id, fit)
     expect(spec.nodes[0].params.shape).toEqual(shape)
     expect(spec.nodes.at(-1)?.params).toMatchObject({ units, activation })
