@@ -169,7 +169,7 @@ export const en = {
     fitView: 'Fit to screen',
     paletteTitle: 'Layers',
     paletteSearch: 'Search layers…',
-    paletteHint: 'Drag a layer onto the canvas.',
+    paletteHint: 'Drag a layer onto the canvas, or double-click it (Enter) to add it at the bottom.',
     inspectorTitle: 'Layer settings',
     inspectorEmpty: 'Select a layer to change its settings.',
     inspectorMany: '{count} layers selected.',

@@ -171,7 +171,7 @@ export const zhCN: Messages = {
     fitView: '适应屏幕',
     paletteTitle: '层',
     paletteSearch: '搜索层…',
-    paletteHint: '把层拖到画布上。',
+    paletteHint: '把层拖到画布上，或双击（回车）把它添加到最下方。',
     inspectorTitle: '层设置',
     inspectorEmpty: '选择一个层来修改它的设置。',
     inspectorMany: '已选择 {count} 个层。',

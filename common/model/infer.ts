@@ -287,7 +287,8 @@ export function analyzeModel(spec: ModelSpec, fit: DatasetFit = {}): ModelAnalys
   const outShape = outputId ? nodes[outputId]?.outputShape : null
   if (taskKind && output && outShape) {
     const head = TASK_HEADS[taskKind]
-    const needed = outputUnitsFor({ kind: taskKind, classes: spec.task?.classes ?? fit.classes, outputs: spec.task?.outputs })
+    // The dataset's number of classes is the truth once there is one; the spec's own number stands in until then.
+    const needed = outputUnitsFor({ kind: taskKind, classes: fit.classes ?? spec.task?.classes, outputs: spec.task?.outputs })
     const units = outShape[outShape.length - 1]
     if (needed !== undefined && (outShape.length !== 1 || units !== needed)) {
       problems.push({

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { TASK_KINDS } from './task'
 
 /** The format tag of every model spec this version of Strata writes. */
 export const MODEL_FORMAT = 'strata.model/1'
@@ -25,7 +26,6 @@ export const EdgeSchema = z.object({ id: GraphId, source: GraphId, target: Graph
 export type Edge = z.infer<typeof EdgeSchema>
 
 /** What the model predicts: it sets the output activation, the loss and the metrics. */
-export const TASK_KINDS = ['classification', 'binary', 'regression'] as const
 export const TaskKind = z.enum(TASK_KINDS)
 export type TaskKind = z.infer<typeof TaskKind>
 

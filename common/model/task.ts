@@ -1,5 +1,7 @@
 import type { ActivationName } from './catalog'
-import type { TaskKind } from './spec'
+/** What a model can predict: classes, a yes/no answer, or numbers. */
+export const TASK_KINDS = ['classification', 'binary', 'regression'] as const
+export type TaskKind = (typeof TASK_KINDS)[number]
 
 /** How a task head trains: output activation, loss and metrics, by their TF.js and Keras names, and how labels are encoded. */
 export interface TaskHead {

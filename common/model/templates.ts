@@ -112,10 +112,12 @@ export function isTemplateId(id: unknown): id is TemplateId {
 
 /** A template's starting point fitted to a dataset: its input shape, its number of classes and its task. */
 export function fitToDataset(template: Template, fit: DatasetFit = {}): TemplateDefaults {
+  // More than two classes turns a yes/no template into a classifier; regression templates ignore classes.
+  const task = fit.task ?? (template.defaults.task === 'binary' && fit.classes !== undefined && fit.classes > 2 ? 'classification' : template.defaults.task)
   return {
     inputShape: fit.inputShape ?? template.defaults.inputShape,
     classes: fit.classes ?? template.defaults.classes,
-    task: fit.task ?? template.defaults.task
+    task
   }
 }
 

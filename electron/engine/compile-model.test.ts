@@ -167,6 +167,12 @@ describe('templates compile to the same model inference describes', () => {
     model.dispose()
   })
 
+  it('a dataset with another number of classes is refused before anything is built', () => {
+    const before = tf.memory().numTensors
+    expect(() => compileModel(tf, buildTemplate('mnist-cnn'), { classes: 3 })).toThrow(/needs 3/)
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
   it('loss and metrics follow the task', () => {
     expect(lossAndMetrics(buildTemplate('mnist-cnn'))).toEqual({ loss: 'categoricalCrossentropy', metrics: ['accuracy'] })
     expect(lossAndMetrics(buildTemplate('text-lstm')).loss).toBe('binaryCrossentropy')

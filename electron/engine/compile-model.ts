@@ -1,6 +1,6 @@
 import type * as TfNs from '@tensorflow/tfjs'
 import { layerDef, resolveParams, type LayerType, type ParamValue } from '../../common/model/catalog'
-import { analyzeModel, problemText, type ModelAnalysis } from '../../common/model/infer'
+import { analyzeModel, problemText, type DatasetFit, type ModelAnalysis } from '../../common/model/infer'
 import type { ModelSpec, TaskKind } from '../../common/model/spec'
 import { TASK_HEADS, type TaskHead } from '../../common/model/task'
 import { StrataError } from '../../common/errors'
@@ -9,10 +9,14 @@ import { translate } from '../../common/i18n'
 /** The TensorFlow.js module the caller loaded (so the engine picks the backend, not this file). */
 export type Tf = typeof TfNs
 
-/** Options for {@link compileModel}. */
-export interface CompileOptions {
+/** Options for {@link compileModel}: what the dataset says, checked against the spec before anything is built. */
+export interface CompileOptions extends DatasetFit {
   /** The dataset's shape of one example; replaces the spec's Input shape. */
   inputShape?: number[]
+  /** The dataset's number of classes: a different number of output units is refused (`outputUnits`). */
+  classes?: number
+  /** The dataset's task, used when the spec names none. */
+  task?: TaskKind
 }
 
 type LayerFactory = (config: Record<string, unknown>) => TfNs.layers.Layer
@@ -138,7 +142,7 @@ export function withInputShape(spec: ModelSpec, inputShape?: number[]): ModelSpe
  */
 export function compileModel(tf: Tf, spec: ModelSpec, opts: CompileOptions = {}): TfNs.LayersModel {
   const fitted = withInputShape(spec, opts.inputShape)
-  const analysis: ModelAnalysis = analyzeModel(fitted)
+  const analysis: ModelAnalysis = analyzeModel(fitted, { classes: opts.classes, task: opts.task })
   const pretrained = fitted.nodes.find((n) => n.type === 'PretrainedBase')
   if (pretrained) throw new StrataError('MODEL_NOT_TRAINABLE', { layer: pretrained.type })
   const errors = analysis.problems.filter((p) => p.severity === 'error')
@@ -147,22 +151,30 @@ export function compileModel(tf: Tf, spec: ModelSpec, opts: CompileOptions = {})
     throw new StrataError('MODEL_HAS_PROBLEMS', { problems: errors.map((p) => problemText(t, p)).join(' ') || 'no output' })
   }
   const tensors = new Map<string, TfNs.SymbolicTensor>()
-  for (const id of analysis.order) {
-    const node = fitted.nodes.find((n) => n.id === id)!
-    const type = node.type as LayerType
-    const params = resolveParams(type, node.params)
-    if (type === 'Input') {
-      tensors.set(id, tf.input({ shape: params.shape as number[], name: id }))
-      continue
+  const built: TfNs.layers.Layer[] = []
+  try {
+    for (const id of analysis.order) {
+      const node = fitted.nodes.find((n) => n.id === id)!
+      const type = node.type as LayerType
+      const params = resolveParams(type, node.params)
+      if (type === 'Input') {
+        tensors.set(id, tf.input({ shape: params.shape as number[], name: id }))
+        continue
+      }
+      // TF.js leaves a -1 in Reshape unknown in the summary; the inferred shape spells it out as Keras does.
+      if (type === 'Reshape') params.targetShape = [...analysis.nodes[id].outputShape!]
+      const sources = fitted.edges.filter((e) => e.target === id).map((e) => tensors.get(e.source)!)
+      const layer = makeLayer(tf, type, params, id)
+      built.push(layer)
+      const input = layerDef(type).inputs === 'many' ? sources : sources[0]
+      tensors.set(id, layer.apply(input) as TfNs.SymbolicTensor)
     }
-    // TF.js leaves a -1 in Reshape unknown in the summary; the inferred shape spells it out as Keras does.
-    if (type === 'Reshape') params.targetShape = [...analysis.nodes[id].outputShape!]
-    const sources = fitted.edges.filter((e) => e.target === id).map((e) => tensors.get(e.source)!)
-    const layer = makeLayer(tf, type, params, id)
-    const input = layerDef(type).inputs === 'many' ? sources : sources[0]
-    tensors.set(id, layer.apply(input) as TfNs.SymbolicTensor)
+    return tf.model({ inputs: tensors.get(analysis.inputId)!, outputs: tensors.get(analysis.outputId)! })
+  } catch (err) {
+    // Layers already applied hold weight variables: release them before reporting the failure.
+    for (const layer of built) if (layer.built) layer.dispose()
+    throw err
   }
-  return tf.model({ inputs: tensors.get(analysis.inputId)!, outputs: tensors.get(analysis.outputId)! })
 }
 
 /** How a task trains: output activation, loss, metrics (TF.js names) and label encoding. Default: classification. */

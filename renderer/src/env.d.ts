@@ -13,3 +13,4 @@ interface Window {
     on(event: string, listener: (payload: unknown) => void): () => void
   }
 }
+
