@@ -15,7 +15,9 @@ const DISTINCT_CAP = 2000
 
 /** True when a raw cell means "no value". */
 export function isMissing(value: string | null | undefined): boolean {
-  return value == null || MISSING_TOKENS.has(value.trim().toLowerCase())
+  if (value == null) return true
+  // Every missing token is short: longer cells skip the trim and lookup.
+  return value.length <= 12 && MISSING_TOKENS.has(value.trim().toLowerCase())
 }
 
 /** Streams one column's values and keeps what type inference and the health report need. */
@@ -56,8 +58,11 @@ export class ColumnAccumulator {
       this.allDistinct = false
     } else if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, 1)
     else this.capped = true
-    if (BOOLEAN_TOKENS.has(value.toLowerCase())) this.booleans++
-    if (NUMBER.test(value)) {
+    if (value.length <= 5 && BOOLEAN_TOKENS.has(value.toLowerCase())) this.booleans++
+    // Only strings starting like a number can be one: skip the regexes for the rest.
+    const c = value.charCodeAt(0)
+    const numberLike = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46
+    if (numberLike && NUMBER.test(value)) {
       const n = Number(value)
       this.numeric++
       if (INTEGER.test(value)) this.integers++
@@ -65,7 +70,7 @@ export class ColumnAccumulator {
       this.sumSquares += n * n
       if (n < this.min) this.min = n
       if (n > this.max) this.max = n
-    } else if (DATE.test(value)) this.dates++
+    } else if (numberLike && DATE.test(value)) this.dates++
   }
 
   /** The type this column most likely has. */
