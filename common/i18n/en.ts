@@ -509,7 +509,6 @@ export const en = {
     badShapeOption: '--input must look like 28x28x1, not "{value}".',
     badClassesOption: '--classes must be a whole number of 2 or more, not "{value}".',
     badLangOption: '--lang must be tfjs or keras, not "{value}".',
-    datasetNotYet: 'Fitting to a dataset by id is not available yet; use --input and --classes instead.',
     specUnreadable: 'Could not read the spec file {path}: {reason}'
   }
 }

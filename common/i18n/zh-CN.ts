@@ -511,7 +511,6 @@ export const zhCN: Messages = {
     badShapeOption: '--input 应写成 28x28x1 的形式，而不是“{value}”。',
     badClassesOption: '--classes 必须是大于等于 2 的整数，而不是“{value}”。',
     badLangOption: '--lang 必须是 tfjs 或 keras，而不是“{value}”。',
-    datasetNotYet: '暂时还不能按编号适配数据集；请改用 --input 和 --classes。',
     specUnreadable: '无法读取规格文件 {path}：{reason}'
   }
 }

@@ -117,10 +117,15 @@ describe('strata CLI', () => {
     fs.writeFileSync(path.join(dir, 'churn.csv'), rows.join('\n'))
     const imported = await strata(['import', 'Churn', 'churn.csv', '--target', 'churned', '--json'])
     expect(imported.code, imported.stdout + imported.stderr).toBe(0)
-    const { datasetId } = JSON.parse(imported.stdout)
-    const model = await strata(['model', 'Churn', '--template', 'tabular-classifier', '--input', '3', '--classes', '2', '--json'])
+    const { datasetId, columns } = JSON.parse(imported.stdout) as { datasetId: string; columns: Array<{ name: string; type: string; stats: { distinct: number } }> }
+    // Fitted to the dataset: one input per numeric column, one per category of the others, and two classes.
+    const width = columns.filter((c) => c.name !== 'churned').reduce((n, c) => n + (c.type === 'numeric' ? 1 : c.stats.distinct), 0)
+    expect(width).toBeGreaterThanOrEqual(5)
+    const model = await strata(['model', 'Churn', '--template', 'tabular-classifier', '--dataset', datasetId, '--json'])
     expect(model.code, model.stdout + model.stderr).toBe(0)
-    const { modelId } = JSON.parse(model.stdout)
+    const { modelId, layers } = JSON.parse(model.stdout)
+    expect(layers[0].outputShape).toEqual([width])
+    expect(layers[layers.length - 1].outputShape).toEqual([1])
 
     const trained = await strata(['train', 'Churn', '--dataset', datasetId, '--model', modelId, '--epochs', '3', '--lr', '0.01', '--json'])
     expect(trained.code, trained.stdout + trained.stderr).toBe(0)

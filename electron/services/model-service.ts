@@ -5,6 +5,8 @@ import { generateTfjs } from '../../common/model/codegen-tfjs'
 import type { DatasetFit } from '../../common/model/infer'
 import { emptySpec, type ModelSpec } from '../../common/model/spec'
 import { TEMPLATES, buildTemplate, isTemplateId, type TemplateId } from '../../common/model/templates'
+import type Database from 'better-sqlite3'
+import { featureColumns, getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
 import type { ProjectService } from './project-service'
 
@@ -32,6 +34,24 @@ export function blankSpec(name: string, fit: DatasetFit = {}): ModelSpec {
   }
 }
 
+/** Largest one-hot width of a category column (the training pipeline keeps the most frequent categories). */
+const MAX_CATEGORIES = 50
+
+/**
+ * What a template is fitted to for a dataset: the number of classes (or regression for a many-valued numeric
+ * target), and for tables the width of one encoded row. Image sizes stay the template's; training resizes to them.
+ */
+export function datasetFit(db: Database.Database, datasetId: string): DatasetFit {
+  const summary = getDataset(db, datasetId)
+  const classes = summary.classes.length
+  const classTask = (n: number): DatasetFit => (n === 2 && summary.kind !== 'images' ? { classes: 2, task: 'binary' } : { classes: Math.max(n, 2), task: 'classification' })
+  if (summary.kind !== 'table') return classTask(classes)
+  const width = featureColumns(db, datasetId).reduce((n, c) => n + (['numeric', 'date', 'boolean'].includes(c.type) ? 1 : Math.min(c.stats.distinct, MAX_CATEGORIES)), 0)
+  const target = summary.columns.find((c) => c.name === summary.target)
+  const regression = target?.type === 'numeric' && target.stats.distinct > 20
+  return { inputShape: [Math.max(width, 1)], ...(regression ? { task: 'regression' } : classTask(classes)) }
+}
+
 /** Creates, lists, saves and generates code for the open project's models. */
 export class ModelService {
   constructor(private readonly projects: Pick<ProjectService, 'require'>) {}
@@ -44,11 +64,8 @@ export class ModelService {
   create(req: CreateModel): ModelRecord {
     if (req.template !== undefined && !isTemplateId(req.template)) throw new StrataError('TEMPLATE_UNKNOWN', { template: String(req.template) })
     const name = req.name ?? req.spec?.name ?? (req.template ? req.template : 'Model')
-    const spec = req.spec
-      ? req.spec
-      : req.template
-        ? buildTemplate(req.template, req.fit, name)
-        : blankSpec(name, req.fit)
+    const fit = req.fit ?? (req.datasetId ? datasetFit(this.projects.require().db, req.datasetId) : undefined)
+    const spec = req.spec ? req.spec : req.template ? buildTemplate(req.template, fit, name) : blankSpec(name, fit)
     return this.store().create(name, spec, req.datasetId ?? null)
   }
 

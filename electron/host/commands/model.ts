@@ -91,10 +91,9 @@ const cmdModel: Command = async (args, o) => {
   const specFile = option(args, 'spec')
   if (!template && !specFile) missing(o, '--template NAME or --spec FILE')
   if (template && !isTemplateId(template)) throw new StrataError('TEMPLATE_UNKNOWN', { template })
-  if (option(args, 'dataset') !== undefined && option(args, 'input') === undefined) {
-    throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.datasetNotYet') })
-  }
-  const fit = readFit(args, o)
+  // With --dataset and no explicit shape or classes, the template is fitted to the dataset itself.
+  const given = readFit(args, o)
+  const fit = Object.keys(given).length ? given : undefined
   let spec: ModelSpec | undefined
   if (specFile) {
     let text: string
