@@ -361,7 +361,31 @@ export const en = {
     stop: 'Stop',
     runs: 'Runs',
     run: 'Run {id}',
-    samples: {
+    status: {
+      queued: 'Starting…',
+      running: 'Training',
+      paused: 'Paused',
+      completed: 'Finished',
+      stopped: 'Stopped',
+      failed: 'Failed',
+      interrupted: 'Interrupted'
+    },
+    epochOf: 'Epoch {epoch} of {epochs}',
+    batchOf: 'batch {batch} of {batches}',
+    speed: '{rate} samples/s',
+    eta: 'about {time} left',
+    backendBadge: 'Trained on: {backend}',
+    curves: 'Learning curves',
+    lossChart: 'Loss',
+    metricChart: 'Accuracy / error',
+    trainingSeries: 'training',
+    validationSeries: 'validation',
+    batchLoss: 'Batch loss',
+    overfitting: 'Validation loss is rising while training loss falls: the model is starting to memorise the training data. Stop early, add Dropout, or get more data.',
+    earlyStopped: 'Stopped early at epoch {epoch}: {monitor} had not improved since epoch {bestEpoch}. The best model (epoch {bestEpoch}) is kept.',
+    noRun: 'Choose a dataset and a model, then start training.'
+  },
+  samples: {
     open: 'Open sample',
     preparing: 'Preparing the sample: {step} ({done} of {total})…',
     steps: {
@@ -394,30 +418,6 @@ export const en = {
       name: 'Customer churn',
       description: '1,200 customers of a subscription service: predict who leaves from tenure, plan, fees and support calls.'
     }
-  },
-  status: {
-      queued: 'Starting…',
-      running: 'Training',
-      paused: 'Paused',
-      completed: 'Finished',
-      stopped: 'Stopped',
-      failed: 'Failed',
-      interrupted: 'Interrupted'
-    },
-    epochOf: 'Epoch {epoch} of {epochs}',
-    batchOf: 'batch {batch} of {batches}',
-    speed: '{rate} samples/s',
-    eta: 'about {time} left',
-    backendBadge: 'Trained on: {backend}',
-    curves: 'Learning curves',
-    lossChart: 'Loss',
-    metricChart: 'Accuracy / error',
-    trainingSeries: 'training',
-    validationSeries: 'validation',
-    batchLoss: 'Batch loss',
-    overfitting: 'Validation loss is rising while training loss falls: the model is starting to memorise the training data. Stop early, add Dropout, or get more data.',
-    earlyStopped: 'Stopped early at epoch {epoch}: {monitor} had not improved since epoch {bestEpoch}. The best model (epoch {bestEpoch}) is kept.',
-    noRun: 'Choose a dataset and a model, then start training.'
   },
   status: {
     backend: 'Training on: {backend}',

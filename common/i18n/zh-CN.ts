@@ -363,7 +363,31 @@ export const zhCN: Messages = {
     stop: '停止',
     runs: '运行记录',
     run: '运行 {id}',
-    samples: {
+    status: {
+      queued: '正在启动…',
+      running: '训练中',
+      paused: '已暂停',
+      completed: '已完成',
+      stopped: '已停止',
+      failed: '失败',
+      interrupted: '已中断'
+    },
+    epochOf: '第 {epoch} 轮，共 {epochs} 轮',
+    batchOf: '第 {batch} 批，共 {batches} 批',
+    speed: '每秒 {rate} 个样本',
+    eta: '约剩 {time}',
+    backendBadge: '训练设备：{backend}',
+    curves: '学习曲线',
+    lossChart: '损失',
+    metricChart: '准确率 / 误差',
+    trainingSeries: '训练集',
+    validationSeries: '验证集',
+    batchLoss: '每批损失',
+    overfitting: '验证集损失在上升而训练集损失在下降：模型开始死记训练数据。请提前停止、加入 Dropout，或收集更多数据。',
+    earlyStopped: '已在第 {epoch} 轮提前停止：{monitor} 自第 {bestEpoch} 轮以来没有改善。已保留最好的模型（第 {bestEpoch} 轮）。',
+    noRun: '选择数据集和模型，然后开始训练。'
+  },
+  samples: {
     open: '打开示例',
     preparing: '正在准备示例：{step}（{done} / {total}）…',
     steps: {
@@ -396,30 +420,6 @@ export const zhCN: Messages = {
       name: '客户流失',
       description: '某订阅服务的 1,200 位客户：根据使用时长、套餐、费用和客服电话次数预测谁会流失。'
     }
-  },
-  status: {
-      queued: '正在启动…',
-      running: '训练中',
-      paused: '已暂停',
-      completed: '已完成',
-      stopped: '已停止',
-      failed: '失败',
-      interrupted: '已中断'
-    },
-    epochOf: '第 {epoch} 轮，共 {epochs} 轮',
-    batchOf: '第 {batch} 批，共 {batches} 批',
-    speed: '每秒 {rate} 个样本',
-    eta: '约剩 {time}',
-    backendBadge: '训练设备：{backend}',
-    curves: '学习曲线',
-    lossChart: '损失',
-    metricChart: '准确率 / 误差',
-    trainingSeries: '训练集',
-    validationSeries: '验证集',
-    batchLoss: '每批损失',
-    overfitting: '验证集损失在上升而训练集损失在下降：模型开始死记训练数据。请提前停止、加入 Dropout，或收集更多数据。',
-    earlyStopped: '已在第 {epoch} 轮提前停止：{monitor} 自第 {bestEpoch} 轮以来没有改善。已保留最好的模型（第 {bestEpoch} 轮）。',
-    noRun: '选择数据集和模型，然后开始训练。'
   },
   status: {
     backend: '训练设备：{backend}',
