@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { seededRandom } from '../electron/engine/random'
+import { seededRandom } from '../common/random'
 
 const OUT = path.resolve(__dirname, '..', 'resources', 'samples')
 const random = seededRandom(20261123)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { augmentImage, wantsAugmentation, type Augmentation } from './augment'
-import { seededRandom } from './random'
+import { seededRandom } from '../../common/random'
 
 const NONE: Augmentation = { flip: false, rotationDegrees: 0, zoom: 0, shear: 0, brightness: 0 }
 

@@ -1,4 +1,4 @@
-import { shuffledIndices } from './random'
+import { shuffledIndices } from '../../common/random'
 
 /** What a model learns: a class out of many (one-hot targets), yes/no (one 0/1 target), or numbers. */
 export type Task = 'classification' | 'binary' | 'regression'

@@ -11,7 +11,7 @@ import { decodeImageRgb } from '../store/image-decode'
 import { PROJECT_DB_FILE } from '../store/project-db'
 import { augmentImage, wantsAugmentation } from './augment'
 import { inMemorySource, type Batch, type BatchSource, type Task, type TrainingData } from './data-source'
-import { seededRandom, shuffledIndices } from './random'
+import { seededRandom, shuffledIndices } from '../../common/random'
 
 /** Everything needed to turn raw inputs into model inputs exactly as training did; saved with the run. */
 export type Preprocessing =

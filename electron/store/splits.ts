@@ -1,22 +1,11 @@
 import type { SplitCounts, SplitName, SplitRatios } from '../../common/contract/dataset'
+import { seededRandom } from '../../common/random'
 
 /** Split names by their code in {@link assignSplits}' output. */
 export const SPLIT_BY_CODE: readonly SplitName[] = ['train', 'validation', 'test']
 
 /** The ratios a new dataset gets unless the user chooses others. */
 export const DEFAULT_RATIOS: SplitRatios = { train: 0.8, validation: 0.1, test: 0.1 }
-
-/** A small, fast, seeded PRNG (mulberry32): the same seed always gives the same sequence in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function hashString(text: string): number {
   let h = 2166136261
