@@ -142,7 +142,7 @@ function padToNhwc(pad: Conv2DBackpropFilterAttrs['pad']): Conv2DBackpropFilterA
 
 /**
  * dW[kh, kw, ci, co] = Σ over batch and output pixels of x[b, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[b, oh, ow, co].
- * im2col then one matmul on wasm: the patches are written transposed, Pᵀ[kh·kw·ci, pixels], straight into wasm memory,
+ * Preferably one XNNPACK convolution (filterGradientByConv); otherwise im2col then one matmul on wasm: the patches are written transposed, Pᵀ[kh·kw·ci, pixels], straight into wasm memory,
  * so that dW = Pᵀ · dy[pixels, co] is an untransposed BatchMatMul (XNNPACK's fast path) whose output already has the filter's layout.
  */
 function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'dy', Conv2DBackpropFilterAttrs>): TensorInfo {
@@ -162,6 +162,11 @@ function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x'
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
   const top = info.padInfo.top
   const left = info.padInfo.left
+  const viaConv = filterGradientByConv(tf, backend, x, dy, info)
+  if (viaConv != null) {
+    for (const t of toFree) backend.disposeData(t.dataId)
+    return { dataId: viaConv.dataId, shape: [...filterShape], dtype: 'float32' }
+  }
   const patchRows = filterHeight * filterWidth * inChannels
   const pixelsPerImage = outHeight * outWidth
   const imagesPerChunk = Math.max(1, Math.min(batchSize, Math.floor(MAX_PATCH_ELEMENTS / (patchRows * pixelsPerImage))))
@@ -312,6 +317,32 @@ function batchMatMul(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', B
   if (a2 !== a) backend.disposeData(a2.dataId)
   if (b2 !== b) backend.disposeData(b2.dataId)
   return out
+}
+
+/**
+ * The same filter gradient as one XNNPACK convolution, no patch matrix in JavaScript: with x′ = x as [ci, h, w, b] and
+ * dy′ = dy as [oh, ow, b, co], dW[kh, kw, ci, co] = conv(x′, dy′) at [ci, kh, kw, co] with the forward stride as the
+ * dilation and the forward padding. Null where that needs negative padding (a "valid" conv whose last rows are unread).
+ */
+function filterGradientByConv(
+  tf: Tf, backend: WasmBackend, x: TensorInfo, dy: TensorInfo, info: ReturnType<Tf['backend_util']['computeConv2DInfo']>
+): TensorInfo | null {
+  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info
+  const top = info.padInfo.top
+  const left = info.padInfo.left
+  const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - top
+  const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - left
+  if (bottom < 0 || right < 0 || top < 0 || left < 0) return null
+  const xT = runWasmKernel(tf, 'Transpose', backend, { x }, { perm: [3, 1, 2, 0] })
+  const dyT = runWasmKernel(tf, 'Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] })
+  const product = runWasmKernel(tf, 'Conv2D', backend, { x: xT, filter: dyT }, {
+    strides: 1, dilations: [strideHeight, strideWidth], dataFormat: 'NHWC', pad: [[0, 0], [top, bottom], [left, right], [0, 0]]
+  })
+  backend.disposeData(xT.dataId)
+  backend.disposeData(dyT.dataId)
+  const dW = runWasmKernel(tf, 'Transpose', backend, { x: product }, { perm: [1, 2, 0, 3] })
+  backend.disposeData(product.dataId)
+  return dW
 }
 
 /** Rows [start, start + count) of a row-major [rows, width] float32 tensor, as a new [1, count, width] tensor. */
