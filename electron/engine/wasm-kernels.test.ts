@@ -96,6 +96,29 @@ function conv2dFilterCase(x: number[], filter: [number, number, number, number],
   }
 }
 
+/** Conv2DBackpropInput's inputs for an NHWC (or NCHW) conv of an input of shape x by a filter of the given shape. */
+function conv2dInputCase(x: number[], filter: [number, number, number, number], strides: number | [number, number], pad: Conv2DPad, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): KernelCase {
+  const nhwc = dataFormat === 'NHWC' ? x : [x[0], x[2], x[3], x[1]]
+  const padForInfo = Array.isArray(pad) && dataFormat === 'NCHW' ? [pad[0], pad[2], pad[3], pad[1]] as typeof pad : pad
+  const info = tf.backend_util.computeConv2DInfo(nhwc as [number, number, number, number], filter, strides, 1, padForInfo)
+  const dy = dataFormat === 'NHWC' ? info.outShape : [info.outShape[0], info.outShape[3], info.outShape[1], info.outShape[2]]
+  return {
+    title: `Conv2DBackpropInput x=${x} filter=${filter} strides=${strides} pad=${JSON.stringify(pad)} ${dataFormat}`,
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: randomPlain(dy, 23), filter: randomPlain(filter, 24) },
+    attrs: { strides, pad, dataFormat, inputShape: x }
+  }
+}
+
+function matMulCase(a: number[], b: number[], transposeA: boolean, transposeB: boolean): KernelCase {
+  return {
+    title: `BatchMatMul a=${a} b=${b} transposeA=${transposeA} transposeB=${transposeB}`,
+    kernel: 'BatchMatMul',
+    inputs: { a: randomPlain(a, 25), b: randomPlain(b, 26) },
+    attrs: { transposeA, transposeB }
+  }
+}
+
 type Conv2DPad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]]
 
 function depthwiseCases(x: number[], filter: [number, number, number, number], strides: number, dilations: number, pad: Conv2DPad): KernelCase[] {
@@ -174,6 +197,27 @@ const KERNEL_CASES: KernelCase[] = [
   conv2dFilterCase([1, 1, 12, 3], [1, 3, 3, 4], 1, 'valid'),
   // Big enough that the patch matrix is built a few images at a time.
   conv2dFilterCase([9, 62, 62, 32], [3, 3, 32, 1], 1, 'valid'),
+  conv2dInputCase([2, 6, 6, 1], [3, 3, 1, 4], 1, 'valid'),
+  conv2dInputCase([2, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'),
+  conv2dInputCase([2, 7, 7, 3], [3, 3, 3, 5], 2, 'same'),
+  conv2dInputCase([2, 8, 6, 2], [5, 3, 2, 3], [2, 1], 'same'),
+  conv2dInputCase([1, 9, 9, 2], [2, 2, 2, 2], 3, 'valid'),
+  conv2dInputCase([1, 10, 10, 2], [3, 3, 2, 2], 2, 'valid'),
+  conv2dInputCase([2, 6, 6, 2], [3, 3, 2, 3], 1, 1),
+  conv2dInputCase([2, 6, 7, 2], [3, 3, 2, 3], 2, [[0, 0], [1, 2], [0, 1], [0, 0]]),
+  conv2dInputCase([1, 5, 5, 1], [2, 2, 1, 2], 1, [[0, 0], [3, 0], [0, 3], [0, 0]]),
+  conv2dInputCase([2, 3, 6, 6], [3, 3, 3, 4], 1, 'same', 'NCHW'),
+  conv2dInputCase([2, 3, 7, 6], [3, 3, 3, 2], 2, [[0, 0], [0, 0], [1, 1], [2, 0]], 'NCHW'),
+  conv2dInputCase([1, 1, 12, 3], [1, 3, 3, 4], 1, 'valid'),
+  matMulCase([7, 5], [5, 3], false, false),
+  matMulCase([5, 7], [5, 3], true, false),
+  matMulCase([7, 5], [3, 5], false, true),
+  matMulCase([5, 7], [3, 5], true, true),
+  matMulCase([1, 40, 33], [1, 40, 17], true, false),
+  matMulCase([32, 1600], [32, 128], true, false),
+  matMulCase([32, 128], [1600, 128], false, true),
+  matMulCase([3, 4, 5], [3, 4, 6], true, false),
+  matMulCase([2, 4, 5], [1, 6, 5], false, true),
   ...depthwiseCases([2, 6, 6, 3], [3, 3, 3, 1], 1, 1, 'valid'),
   ...depthwiseCases([2, 7, 7, 2], [3, 3, 2, 3], 2, 1, 'same'),
   ...depthwiseCases([1, 8, 8, 2], [3, 3, 2, 2], 1, 2, 'same'),

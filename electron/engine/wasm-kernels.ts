@@ -11,6 +11,11 @@
  * - `MaxPoolGrad` (replaced, not missing): wasm's own sends the gradient of any pooling window whose maximum is not positive
  *   to element 0 of the input instead of to the window's maximum, so MaxPooling1D/2D after anything that can output
  *   negatives or zeros (BatchNormalization, tanh, a ReLU's dead windows, a linear conv) trains on wrong gradients.
+ * - `Conv2DBackpropInput` (replaced for speed): wasm's own is a scalar loop, ≈40% of a CNN's training step; this one
+ *   is a stride-1 convolution of the zero-dilated, padded dy with the flipped filter, run by wasm's XNNPACK Conv2D.
+ * - `BatchMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed and falls back to
+ *   a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ); this one transposes
+ *   such a side first (wasm's fast Transpose) and then takes XNNPACK's path.
  * Everything else the catalog's layers, the Adam/SGD(momentum)/RMSprop optimizers and the cross-entropy/MSE losses
  * need forward and backward is registered by tfjs-backend-wasm itself.
  *
@@ -19,11 +24,12 @@
  */
 import type * as TfModule from '@tensorflow/tfjs'
 import type {
+  BatchMatMulAttrs,
   Conv2DBackpropFilterAttrs,
+  Conv2DBackpropInputAttrs,
   DataType,
   DepthwiseConv2dNativeBackpropFilterAttrs,
   DepthwiseConv2dNativeBackpropInputAttrs,
-  KernelConfig,
   KernelFunc,
   MaxPoolGradAttrs,
   NamedAttrMap,
@@ -48,6 +54,9 @@ interface KernelArgs<I extends string, A> {
   attrs: A
 }
 
+/** A kernel function at the backend level: takes the engine's argument bag, returns a tensor info. */
+type RawKernel = (args: { inputs: NamedTensorInfoMap; backend: WasmBackend; attrs: NamedAttrMap }) => TensorInfo
+
 /** Above this many floats, Conv2DBackpropFilter's patch matrix is built and multiplied a slice of the batch at a time. */
 const MAX_PATCH_ELEMENTS = 1 << 23
 
@@ -59,8 +68,8 @@ export const WASM_GRADIENT_KERNELS = [
   'UnsortedSegmentSum'
 ] as const
 
-/** The wasm kernels that exist but compute wrong results, which this module replaces, by name. */
-export const WASM_REPLACED_KERNELS = ['MaxPoolGrad'] as const
+/** The wasm kernels that exist but compute wrong results or are far too slow, which this module replaces, by name. */
+export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul'] as const
 
 type KernelName = (typeof WASM_GRADIENT_KERNELS)[number] | (typeof WASM_REPLACED_KERNELS)[number]
 
@@ -74,29 +83,38 @@ const ours = new WeakSet<KernelFunc>()
  */
 export function registerMissingWasmKernels(tf: Tf): string[] {
   const registered: string[] = []
-  for (const config of kernelConfigs(tf)) {
-    const existing = tf.getKernel(config.kernelName, 'wasm')
+  for (const { kernelName, make } of kernelFactories(tf)) {
+    const existing = tf.getKernel(kernelName, 'wasm')
     if (existing != null) {
-      const replace = (WASM_REPLACED_KERNELS as readonly string[]).includes(config.kernelName) && !ours.has(existing.kernelFunc)
+      const replace = (WASM_REPLACED_KERNELS as readonly string[]).includes(kernelName) && !ours.has(existing.kernelFunc)
       if (!replace) continue
-      tf.unregisterKernel(config.kernelName, 'wasm')
+      tf.unregisterKernel(kernelName, 'wasm')
     }
-    ours.add(config.kernelFunc)
-    tf.registerKernel(config)
-    registered.push(config.kernelName)
+    // A replaced kernel keeps its setup (it binds the wasm function the original, which ours may call, needs).
+    const kernelFunc = make((existing?.kernelFunc as unknown as RawKernel | undefined) ?? null)
+    ours.add(kernelFunc)
+    tf.registerKernel({ ...existing, kernelName, backendName: 'wasm', kernelFunc })
+    registered.push(kernelName)
   }
   return registered
 }
 
-function kernelConfigs(tf: Tf): KernelConfig[] {
-  const kernel = <I extends string, A>(kernelName: KernelName, fn: (args: KernelArgs<I, A>) => TensorInfo): KernelConfig => ({
+interface KernelFactory {
+  kernelName: KernelName
+  /** Builds the kernel function; `original` is the wasm kernel it replaces, if any. */
+  make: (original: RawKernel | null) => KernelFunc
+}
+
+function kernelFactories(tf: Tf): KernelFactory[] {
+  const kernel = <I extends string, A>(kernelName: KernelName, fn: (args: KernelArgs<I, A>, original: RawKernel | null) => TensorInfo): KernelFactory => ({
     kernelName,
-    backendName: 'wasm',
     // The engine hands every kernel the same loose argument bag; each kernel reads the attrs tfjs-core documents for it.
-    kernelFunc: fn as unknown as KernelFunc
+    make: (original) => ((args: KernelArgs<I, A>) => fn(args, original)) as unknown as KernelFunc
   })
   return [
     kernel<'x' | 'dy', Conv2DBackpropFilterAttrs>('Conv2DBackpropFilter', (args) => conv2DBackpropFilter(tf, args)),
+    kernel<'dy' | 'filter', Conv2DBackpropInputAttrs>('Conv2DBackpropInput', (args) => conv2DBackpropInput(tf, args)),
+    kernel<'a' | 'b', BatchMatMulAttrs>('BatchMatMul', (args, original) => batchMatMul(tf, args, original)),
     kernel<'x' | 'dy', DepthwiseConv2dNativeBackpropFilterAttrs>('DepthwiseConv2dNativeBackpropFilter', (args) => depthwiseBackpropFilter(tf, args)),
     kernel<'dy' | 'filter', DepthwiseConv2dNativeBackpropInputAttrs>('DepthwiseConv2dNativeBackpropInput', (args) => depthwiseBackpropInput(tf, args)),
     kernel<'x' | 'segmentIds', UnsortedSegmentSumAttrs>('UnsortedSegmentSum', (args) => unsortedSegmentSum(tf, args)),
@@ -124,7 +142,7 @@ function padToNhwc(pad: Conv2DBackpropFilterAttrs['pad']): Conv2DBackpropFilterA
 
 /**
  * dW[kh, kw, ci, co] = Σ over batch and output pixels of x[b, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[b, oh, ow, co].
- * im2col then one matmul on wasm: the patches are written transposed, Pᵀ[kh·kw·ci, pixels], straight into wasm memory,
+ * Preferably one XNNPACK convolution (filterGradientByConv); otherwise im2col then one matmul on wasm: the patches are written transposed, Pᵀ[kh·kw·ci, pixels], straight into wasm memory,
  * so that dW = Pᵀ · dy[pixels, co] is an untransposed BatchMatMul (XNNPACK's fast path) whose output already has the filter's layout.
  */
 function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'dy', Conv2DBackpropFilterAttrs>): TensorInfo {
@@ -144,6 +162,11 @@ function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x'
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
   const top = info.padInfo.top
   const left = info.padInfo.left
+  const viaConv = filterGradientByConv(tf, backend, x, dy, info)
+  if (viaConv != null) {
+    for (const t of toFree) backend.disposeData(t.dataId)
+    return { dataId: viaConv.dataId, shape: [...filterShape], dtype: 'float32' }
+  }
   const patchRows = filterHeight * filterWidth * inChannels
   const pixelsPerImage = outHeight * outWidth
   const imagesPerChunk = Math.max(1, Math.min(batchSize, Math.floor(MAX_PATCH_ELEMENTS / (patchRows * pixelsPerImage))))
@@ -201,6 +224,125 @@ function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x'
     float32View(backend, result).set(sum ?? new Float32Array(0))
   }
   return { dataId: result.dataId, shape: [...filterShape], dtype: 'float32' }
+}
+
+/**
+ * dx[b, ih, iw, ci] = Σ over (oh, ow, kh, kw) with ih = oh·sh + kh − top, iw = ow·sw + kw − left of dy[b, oh, ow, co] · W[kh, kw, ci, co].
+ * That is a stride-1 "valid" convolution of E, dy spread out on a zero grid (row oh at kh_max − top + oh·sh), by the
+ * filter flipped in space with its channel axes swapped; wasm's XNNPACK Conv2D does the arithmetic.
+ */
+function conv2DBackpropInput(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'filter', Conv2DBackpropInputAttrs>): TensorInfo {
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs
+  const { filter } = inputs
+  const nchw = dataFormat === 'NCHW'
+  const dy = nchw ? runWasmKernel(tf, 'Transpose', backend, { x: inputs.dy }, { perm: [0, 2, 3, 1] }) : inputs.dy
+  const xShape = (nchw ? [inputShape[0], inputShape[2], inputShape[3], inputShape[1]] : inputShape) as [number, number, number, number]
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape, filter.shape as [number, number, number, number], strides, 1, nchw ? padToNhwc(pad) : pad, dimRoundingMode, false, 'channelsLast'
+  )
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
+  const gridHeight = inHeight + filterHeight - 1
+  const gridWidth = inWidth + filterWidth - 1
+  const grid = backend.makeOutput([batchSize, gridHeight, gridWidth, outChannels], 'float32')
+  const flipped = backend.makeOutput([filterHeight, filterWidth, outChannels, inChannels], 'float32')
+  // Views are taken after every allocation: growing wasm memory detaches older views.
+  const e = float32View(backend, grid)
+  const dys = float32View(backend, dy)
+  const ws = float32View(backend, filter)
+  const fs = float32View(backend, flipped)
+  e.fill(0)
+  const top = filterHeight - 1 - info.padInfo.top
+  const left = filterWidth - 1 - info.padInfo.left
+  const rowLength = outWidth * outChannels
+  const wholeRows = strideWidth === 1 && left >= 0 && left + outWidth <= gridWidth
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const eh = top + oh * strideHeight
+      // A dy row whose windows lie wholly in the padding reaches no input pixel.
+      if (eh < 0 || eh >= gridHeight) continue
+      const from = (b * outHeight + oh) * rowLength
+      const rowAt = (b * gridHeight + eh) * gridWidth
+      if (wholeRows) {
+        e.set(dys.subarray(from, from + rowLength), (rowAt + left) * outChannels)
+        continue
+      }
+      for (let ow = 0; ow < outWidth; ow++) {
+        const ew = left + ow * strideWidth
+        if (ew < 0 || ew >= gridWidth) continue
+        const at = from + ow * outChannels
+        e.set(dys.subarray(at, at + outChannels), (rowAt + ew) * outChannels)
+      }
+    }
+  }
+  for (let kh = 0; kh < filterHeight; kh++) {
+    for (let kw = 0; kw < filterWidth; kw++) {
+      const src = (kh * filterWidth + kw) * inChannels * outChannels
+      const dst = ((filterHeight - 1 - kh) * filterWidth + (filterWidth - 1 - kw)) * outChannels * inChannels
+      for (let ci = 0; ci < inChannels; ci++) {
+        for (let co = 0; co < outChannels; co++) fs[dst + co * inChannels + ci] = ws[src + ci * outChannels + co]
+      }
+    }
+  }
+  const dx = runWasmKernel(tf, 'Conv2D', backend, { x: grid, filter: flipped }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 })
+  backend.disposeData(grid.dataId)
+  backend.disposeData(flipped.dataId)
+  if (!nchw) return dx
+  backend.disposeData(dy.dataId)
+  const dxNchw = runWasmKernel(tf, 'Transpose', backend, { x: dx }, { perm: [0, 3, 1, 2] })
+  backend.disposeData(dx.dataId)
+  return dxNchw
+}
+
+/**
+ * a·b with either side transposed, for the common single-matrix case: the transposed side is materialised by wasm's
+ * Transpose so that the product runs on XNNPACK; batched products (and anything else) go to wasm's own kernel.
+ */
+function batchMatMul(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', BatchMatMulAttrs>, original: RawKernel | null): TensorInfo {
+  if (original == null) throw new Error("wasm backend has no 'BatchMatMul' kernel to speed up")
+  const { a, b } = inputs
+  const { transposeA, transposeB } = attrs
+  const single = (t: TensorInfo) => t.shape.length >= 2 && tf.util.sizeFromShape(t.shape.slice(0, -2)) === 1
+  if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32' || !single(a) || !single(b)) {
+    return original({ inputs: { a, b }, backend, attrs: attrs as unknown as NamedAttrMap })
+  }
+  const upright = (t: TensorInfo, transposed: boolean): TensorInfo => {
+    if (!transposed) return t
+    const [rows, cols] = t.shape.slice(-2)
+    const flipped = runWasmKernel(tf, 'Transpose', backend, { x: { ...t, shape: [rows, cols] } }, { perm: [1, 0] })
+    return { ...flipped, shape: [...t.shape.slice(0, -2), cols, rows] }
+  }
+  const a2 = upright(a, transposeA)
+  const b2 = upright(b, transposeB)
+  const out = original({ inputs: { a: a2, b: b2 }, backend, attrs: { transposeA: false, transposeB: false } })
+  if (a2 !== a) backend.disposeData(a2.dataId)
+  if (b2 !== b) backend.disposeData(b2.dataId)
+  return out
+}
+
+/**
+ * The same filter gradient as one XNNPACK convolution, no patch matrix in JavaScript: with x′ = x as [ci, h, w, b] and
+ * dy′ = dy as [oh, ow, b, co], dW[kh, kw, ci, co] = conv(x′, dy′) at [ci, kh, kw, co] with the forward stride as the
+ * dilation and the forward padding. Null where that needs negative padding (a "valid" conv whose last rows are unread).
+ */
+function filterGradientByConv(
+  tf: Tf, backend: WasmBackend, x: TensorInfo, dy: TensorInfo, info: ReturnType<Tf['backend_util']['computeConv2DInfo']>
+): TensorInfo | null {
+  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info
+  const top = info.padInfo.top
+  const left = info.padInfo.left
+  const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - top
+  const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - left
+  if (bottom < 0 || right < 0 || top < 0 || left < 0) return null
+  const xT = runWasmKernel(tf, 'Transpose', backend, { x }, { perm: [3, 1, 2, 0] })
+  const dyT = runWasmKernel(tf, 'Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] })
+  const product = runWasmKernel(tf, 'Conv2D', backend, { x: xT, filter: dyT }, {
+    strides: 1, dilations: [strideHeight, strideWidth], dataFormat: 'NHWC', pad: [[0, 0], [top, bottom], [left, right], [0, 0]]
+  })
+  backend.disposeData(xT.dataId)
+  backend.disposeData(dyT.dataId)
+  const dW = runWasmKernel(tf, 'Transpose', backend, { x: product }, { perm: [1, 2, 0, 3] })
+  backend.disposeData(product.dataId)
+  return dW
 }
 
 /** Rows [start, start + count) of a row-major [rows, width] float32 tensor, as a new [1, count, width] tensor. */
@@ -322,36 +464,38 @@ function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'inpu
     input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode
   )
   const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = info
-  const acc = new Float32Array(batchSize * H * W * C)
-  const best = new Float32Array(C)
-  const bestAt = new Int32Array(C)
   const out = backend.makeOutput([...input.shape], 'float32')
+  const dx = float32View(backend, out)
   const xs = float32View(backend, input)
   const dys = float32View(backend, dy)
+  dx.fill(0)
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < OH; oh++) {
       const ih0 = oh * info.strideHeight - info.padInfo.top
+      const ihFrom = Math.max(0, ih0)
+      const ihTo = Math.min(H, ih0 + KH)
       for (let ow = 0; ow < OW; ow++) {
         const iw0 = ow * info.strideWidth - info.padInfo.left
-        best.fill(-Infinity)
-        bestAt.fill(-1)
-        for (let ih = Math.max(0, ih0); ih < Math.min(H, ih0 + KH); ih++) {
-          for (let iw = Math.max(0, iw0); iw < Math.min(W, iw0 + KW); iw++) {
-            const base = ((b * H + ih) * W + iw) * C
-            for (let c = 0; c < C; c++) {
-              const v = xs[base + c]
-              if (v > best[c]) {
-                best[c] = v
-                bestAt[c] = base + c
+        const iwFrom = Math.max(0, iw0)
+        const iwTo = Math.min(W, iw0 + KW)
+        const dyBase = ((b * OH + oh) * OW + ow) * C
+        // Channel outermost: each channel's window is scanned in row-major order, so ties go to the first maximum.
+        for (let c = 0; c < C; c++) {
+          let best = -Infinity
+          let bestAt = -1
+          for (let ih = ihFrom; ih < ihTo; ih++) {
+            for (let at = ((b * H + ih) * W + iwFrom) * C + c, end = ((b * H + ih) * W + iwTo) * C; at < end; at += C) {
+              const v = xs[at]
+              if (v > best) {
+                best = v
+                bestAt = at
               }
             }
           }
+          if (bestAt >= 0) dx[bestAt] += dys[dyBase + c]
         }
-        const dyBase = ((b * OH + oh) * OW + ow) * C
-        for (let c = 0; c < C; c++) if (bestAt[c] >= 0) acc[bestAt[c]] += dys[dyBase + c]
       }
     }
   }
-  float32View(backend, out).set(acc)
   return out
 }

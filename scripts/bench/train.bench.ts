@@ -1,6 +1,7 @@
 /**
- * Training throughput of the seed CNN and the MLP on wasm (with Strata's kernels) and cpu, printed as samples/s
- * and the ratio wasm/cpu. Run: npx tsx scripts/bench/train.bench.ts (about a minute; cpu's CNN dominates).
+ * Training throughput of the seed CNN and the MLP through the studio's trainer on wasm (with Strata's kernels) and cpu,
+ * printed as samples/s and the ratio wasm/cpu. Run: npx tsx scripts/bench/train.bench.ts (about a minute; cpu's CNN
+ * dominates). The comparison with PyTorch is scripts/bench/cpu-vs-pytorch.bench.ts.
  */
 import * as tf from '@tensorflow/tfjs'
 import { benchTraining, type TrainBenchPlan, type TrainBenchResult } from '../../electron/engine/train-bench'
