@@ -443,7 +443,11 @@ export const en = {
     MODEL_INVALID: 'The model spec is not valid: {issues}. Nothing was saved.',
     MODEL_HAS_PROBLEMS: 'The model cannot be built yet: {problems}',
     MODEL_NOT_TRAINABLE: 'This model uses {layer}, which cannot be trained yet. Replace it to train the model.',
-    TEMPLATE_UNKNOWN: 'There is no template "{template}". Run "strata templates" to see them.'
+    TEMPLATE_UNKNOWN: 'There is no template "{template}". Run "strata templates" to see them.',
+    EXPORT_LAYER_UNSUPPORTED: 'Layer {layer} ({type}) cannot be exported to {format} yet. Replace it, or choose another format.',
+    EXPORT_NO_MODEL: 'Run {runId} has no trained model to export yet: train it for at least one epoch first.',
+    EXPORT_NOT_FOUND: 'Run {runId} has no {format} export yet. Export it first.',
+    EXPORT_BUSY: 'Run {runId} is being exported already. Wait for that export to finish.'
   },
   cli: {
     usage: 'Usage: strata <command> [options]\n\nCommands:\n  new <folder>                 create a project\n  layers [--json]              list the layers models can use\n  templates [--json]           list the model templates\n  model <project> --template NAME [--input 28x28x1 --classes 10] | --spec FILE\n                               save a model and show its summary\n  code <project> --model ID --lang tfjs|keras\n                               print the code that builds a model\n  info [project] [--json]      show the training backends (and a project)\n  serve [--port N] [--host H] [--open]\n                               start the studio in your browser\n  import <project> <path> [--name NAME] [--target COLUMN] [--kind images|table|text]\n         [--text-column COLUMN] [--ragged skip|refuse] [--seed N] [--json]\n                               import an image folder or a CSV file as a dataset\n  datasets <project> [--json]  list the datasets of a project\n  train <project> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               train a model on a dataset\n  resume <project> --run ID    continue an interrupted run from its last checkpoint\n  runs <project> [--json]      list the training runs\n\nEvery command accepts --json.',

@@ -445,7 +445,11 @@ export const zhCN: Messages = {
     MODEL_INVALID: '模型规格无效：{issues}。没有保存任何内容。',
     MODEL_HAS_PROBLEMS: '模型暂时无法构建：{problems}',
     MODEL_NOT_TRAINABLE: '这个模型使用了 {layer}，它暂时无法训练。请替换它再训练。',
-    TEMPLATE_UNKNOWN: '没有名为“{template}”的模板。运行 “strata templates” 查看所有模板。'
+    TEMPLATE_UNKNOWN: '没有名为“{template}”的模板。运行 “strata templates” 查看所有模板。',
+    EXPORT_LAYER_UNSUPPORTED: '层 {layer}（{type}）暂时无法导出为 {format}。请替换该层，或选择其他格式。',
+    EXPORT_NO_MODEL: '运行 {runId} 还没有可导出的训练好的模型：请先至少训练一个轮次。',
+    EXPORT_NOT_FOUND: '运行 {runId} 还没有 {format} 导出。请先导出。',
+    EXPORT_BUSY: '运行 {runId} 正在导出中。请等待该导出完成。'
   },
   cli: {
     usage: '用法：strata <命令> [选项]\n\n命令：\n  new <文件夹>                 新建项目\n  layers [--json]              列出模型可用的层\n  templates [--json]           列出模型模板\n  model <项目> --template 名称 [--input 28x28x1 --classes 10] | --spec 文件\n                               保存模型并显示概要\n  code <项目> --model ID --lang tfjs|keras\n                               输出构建模型的代码\n  info [项目] [--json]         显示训练后端（以及项目信息）\n  serve [--port N] [--host H] [--open]\n                               在浏览器中启动工作室\n  import <项目> <路径> [--name 名称] [--target 列] [--kind images|table|text]\n         [--text-column 列] [--ragged skip|refuse] [--seed N] [--json]\n                               把图片文件夹或 CSV 文件导入为数据集\n  datasets <项目> [--json]     列出项目中的数据集\n  train <项目> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               在数据集上训练模型\n  resume <项目> --run ID       从最后的检查点继续被中断的运行\n  runs <项目> [--json]         列出训练运行\n\n每个命令都支持 --json。',
