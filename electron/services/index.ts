@@ -5,6 +5,7 @@ import type { EnginePort } from '../engine/protocol'
 import { getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
 import { DatasetService } from './dataset-service'
+import { ExportService } from './export-service'
 import { ModelService, templateInfos } from './model-service'
 import { ProjectService } from './project-service'
 import { TrainingService, type TrainingLookups } from './training-service'
@@ -38,6 +39,7 @@ export interface Services {
   training: TrainingService
   datasets: DatasetService
   models: ModelService
+  exports: ExportService
   dispose(): void
 }
 
@@ -52,6 +54,7 @@ export function createServices(opts: ServiceOptions): Services {
   const training: TrainingService = new TrainingService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, lookups: TRAINING_LOOKUPS })
   const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit })
   const models = new ModelService(projects)
+  const exports = new ExportService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, version: opts.version, locale: matchLocale(opts.systemLocale), pickPath: opts.pickPath })
   const handlers: Handlers = {
     'app:info': () => ({
       version: opts.version,
@@ -93,7 +96,11 @@ export function createServices(opts: ServiceOptions): Services {
     'model:list': () => models.list(),
     'model:get': ({ id, version }) => models.get(id, version),
     'model:save': ({ id, spec, name }) => models.save(id, spec, name),
-    'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) })
+    'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) }),
+    'export:run': ({ runId, formats, card, locale }) => exports.run(runId, formats, card, locale),
+    'export:list': ({ runId }) => exports.list(runId),
+    'export:download': ({ runId, format, offset }) => exports.download(runId, format, offset),
+    'export:save-to': ({ runId, format }) => exports.saveTo(runId, format)
   }
   return {
     handlers,
@@ -101,6 +108,7 @@ export function createServices(opts: ServiceOptions): Services {
     training,
     datasets,
     models,
+    exports,
     dispose: () => {
       training.dispose()
       datasets.dispose()
