@@ -13,6 +13,7 @@ export type OnnxAttribute =
   | { kind: 'ints'; value: number[] }
   | { kind: 'floats'; value: number[] }
   | { kind: 'string'; value: string }
+  | { kind: 'strings'; value: string[] }
 
 /** One weight tensor of a trained layer, in TF.js's layout and order (`layer.getWeights()`). */
 export interface LayerWeight {
@@ -151,6 +152,66 @@ function pooling(op: 'MaxPool' | 'AveragePool', spatial: 1 | 2): OnnxEmitter {
 
 const identity: OnnxEmitter = (_g, L) => L.inputs[0]
 
+/**
+ * TF.js's LSTM (gates i, f, c, o) or GRU (gates z, r, h; reset before the recurrent product) as ONNX's LSTM (gates
+ * i, o, f, c) or GRU (z, r, h; linear_before_reset=0), with TF.js's hard sigmoid (0.2x + 0.5, ONNX's default
+ * HardSigmoid) inside the gates and tanh elsewhere. Time runs along ONNX's first axis, so the input is transposed.
+ */
+function recurrent(kind: 'LSTM' | 'GRU', bidirectional = false): OnnxEmitter {
+  return (g, L) => {
+    const units = num(L.params.units)
+    const [steps, features] = L.inputShapes[0]
+    const gates = kind === 'LSTM' ? 4 : 3
+    const dirs = bidirectional ? 2 : 1
+    // ONNX gate block k takes TF.js gate block order[k].
+    const order = kind === 'LSTM' ? [0, 3, 1, 2] : [0, 1, 2]
+    const reorder = (w: LayerWeight, rows: number, out: Float32Array, at: number): void => {
+      const t = permute(w.values, w.shape, [1, 0])
+      order.forEach((from, to) => out.set(t.subarray(from * units * rows, (from + 1) * units * rows), at + to * units * rows))
+    }
+    const w = new Float32Array(dirs * gates * units * features)
+    const r = new Float32Array(dirs * gates * units * units)
+    const b = new Float32Array(dirs * 2 * gates * units)
+    // TF.js lists each direction's weights in turn: kernel, recurrent kernel, bias (forward first).
+    const perDirection = L.weights.length / dirs
+    for (let d = 0; d < dirs; d++) {
+      const [kernel, recurrentKernel, bias] = L.weights.slice(d * perDirection, (d + 1) * perDirection)
+      reorder(kernel, features, w, d * gates * units * features)
+      reorder(recurrentKernel, units, r, d * gates * units * units)
+      if (bias && perDirection === 3) order.forEach((from, to) => b.set(bias.values.subarray(from * units, (from + 1) * units), d * 2 * gates * units + to * units))
+    }
+    const activations = kind === 'LSTM' ? ['HardSigmoid', 'Tanh', 'Tanh'] : ['HardSigmoid', 'Tanh']
+    const x = g.op('Transpose', [L.inputs[0]], { perm: ints([1, 0, 2]) })
+    // Y: [steps, directions, batch, units]; a direction's outputs are in the input's time order.
+    const y = g.op(kind, [x, g.floats([dirs, gates * units, features], w), g.floats([dirs, gates * units, units], r), g.floats([dirs, 2 * gates * units], b)], {
+      hidden_size: int(units),
+      direction: { kind: 'string', value: bidirectional ? 'bidirectional' : 'forward' },
+      activations: { kind: 'strings', value: [...activations, ...(bidirectional ? activations : [])] }
+    })
+    // One direction's output, batch first: the whole sequence, or its final state (the backward pass ends at step 0).
+    const direction = (d: number): string => {
+      if (L.params.returnSequences) {
+        const seq = g.op('Gather', [y, g.int64s([d])], { axis: int(1) })
+        return g.op('Transpose', [g.op('Squeeze', [seq, g.int64s([1])])], { perm: ints([1, 0, 2]) })
+      }
+      const state = g.op('Gather', [y, g.int64s([d === 0 ? steps - 1 : 0])], { axis: int(0) })
+      return g.op('Reshape', [g.op('Gather', [state, g.int64s([d])], { axis: int(1) }), g.int64s([-1, units])])
+    }
+    if (!bidirectional) return direction(0)
+    const [forward, backward] = [direction(0), direction(1)]
+    switch (L.params.mergeMode) {
+      case 'sum':
+        return g.op('Add', [forward, backward])
+      case 'mul':
+        return g.op('Mul', [forward, backward])
+      case 'ave':
+        return g.op('Mul', [g.op('Add', [forward, backward]), g.floats([], [0.5])])
+      default:
+        return g.op('Concat', [forward, backward], { axis: int(-1) })
+    }
+  }
+}
+
 /** Every catalog layer's ONNX mapping; `null` layers refuse with a per-layer message. */
 export const ONNX_LAYERS: Readonly<Record<LayerType, OnnxEmitter | null>> = {
   Input: identity,
@@ -211,9 +272,9 @@ export const ONNX_LAYERS: Readonly<Record<LayerType, OnnxEmitter | null>> = {
     const ids = g.op('Cast', [L.inputs[0]], { to: int(7) })
     return g.op('Gather', [g.floats(table.shape, table.values), ids], { axis: int(0) })
   },
-  LSTM: null,
-  GRU: null,
-  Bidirectional: null,
+  LSTM: recurrent('LSTM'),
+  GRU: recurrent('GRU'),
+  Bidirectional: (g, L) => recurrent(L.params.layer === 'GRU' ? 'GRU' : 'LSTM', true)(g, L),
   Add: (g, L) => L.inputs.slice(1).reduce((sum, x) => g.op('Add', [sum, x]), L.inputs[0]),
   Concatenate: (g, L) => g.op('Concat', L.inputs, { axis: int(-1) }),
   Rescaling: (g, L) => g.op('Add', [g.op('Mul', [L.inputs[0], g.floats([], [num(L.params.scale)])]), g.floats([], [num(L.params.offset)])]),

@@ -162,7 +162,7 @@ describe('export service (engine process)', () => {
     if (!listing.error) expect(listing.stdout).toContain(`run-${runId}-onnx/model.onnx`)
   })
 
-  it('a small CNN trained on images: TF.js, ONNX (NHWC, flatten order) and web page verified; unsupported layers refuse per layer', async () => {
+  it('a small CNN trained on images: TF.js, ONNX (NHWC, flatten order) and web page verified', async () => {
     const files: Record<string, Buffer> = {}
     for (const [k, cls] of ['circle', 'square', 'stripe'].entries()) {
       for (let i = 0; i < 14; i++) files[`${cls}/${i}.png`] = await makeImage('png', { width: 16, height: 16, seed: k * 50 + i * 3 })
@@ -189,19 +189,34 @@ describe('export service (engine process)', () => {
     expect(fs.readFileSync(path.join(e.web.path, 'index.html'), 'utf8')).not.toMatch(/https?:\/\//)
   })
 
-  it('refuses a run with a layer ONNX cannot express, naming the layer, while other formats still export', async () => {
+  it('a text LSTM: the tokenizer travels with the export and ONNX (LSTM gates, hard sigmoid) matches the studio', async () => {
     const csv = path.join(dir, 'texts.csv')
     const lines = ['review,label']
     for (let i = 0; i < 60; i++) lines.push(`${i % 2 ? 'great lovely fine' : 'awful bad poor'} item ${i},${i % 2 ? 'pos' : 'neg'}`)
     fs.writeFileSync(csv, lines.join('\n') + '\n')
     const { datasetId } = await call<{ datasetId: string }>('dataset:import', { path: csv, kind: 'text', textColumn: 'review', target: 'label' })
-    const lstm = await call<{ id: string }>('model:create', { template: 'text-lstm', fit: { inputShape: [100], classes: 2 } })
+    const node = (id: string, type: string, params: Record<string, number | string | number[]>) => ({ id, type, params, position: { x: 0, y: 0 } })
+    const spec: ModelSpec = {
+      format: MODEL_FORMAT,
+      task: { kind: 'binary' },
+      nodes: [node('words', 'Input', { shape: [12] }), node('embed', 'Embedding', { inputDim: 50, outputDim: 6 }), node('lstm_1', 'LSTM', { units: 5 }), node('out', 'Dense', { units: 1, activation: 'sigmoid' })],
+      edges: [
+        { id: 'e1', source: 'words', target: 'embed' },
+        { id: 'e2', source: 'embed', target: 'lstm_1' },
+        { id: 'e3', source: 'lstm_1', target: 'out' }
+      ]
+    }
+    const lstm = await call<{ id: string }>('model:create', { spec })
     const runId = await train(datasetId, lstm.id, 1)
-    const result = await call<{ exports: ExportRecord[] }>('export:run', { runId, formats: ['onnx', 'tfjs'] })
+    const result = await call<{ exports: ExportRecord[] }>('export:run', { runId, formats: ['onnx', 'web'] })
     const e = byFormat(result.exports)
-    expect(e.onnx.status).toBe('failed')
-    expect(e.onnx.error?.code).toBe('EXPORT_LAYER_UNSUPPORTED')
-    expect(e.onnx.error?.message).toMatch(/^Layer lstm_\d+ \(LSTM\) cannot be exported to ONNX yet\./)
-    expect(e.tfjs.status).toBe('verified')
+    for (const format of ['onnx', 'web'] as const) {
+      expect(e[format].error, format).toBeNull()
+      expect(e[format].status, format).toBe('verified')
+      expect(e[format].maxDiff!, format).toBeLessThanOrEqual(1e-4)
+    }
+    const pre = JSON.parse(fs.readFileSync(path.join(e.onnx.path, 'preprocessing.json'), 'utf8'))
+    expect(pre.preprocessing.kind).toBe('text')
+    expect(pre.preprocessing.vocabulary).toEqual(expect.arrayContaining(['great', 'awful']))
   })
 })

@@ -52,7 +52,7 @@ export interface OnnxModel {
   }
 }
 
-const ATTRIBUTE_TYPES = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const
+const ATTRIBUTE_TYPES = { float: 1, int: 2, string: 3, floats: 6, ints: 7, strings: 8 } as const
 const encoder = new TextEncoder()
 
 /** Appends protobuf fields to a growing list of byte chunks. */
@@ -166,6 +166,9 @@ function writeAttribute(w: ProtoWriter, name: string, a: OnnxAttribute): void {
       break
     case 'ints':
       for (const v of a.value) w.int(8, v)
+      break
+    case 'strings':
+      for (const v of a.value) w.string(9, v)
       break
   }
   w.int(20, ATTRIBUTE_TYPES[a.kind])

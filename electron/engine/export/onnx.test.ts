@@ -65,6 +65,14 @@ const CASES: Array<{ name: string; spec: ModelSpec; tokens?: number }> = [
   { name: 'LayerNormalization', spec: chain([6], [['Dense', { units: 5 }], ['LayerNormalization', { epsilon: 0.001 }], ['Dense', { units: 2 }]]) },
   { name: 'Embedding → GlobalAveragePooling1D', spec: chain([7], [['Embedding', { inputDim: 20, outputDim: 4 }], ['GlobalAveragePooling1D'], ['Dense', { units: 2, activation: 'sigmoid' }]]), tokens: 20 },
   { name: 'Embedding → Conv1D → Flatten', spec: chain([6], [['Embedding', { inputDim: 12, outputDim: 3 }], ['Conv1D', { filters: 2, kernelSize: 2 }], ...head]), tokens: 12 },
+  { name: 'LSTM last state', spec: chain([5, 3], [['LSTM', { units: 4 }], ['Dense', { units: 2 }]]) },
+  { name: 'LSTM returnSequences → Flatten', spec: chain([4, 3], [['LSTM', { units: 3, returnSequences: true }], ...head]) },
+  { name: 'GRU last state', spec: chain([5, 3], [['GRU', { units: 4 }], ['Dense', { units: 2 }]]) },
+  { name: 'Embedding → GRU returnSequences → GlobalAveragePooling1D', spec: chain([6], [['Embedding', { inputDim: 15, outputDim: 4 }], ['GRU', { units: 3, returnSequences: true }], ['GlobalAveragePooling1D'], ['Dense', { units: 2 }]]), tokens: 15 },
+  ...(['concat', 'sum', 'mul', 'ave'] as const).flatMap((mergeMode) => [
+    { name: `Bidirectional LSTM mergeMode=${mergeMode}`, spec: chain([5, 3], [['Bidirectional', { layer: 'LSTM', units: 3, mergeMode }], ['Dense', { units: 2 }]]) },
+    { name: `Bidirectional GRU returnSequences mergeMode=${mergeMode}`, spec: chain([4, 2], [['Bidirectional', { layer: 'GRU', units: 3, mergeMode, returnSequences: true }], ...head]) }
+  ]),
   { name: 'Rescaling → Reshape(-1) → Dense', spec: chain([4, 3, 1], [['Rescaling', { scale: 0.5, offset: -1 }], ['Reshape', { targetShape: [-1, 3] }], ['Flatten'], ['Dense', { units: 2 }]]) },
   { name: 'Random augmentation layers pass through at inference', spec: chain([6, 6, 3], [['RandomFlip'], ['RandomRotation'], ['RandomZoom'], conv({}), ...head]) },
   { name: 'Add (skip connection)', spec: branches('Add', [5, 5, 2], conv({ padding: 'same' }), conv({ padding: 'same', kernelSize: 1, activation: 'tanh' })) },
