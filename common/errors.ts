@@ -40,7 +40,12 @@ export const ERROR_CODES = [
   'MODEL_INVALID',
   'MODEL_HAS_PROBLEMS',
   'MODEL_NOT_TRAINABLE',
-  'TEMPLATE_UNKNOWN'
+  'TEMPLATE_UNKNOWN',
+  // export
+  'EXPORT_LAYER_UNSUPPORTED',
+  'EXPORT_NO_MODEL',
+  'EXPORT_NOT_FOUND',
+  'EXPORT_BUSY'
 ] as const
 
 /** A machine-readable error code. */

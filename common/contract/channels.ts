@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { APP_CHANNELS } from './app'
 import { DATASET_CHANNELS, DATASET_EVENTS } from './dataset'
 import { ENGINE_CHANNELS } from './engine'
+import { EXPORT_CHANNELS, EXPORT_EVENTS } from './export'
 import { MODEL_CHANNELS } from './model'
 import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
 import { SAMPLE_CHANNELS, SAMPLE_EVENTS } from './sample'
@@ -15,7 +16,8 @@ export const CHANNELS = {
   ...TRAINING_CHANNELS,
   ...DATASET_CHANNELS,
   ...MODEL_CHANNELS,
-  ...SAMPLE_CHANNELS
+  ...SAMPLE_CHANNELS,
+  ...EXPORT_CHANNELS
 }
 
 /** Every event stream the services push to the renderer. */
@@ -23,7 +25,8 @@ export const EVENTS = {
   ...PROJECT_EVENTS,
   ...TRAINING_EVENTS,
   ...DATASET_EVENTS,
-  ...SAMPLE_EVENTS
+  ...SAMPLE_EVENTS,
+  ...EXPORT_EVENTS
 }
 
 /** A request/response channel name such as `project:create`. */

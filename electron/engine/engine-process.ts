@@ -1,6 +1,7 @@
 import { toAppError } from '../../common/errors'
 import { probeBackends } from './backends'
 import type { EngineReply, EngineRequest } from './protocol'
+import { runExportJob } from './export/export-job'
 import { JobControls, runTrainingJob, type JobDeps } from './training-job'
 
 /** The channel to the parent: Electron's utilityProcess gives `parentPort`, `child_process.fork` gives `process.send`. */
@@ -32,7 +33,7 @@ async function probe(id: number): Promise<EngineReply> {
   }
 }
 
-/** Starts answering the parent's requests; one engine process runs at most one training job. */
+/** Starts answering the parent's requests; one engine process runs at most one job (training or export). */
 export function runEngineProcess(deps: JobDeps): void {
   const parent = parentChannel()
   let controls: JobControls | null = null
@@ -49,6 +50,11 @@ export function runEngineProcess(deps: JobDeps): void {
           // The job is over and its last event sent: let the process end once the channel drains.
           setTimeout(() => process.exit(0), 50)
         })
+        break
+      case 'export':
+        if (controls) return
+        controls = new JobControls()
+        void runExportJob(message.job, (event) => parent.send({ type: 'job', event })).then(() => setTimeout(() => process.exit(0), 50))
         break
       case 'control':
         if (message.action === 'pause') controls?.pause()

@@ -1,5 +1,5 @@
 import type { AppError } from '../../common/errors'
-import type { BackendReport, Metrics, TrainConfig } from '../../common/contract'
+import type { BackendReport, CardText, ExportFormat, ExportRecord, Metrics, TrainConfig } from '../../common/contract'
 
 /** A training job as the engine process receives it: only JSON crosses the process boundary. */
 export interface TrainJob {
@@ -15,6 +15,19 @@ export interface TrainJob {
   resume: boolean
 }
 
+/** An export job: write and verify the chosen formats of a finished run into `<runDir>/exports/<format>/`. */
+export interface ExportJob {
+  runId: number
+  projectRoot: string
+  runDir: string
+  formats: ExportFormat[]
+  card: CardText
+  /** Language of the model card and the web page. */
+  locale: string
+  /** Strata's version, written into the files. */
+  version: string
+}
+
 /** What a running job reports, in order: backend, preprocessing, progress/epochs/checkpoints, then done or failed. */
 export type JobEvent =
   | { type: 'backend'; backend: string; reasons: Array<{ id: string; reason: string }> }
@@ -25,11 +38,14 @@ export type JobEvent =
   | { type: 'warning'; key: string; params: Record<string, string | number> }
   | { type: 'done'; status: 'completed' | 'stopped'; earlyStopped: boolean; bestEpoch: number }
   | { type: 'failed'; error: AppError }
+  | { type: 'export-progress'; format: ExportFormat; stage: 'writing' | 'verifying' | 'done'; index: number; total: number }
+  | { type: 'export-done'; records: ExportRecord[] }
 
 /** Requests the engine process answers. */
 export type EngineRequest =
   | { id: number; type: 'probe' }
   | { type: 'train'; job: TrainJob }
+  | { type: 'export'; job: ExportJob }
   | { type: 'control'; action: 'pause' | 'resume' | 'stop' }
 
 /** What the engine process sends back: replies to requests, and a running job's events. */

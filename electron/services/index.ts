@@ -5,6 +5,7 @@ import type { EnginePort } from '../engine/protocol'
 import { getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
 import { DatasetService } from './dataset-service'
+import { ExportService } from './export-service'
 import { ModelService, templateInfos } from './model-service'
 import { augmentationPreview } from './augmentation-preview'
 import { ProjectService } from './project-service'
@@ -43,6 +44,7 @@ export interface Services {
   datasets: DatasetService
   models: ModelService
   samples: SampleService
+  exports: ExportService
   dispose(): void
 }
 
@@ -58,6 +60,7 @@ export function createServices(opts: ServiceOptions): Services {
   const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit })
   const models = new ModelService(projects)
   const samples = new SampleService({ projectsDir: opts.projectsDir, resourcesDir: opts.resourcesDir, projects, datasets, models, emit: opts.emit })
+  const exports = new ExportService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, version: opts.version, locale: matchLocale(opts.systemLocale), pickPath: opts.pickPath })
   const handlers: Handlers = {
     'app:info': () => ({
       version: opts.version,
@@ -104,7 +107,11 @@ export function createServices(opts: ServiceOptions): Services {
     'model:save': ({ id, spec, name }) => models.save(id, spec, name),
     'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) }),
     'sample:list': () => samples.list(),
-    'sample:open': ({ id }) => samples.open(id)
+    'sample:open': ({ id }) => samples.open(id),
+    'export:run': ({ runId, formats, card, locale }) => exports.run(runId, formats, card, locale),
+    'export:list': ({ runId }) => exports.list(runId),
+    'export:download': ({ runId, format, offset }) => exports.download(runId, format, offset),
+    'export:save-to': ({ runId, format }) => exports.saveTo(runId, format)
   }
   return {
     handlers,
@@ -113,6 +120,7 @@ export function createServices(opts: ServiceOptions): Services {
     datasets,
     models,
     samples,
+    exports,
     dispose: () => {
       training.dispose()
       datasets.dispose()

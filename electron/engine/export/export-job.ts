@@ -1,0 +1,221 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type * as tfType from '@tensorflow/tfjs'
+import type { DatasetItem, DatasetSummary, ExportFormat, ExportRecord, RunDetail, SplitName } from '../../../common/contract'
+import { toAppError } from '../../../common/errors'
+import { StrataError } from '../../../common/errors'
+import { matchLocale, translate, type Locale } from '../../../common/i18n'
+import { analyzeModel } from '../../../common/model/infer'
+import { ModelSpecSchema, type ModelSpec } from '../../../common/model/spec'
+import { getDataset } from '../../store/datasets'
+import { getRunDetail, runPreprocessing } from '../../store/runs'
+import { selectBackend } from '../backends'
+import { compileModel, withInputShape } from '../compile-model'
+import type { BatchSource } from '../data-source'
+import { encodeSplit, exampleShape, openProjectReadOnly, type Preprocessing } from '../prepare-data'
+import type { ExportJob, JobEvent } from '../protocol'
+import { loadRunModel, runHasModel } from '../run-model'
+import { exportKeras } from './keras'
+import { exportModelCard } from './model-card'
+import { exportOnnx } from './onnx-export'
+import { exportTfjs } from './tfjs'
+import { VERIFY_TOLERANCE } from './verify'
+import { exportWebPage } from './web-page'
+
+type Tf = typeof tfType
+
+/** Held-out examples the exports are checked on, with the studio's own predictions for them. */
+export interface HeldOut {
+  split: SplitName
+  items: DatasetItem[]
+  /** Model inputs [n, ...shape] as the studio encodes them. */
+  x: Float32Array
+  shape: number[]
+  /** The studio's predictions [n, outputs]. */
+  expected: Float32Array
+}
+
+/** Everything an exporter needs: the trained model rebuilt for inference, its preprocessing and the held-out check set. */
+export interface ExportContext {
+  tf: Tf
+  job: ExportJob
+  locale: Locale
+  /** The format's folder, emptied before the exporter runs. */
+  dir: string
+  /** The inference model's spec: augmentation layers removed, Input shape fixed to the dataset's. */
+  spec: ModelSpec
+  /** The trained model rebuilt from {@link spec} (plain TF.js layers only) with the run's weights. */
+  model: tfType.LayersModel
+  preprocessing: Preprocessing
+  heldOut: HeldOut
+  dataset: DatasetSummary
+  run: RunDetail
+  inputName: string
+  outputName: string
+  /** The studio's predictions on the whole test split, for the model card (computed once, on demand). */
+  testPredictions(): Promise<{ items: DatasetItem[]; output: Float32Array }>
+}
+
+/** What an exporter reports; the job adds the format, folder and time. */
+export type ExportOutcome = Pick<ExportRecord, 'status' | 'maxDiff' | 'examples' | 'checkedWith' | 'files' | 'note'>
+
+/** Writes one format into `ctx.dir` and checks it. */
+export type Exporter = (ctx: ExportContext, progress: (stage: 'verifying') => void) => Promise<ExportOutcome>
+
+const EXPORTERS: Record<ExportFormat, Exporter> = {
+  tfjs: exportTfjs,
+  onnx: exportOnnx,
+  keras: exportKeras,
+  card: exportModelCard,
+  web: exportWebPage
+}
+
+const AUGMENTATION = new Set(['RandomFlip', 'RandomRotation', 'RandomZoom'])
+const HELD_OUT_EXAMPLES = 64
+const CARD_TEST_LIMIT = 5000
+
+/** A spec for inference: augmentation layers (identity outside training) cut out and their neighbours joined. */
+export function inferenceSpec(spec: ModelSpec, inputShape: number[]): ModelSpec {
+  let edges = spec.edges
+  for (const node of spec.nodes.filter((n) => AUGMENTATION.has(n.type))) {
+    const source = edges.find((e) => e.target === node.id)?.source
+    edges = edges.filter((e) => e.target !== node.id).map((e) => (e.source === node.id && source ? { ...e, source } : e))
+  }
+  return withInputShape({ ...spec, nodes: spec.nodes.filter((n) => !AUGMENTATION.has(n.type)), edges }, inputShape)
+}
+
+/** The folder of one export of a run. */
+export function exportDir(runDir: string, format: ExportFormat): string {
+  return path.join(runDir, 'exports', format)
+}
+
+async function collect(source: BatchSource): Promise<Float32Array> {
+  const parts: Float32Array[] = []
+  for await (const batch of source.batches(256, null)) parts.push(batch.x.slice())
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
+  let offset = 0
+  for (const p of parts) {
+    out.set(p, offset)
+    offset += p.length
+  }
+  return out
+}
+
+function predict(tf: Tf, model: tfType.LayersModel, x: Float32Array, shape: number[]): Float32Array {
+  return tf.tidy(() => Float32Array.from((model.predict(tf.tensor(x, shape), { batchSize: 256 }) as tfType.Tensor).dataSync() as Float32Array))
+}
+
+/** Copies trained weights layer by layer (same node ids) from the run's model into the rebuilt inference model. */
+function copyWeights(from: tfType.LayersModel, to: tfType.LayersModel): void {
+  for (const layer of to.layers) {
+    const weights = from.getLayer(layer.name).getWeights()
+    if (weights.length) layer.setWeights(weights)
+  }
+}
+
+/**
+ * Runs one export job in the engine process: rebuilds the run's trained model for inference, computes the studio's
+ * predictions on held-out examples, then writes and checks each asked format. Never throws; reports through `send`.
+ */
+export async function runExportJob(job: ExportJob, send: (event: JobEvent) => void): Promise<void> {
+  const tf = await import('@tensorflow/tfjs')
+  const db = (() => {
+    try {
+      return openProjectReadOnly(job.projectRoot)
+    } catch (err) {
+      send({ type: 'failed', error: toAppError(err) })
+      return null
+    }
+  })()
+  if (!db) return
+  let studio: tfType.LayersModel | null = null
+  let model: tfType.LayersModel | null = null
+  try {
+    await selectBackend('auto', (r) => translate('en', `backends.reasons.${r.key}`, r.params))
+    if (!runHasModel(job.runDir)) throw new StrataError('EXPORT_NO_MODEL', { runId: job.runId })
+    const preprocessing = runPreprocessing(db, job.runId) as Preprocessing | null
+    if (!preprocessing) throw new StrataError('EXPORT_NO_MODEL', { runId: job.runId })
+    const run = getRunDetail(db, job.runId)
+    const dataset = getDataset(db, run.datasetId)
+    const rawSpec = ModelSpecSchema.parse(JSON.parse(fs.readFileSync(path.join(job.runDir, 'model-spec.json'), 'utf8')))
+    const spec = inferenceSpec(rawSpec, exampleShape(preprocessing))
+    studio = await loadRunModel(tf, job.runDir)
+
+    const shapeOne = exampleShape(preprocessing)
+    let heldOut: HeldOut | null = null
+    for (const split of ['test', 'validation', 'train'] as const) {
+      const encoded = await encodeSplit(db, job.projectRoot, run.datasetId, preprocessing, split, { limit: HELD_OUT_EXAMPLES })
+      if (!encoded.items.length) continue
+      const x = await collect(encoded.source)
+      const shape = [encoded.items.length, ...shapeOne]
+      heldOut = { split, items: encoded.items, x, shape, expected: predict(tf, studio, x, shape) }
+      break
+    }
+    if (!heldOut) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the dataset has no examples left to check the export on' })
+
+    const analysis = analyzeModel(spec)
+    let testCache: { items: DatasetItem[]; output: Float32Array } | null = null
+    const studioModel = studio
+    const base = {
+      tf,
+      job,
+      locale: matchLocale(job.locale),
+      spec,
+      preprocessing,
+      heldOut,
+      dataset,
+      run,
+      inputName: analysis.inputId!,
+      outputName: analysis.outputId!,
+      testPredictions: async () => {
+        if (testCache) return testCache
+        const encoded = await encodeSplit(db, job.projectRoot, run.datasetId, preprocessing, 'test', { limit: CARD_TEST_LIMIT })
+        const x = await collect(encoded.source)
+        testCache = { items: encoded.items, output: encoded.items.length ? predict(tf, studioModel, x, [encoded.items.length, ...shapeOne]) : new Float32Array(0) }
+        return testCache
+      }
+    }
+
+    const records: ExportRecord[] = []
+    const total = job.formats.length
+    for (const [index, format] of job.formats.entries()) {
+      const dir = exportDir(job.runDir, format)
+      const progress = (stage: 'writing' | 'verifying' | 'done'): void => send({ type: 'export-progress', format, stage, index, total })
+      progress('writing')
+      const record: ExportRecord = {
+        format,
+        status: 'failed',
+        maxDiff: null,
+        examples: 0,
+        tolerance: VERIFY_TOLERANCE,
+        checkedWith: null,
+        path: dir,
+        files: [],
+        note: null,
+        error: null,
+        createdAt: new Date().toISOString()
+      }
+      try {
+        fs.rmSync(dir, { recursive: true, force: true })
+        fs.mkdirSync(dir, { recursive: true })
+        // Each format gets a freshly rebuilt model, so no exporter can disturb another's.
+        model?.dispose()
+        model = compileModel(tf, spec)
+        copyWeights(studio, model)
+        Object.assign(record, await EXPORTERS[format]({ ...base, dir, model }, progress))
+      } catch (err) {
+        record.error = toAppError(err)
+        record.status = 'failed'
+      }
+      records.push(record)
+      progress('done')
+    }
+    send({ type: 'export-done', records })
+  } catch (err) {
+    send({ type: 'failed', error: toAppError(err) })
+  } finally {
+    studio?.dispose()
+    model?.dispose()
+    db.close()
+  }
+}
