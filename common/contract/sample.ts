@@ -13,7 +13,8 @@ export type SampleLine = z.infer<typeof SampleLine>
 /** Sample-project channels. */
 export const SAMPLE_CHANNELS = {
   'sample:list': channel(z.object({}).strict(), z.array(SampleLine)),
-  'sample:open': channel(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(), ProjectSummary)
+  /** `quick` makes a smaller, faster version of a sample (fewer images, fewer epochs) for a first look. */
+  'sample:open': channel(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), quick: z.boolean().default(false) }).strict(), ProjectSummary)
 }
 
 /** Sample-project events: what is being prepared, and how far. */

@@ -387,6 +387,8 @@ export const en = {
   },
   samples: {
     open: 'Open sample',
+    quick: 'Smaller, faster version (a few thousand examples, fewer epochs)',
+    quickHelp: 'Good for a first look: trains in about a minute instead of several.',
     preparing: 'Preparing the sample: {step} ({done} of {total})…',
     steps: {
       project: 'creating the project',

@@ -389,6 +389,8 @@ export const zhCN: Messages = {
   },
   samples: {
     open: '打开示例',
+    quick: '更小更快的版本（几千个样本，更少的训练轮数）',
+    quickHelp: '适合初次体验：大约一分钟就能训练完，而不是好几分钟。',
     preparing: '正在准备示例：{step}（{done} / {total}）…',
     steps: {
       project: '创建项目',

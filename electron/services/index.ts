@@ -107,7 +107,7 @@ export function createServices(opts: ServiceOptions): Services {
     'model:save': ({ id, spec, name }) => models.save(id, spec, name),
     'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) }),
     'sample:list': () => samples.list(),
-    'sample:open': ({ id }) => samples.open(id),
+    'sample:open': ({ id, quick }) => samples.open(id, { quick }),
     'export:run': ({ runId, formats, card, locale }) => exports.run(runId, formats, card, locale),
     'export:list': ({ runId }) => exports.list(runId),
     'export:download': ({ runId, format, offset }) => exports.download(runId, format, offset),

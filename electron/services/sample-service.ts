@@ -42,8 +42,9 @@ export class SampleService {
     }
   ) {}
 
-  private folder(id: string): string {
-    return projectFolderFor(path.join(this.opts.projectsDir, translate('en', `samples.${id}.name`)))
+  private folder(id: string, quick = false): string {
+    const name = translate('en', `samples.${id}.name`) + (quick ? ' (quick)' : '')
+    return projectFolderFor(path.join(this.opts.projectsDir, name))
   }
 
   /** The samples, each with its project folder once created. */
@@ -51,11 +52,16 @@ export class SampleService {
     return SAMPLES.map((s) => ({ id: s.id, path: fs.existsSync(path.join(this.folder(s.id), 'project.db')) ? this.folder(s.id) : null }))
   }
 
+  /** The project name of a sample, full or quick. */
+  private projectName(sample: Sample, quick: boolean): string {
+    return path.basename(this.folder(sample.id, quick), '.strata')
+  }
+
   /** Opens a sample's project, creating it first if needed. */
   async open(id: string, { quick = false }: { quick?: boolean } = {}): Promise<ProjectSummary> {
     const sample = sampleById(id)
     if (!sample) throw new StrataError('NOT_FOUND', { what: `Sample ${id}` })
-    const folder = this.folder(id)
+    const folder = this.folder(id, quick)
     try {
       return this.opts.projects.open(locateProject(folder))
     } catch (err) {
@@ -76,7 +82,7 @@ export class SampleService {
     const progress = (step: 'project' | 'data' | 'model' | 'done', done = 0, total = 1): void =>
       this.opts.emit('sample:progress', { id: sample.id, step, done, total })
     progress('project')
-    this.opts.projects.create(translate('en', `samples.${sample.id}.name`), this.opts.projectsDir)
+    this.opts.projects.create(this.projectName(sample, quick), this.opts.projectsDir)
     progress('data')
     const datasetId = await this.importData(sample, variant.data, (done, total) => progress('data', done, total))
     progress('model')

@@ -15,10 +15,10 @@ export const useSamplesStore = defineStore('samples', () => {
     samples.value = await invoke('sample:list', {})
   }
 
-  async function open(id: string): Promise<void> {
+  async function open(id: string, quick = false): Promise<void> {
     const projects = useProjectsStore()
     try {
-      const summary = await invoke('sample:open', { id })
+      const summary = await invoke('sample:open', { id, quick })
       projects.current = summary
       await Promise.all([load(), projects.refreshRecent()])
     } finally {
