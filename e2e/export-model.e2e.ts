@@ -1,17 +1,9 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { promisify } from 'node:util'
+import { strataJson } from './cli'
 import { expect, test } from './fixtures'
 
-const ROOT = path.resolve(__dirname, '..')
-const run = promisify(execFile)
-
-/** Runs the CLI against the studio's own STRATA_HOME and returns its last JSON line. */
-async function strata(home: string, args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin', 'strata.js'), ...args, '--json'], { cwd: home, env: { ...process.env, STRATA_HOME: home, LANG: 'en_US.UTF-8' } })
-  return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>
-}
+const strata = (home: string, args: string[]) => strataJson(home, args)
 
 test('export a trained model to ONNX from the Export view and see it verified', async ({ page, studio }) => {
   // A trained project made with the CLI, as a user with a terminal would.
