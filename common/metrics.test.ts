@@ -4,6 +4,7 @@ import {
   binaryCountsAt,
   classificationReport,
   confusionMatrix,
+  countsFromRoc,
   meanStd,
   precisionRecallCurve,
   regressionReport,
@@ -87,8 +88,9 @@ describe('ROC and precision-recall curves', () => {
     [0.55, { tp: 3, fp: 1, tn: 2, fn: 0 }],
     [0, { tp: 3, fp: 3, tn: 0, fn: 0 }]
   ] as const) {
-    it(`threshold=${threshold}: counts at or above are positive`, () => {
+    it(`threshold=${threshold}: counts at or above are positive, the same read off the ROC curve`, () => {
       expect(binaryCountsAt(scores, positive, threshold)).toEqual(expected)
+      expect(countsFromRoc(rocCurve(scores, positive), 3, 3, threshold)).toEqual(expected)
     })
   }
 })

@@ -26,7 +26,7 @@ export interface ClassificationReport {
   confusion: number[][]
 }
 
-/** A curve as parallel arrays, one point per threshold, thresholds falling. */
+/** A curve as parallel arrays, one point per threshold, thresholds falling; the first threshold is above every score. */
 export interface Curve {
   x: number[]
   y: number[]
@@ -95,6 +95,9 @@ function sweep(scores: readonly number[], positive: readonly boolean[]): Array<{
   return out
 }
 
+// A finite threshold no score reaches, so curves stay plain JSON (Infinity is not).
+const aboveAll = (scores: readonly number[]): number => scores.reduce((m, v) => Math.max(m, v), 1) + 1
+
 /** The ROC curve (x: false-positive rate, y: true-positive rate), starting at (0, 0). */
 export function rocCurve(scores: readonly number[], positive: readonly boolean[]): Curve {
   const p = positive.filter(Boolean).length
@@ -103,7 +106,7 @@ export function rocCurve(scores: readonly number[], positive: readonly boolean[]
   return {
     x: [0, ...points.map((s) => ratio(s.fp, n))],
     y: [0, ...points.map((s) => ratio(s.tp, p))],
-    thresholds: [Infinity, ...points.map((s) => s.threshold)]
+    thresholds: [aboveAll(scores), ...points.map((s) => s.threshold)]
   }
 }
 
@@ -114,7 +117,7 @@ export function precisionRecallCurve(scores: readonly number[], positive: readon
   return {
     x: [0, ...points.map((s) => ratio(s.tp, p))],
     y: [1, ...points.map((s) => ratio(s.tp, s.tp + s.fp))],
-    thresholds: [Infinity, ...points.map((s) => s.threshold)]
+    thresholds: [aboveAll(scores), ...points.map((s) => s.threshold)]
   }
 }
 
@@ -146,6 +149,18 @@ export function binaryCountsAt(scores: readonly number[], positive: readonly boo
     else tn++
   }
   return { tp, fp, tn, fn }
+}
+
+/**
+ * Counts at a threshold read off a ROC curve (for a slider without per-item scores): the curve point with the
+ * smallest threshold still at or above `threshold`, scaled by the numbers of positives and negatives.
+ */
+export function countsFromRoc(roc: Curve, positives: number, negatives: number, threshold: number): { tp: number; fp: number; tn: number; fn: number } {
+  let k = 0
+  for (let i = 0; i < roc.thresholds.length; i++) if (roc.thresholds[i] >= threshold) k = i
+  const tp = Math.round(roc.y[k] * positives)
+  const fp = Math.round(roc.x[k] * negatives)
+  return { tp, fp, tn: negatives - fp, fn: positives - tp }
 }
 
 /** MAE, MSE, RMSE and R² of predictions against true values (R² is 0 when the truth is constant). */

@@ -2,6 +2,8 @@ import type { z } from 'zod'
 import { APP_CHANNELS } from './app'
 import { DATASET_CHANNELS, DATASET_EVENTS } from './dataset'
 import { ENGINE_CHANNELS } from './engine'
+import { EVALUATION_CHANNELS, EVALUATION_EVENTS } from './evaluation'
+import { EXPERIMENT_CHANNELS } from './experiments'
 import { MODEL_CHANNELS } from './model'
 import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
 import { TRAINING_CHANNELS, TRAINING_EVENTS } from './training'
@@ -13,14 +15,17 @@ export const CHANNELS = {
   ...ENGINE_CHANNELS,
   ...TRAINING_CHANNELS,
   ...DATASET_CHANNELS,
-  ...MODEL_CHANNELS
+  ...MODEL_CHANNELS,
+  ...EVALUATION_CHANNELS,
+  ...EXPERIMENT_CHANNELS
 }
 
 /** Every event stream the services push to the renderer. */
 export const EVENTS = {
   ...PROJECT_EVENTS,
   ...TRAINING_EVENTS,
-  ...DATASET_EVENTS
+  ...DATASET_EVENTS,
+  ...EVALUATION_EVENTS
 }
 
 /** A request/response channel name such as `project:create`. */

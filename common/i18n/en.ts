@@ -426,6 +426,8 @@ export const en = {
     RUN_NOT_RESUMABLE: 'Run {runId} cannot be resumed: {reason}',
     DATA_MODEL_MISMATCH: 'This model does not fit this dataset: {reason}.',
     DATA_TOO_LARGE: 'This image dataset is too large to train in memory at this image size ({items} images; at most {limit} fit). Use a smaller Input size or train on fewer images.',
+    RUN_NOT_TRAINED: 'Run {runId} has no trained model yet: it must finish at least one epoch before it can be judged or tried.',
+    TOO_FEW_ITEMS: 'There are too few items for this: {reason}',
     RUN_BUSY: 'Run {runId} is {status}; wait for it to finish or stop it first.',
     DATASET_NOT_FOUND: 'The dataset {id} was not found in this project. It may have been removed.',
     ITEM_NOT_FOUND: 'The item {id} was not found in this dataset. It may have been removed already.',

@@ -428,6 +428,8 @@ export const zhCN: Messages = {
     RUN_NOT_RESUMABLE: '无法继续运行 {runId}：{reason}',
     DATA_MODEL_MISMATCH: '这个模型与这个数据集不匹配：{reason}。',
     DATA_TOO_LARGE: '以当前图像尺寸，这个图像数据集太大，无法在内存中训练（{items} 张；最多 {limit} 张）。请减小输入尺寸或减少训练图像。',
+    RUN_NOT_TRAINED: '运行 {runId} 还没有训练好的模型：至少要完成一个轮次，才能评估或试用。',
+    TOO_FEW_ITEMS: '数据项太少，无法进行：{reason}',
     RUN_BUSY: '运行 {runId} 当前状态为 {status}；请等它结束或先停止它。',
     DATASET_NOT_FOUND: '在这个项目中找不到数据集 {id}，它可能已被删除。',
     ITEM_NOT_FOUND: '在这个数据集中找不到第 {id} 项，它可能已被删除。',

@@ -77,7 +77,7 @@ function encodeTargets(labels: Array<string | null>, classes: string[], task: Ta
   return y
 }
 
-function classCounts(labels: Array<string | null>, classes: string[]): number[] {
+export function classCounts(labels: Array<string | null>, classes: string[]): number[] {
   const counts = classes.map(() => 0)
   for (const l of labels) {
     const k = classes.indexOf(l ?? '')
@@ -268,7 +268,11 @@ export async function encodeSplit(
   split: SplitName,
   opts: { limit?: number; augmentation?: TrainConfig['augmentation'] | null } = {}
 ): Promise<EncodedSplit> {
-  const list = items(db, datasetId, split, opts.limit)
+  return encodeItems(root, p, items(db, datasetId, split, opts.limit), opts)
+}
+
+/** Encodes a list of items (any subset of a dataset, such as a cross-validation fold) in the given order. */
+export async function encodeItems(root: string, p: Preprocessing, list: DatasetItem[], opts: { augmentation?: TrainConfig['augmentation'] | null } = {}): Promise<EncodedSplit> {
   const y = encodeItemTargets(p, list)
   const width = targetWidth(p)
   if (p.kind === 'images') {
@@ -298,8 +302,12 @@ export async function encodeSplit(
 
 /** Fits the preprocessing of a run on the training split only: image size and scale, column encodings, vocabulary, classes. */
 export function fitPreprocessing(db: Database.Database, datasetId: string, spec: ModelSpec, config: TrainConfig): Preprocessing {
+  return fitPreprocessingOn(db, datasetId, spec, items(db, datasetId, 'train', config.maxTrainItems))
+}
+
+/** Fits a preprocessing on the given training items only (the training split, or the training folds of a cross-validation). */
+export function fitPreprocessingOn(db: Database.Database, datasetId: string, spec: ModelSpec, train: DatasetItem[]): Preprocessing {
   const summary = getDataset(db, datasetId)
-  const train = items(db, datasetId, 'train', config.maxTrainItems)
   if (!train.length) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the training split is empty: import more data or change the split on the Data screen' })
   if (summary.kind === 'images') {
     const shape = inputShapeOf(spec)
@@ -337,6 +345,11 @@ export function openProjectReadOnly(projectRoot: string): Database.Database {
   const dbFile = path.join(projectRoot, PROJECT_DB_FILE)
   if (!fs.existsSync(dbFile)) throw new StrataError('PROJECT_NOT_FOUND', { path: projectRoot })
   return new Database(dbFile, { readonly: true, fileMustExist: true })
+}
+
+/** Items of one split in stored order (at most `limit`). */
+export function splitItems(db: Database.Database, datasetId: string, split: SplitName, limit?: number): DatasetItem[] {
+  return items(db, datasetId, split, limit)
 }
 
 /**

@@ -5,6 +5,8 @@ import type { EnginePort } from '../engine/protocol'
 import { getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
 import { DatasetService } from './dataset-service'
+import { EvaluationService } from './evaluation-service'
+import { ExperimentService } from './experiment-service'
 import { ModelService, templateInfos } from './model-service'
 import { ProjectService } from './project-service'
 import { TrainingService, type TrainingLookups } from './training-service'
@@ -38,6 +40,8 @@ export interface Services {
   training: TrainingService
   datasets: DatasetService
   models: ModelService
+  evaluation: EvaluationService
+  experiments: ExperimentService
   dispose(): void
 }
 
@@ -52,6 +56,8 @@ export function createServices(opts: ServiceOptions): Services {
   const training: TrainingService = new TrainingService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, lookups: TRAINING_LOOKUPS })
   const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit })
   const models = new ModelService(projects)
+  const evaluation = new EvaluationService({ project: () => projects.require(), launchEngine: opts.launchEngine, emit: opts.emit, datasets })
+  const experiments = new ExperimentService({ project: () => projects.require(), isTraining: (runId) => training.isActive(runId) })
   const handlers: Handlers = {
     'app:info': () => ({
       version: opts.version,
@@ -93,7 +99,19 @@ export function createServices(opts: ServiceOptions): Services {
     'model:list': () => models.list(),
     'model:get': ({ id, version }) => models.get(id, version),
     'model:save': ({ id, spec, name }) => models.save(id, spec, name),
-    'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) })
+    'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) }),
+    'evaluation:run': ({ runId, split }) => evaluation.evaluate(runId, split),
+    'evaluation:get': ({ runId, split }) => evaluation.get(runId, split),
+    'evaluation:examples': (args) => evaluation.examples(args),
+    'evaluation:update-item': (args) => evaluation.updateItem(args),
+    'evaluation:try-form': ({ runId }) => evaluation.tryForm(runId),
+    'evaluation:predict': ({ runId, input }) => evaluation.predict(runId, input),
+    'evaluation:cross-validate': ({ runId, k, epochs }) => evaluation.crossValidate(runId, k, epochs),
+    'evaluation:cross-validation': ({ runId }) => evaluation.crossValidation(runId),
+    'runs:list': () => experiments.list(),
+    'runs:update': (args) => experiments.update(args),
+    'runs:delete': ({ runId }) => ({ deleted: experiments.delete(runId) }),
+    'runs:compare': ({ runIds }) => experiments.compare(runIds)
   }
   return {
     handlers,
@@ -101,7 +119,10 @@ export function createServices(opts: ServiceOptions): Services {
     training,
     datasets,
     models,
+    evaluation,
+    experiments,
     dispose: () => {
+      evaluation.dispose()
       training.dispose()
       datasets.dispose()
       projects.close()
