@@ -448,7 +448,7 @@ export const en = {
     TEMPLATE_UNKNOWN: 'There is no template "{template}". Run "strata templates" to see them.'
   },
   cli: {
-    usage: 'Usage: strata <command> [options]\n\nCommands:\n  new <folder>                 create a project\n  layers [--json]              list the layers models can use\n  templates [--json]           list the model templates\n  model <project> --template NAME [--input 28x28x1 --classes 10] | --spec FILE\n                               save a model and show its summary\n  code <project> --model ID --lang tfjs|keras\n                               print the code that builds a model\n  info [project] [--json]      show the training backends (and a project)\n  serve [--port N] [--host H] [--open]\n                               start the studio in your browser\n  import <project> <path> [--name NAME] [--target COLUMN] [--kind images|table|text]\n         [--text-column COLUMN] [--ragged skip|refuse] [--seed N] [--json]\n                               import an image folder or a CSV file as a dataset\n  datasets <project> [--json]  list the datasets of a project\n  train <project> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               train a model on a dataset\n  resume <project> --run ID    continue an interrupted run from its last checkpoint\n  runs <project> [--json]      list the training runs\n\nEvery command accepts --json.',
+    usage: 'Usage: strata <command> [options]\n\nCommands:\n  new <folder>                 create a project\n  layers [--json]              list the layers models can use\n  templates [--json]           list the model templates\n  model <project> --template NAME [--input 28x28x1 --classes 10] | --spec FILE\n                               save a model and show its summary\n  code <project> --model ID --lang tfjs|keras\n                               print the code that builds a model\n  info [project] [--json]      show the training backends (and a project)\n  serve [--port N] [--host H] [--open]\n                               start the studio in your browser\n  import <project> <path> [--name NAME] [--target COLUMN] [--kind images|table|text]\n         [--text-column COLUMN] [--ragged skip|refuse] [--seed N] [--json]\n                               import an image folder or a CSV file as a dataset\n  datasets <project> [--json]  list the datasets of a project\n  train <project> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               train a model on a dataset\n  resume <project> --run ID    continue an interrupted run from its last checkpoint\n  runs <project> [--json]      list the training runs\n  evaluate <project> --run ID [--split test|validation] [--json]\n                               judge a trained run: metrics and confusion matrix\n  predict <project> --run ID --input FILE_OR_JSON [--json]\n                               predict an image file, a JSON row or a text with a run\n\nEvery command accepts --json.',
     trainStarted: 'Training run {runId} started. Press Ctrl+C to stop it (checkpoints are kept).',
     trainProgress: 'epoch {epoch}/{epochs} · batch {batch}/{batches} · loss {loss} · {rate} samples/s · {eta} left',
     trainEpoch: 'epoch {epoch}: {metrics}',
@@ -477,7 +477,14 @@ export const en = {
     badClassesOption: '--classes must be a whole number of 2 or more, not "{value}".',
     badLangOption: '--lang must be tfjs or keras, not "{value}".',
     datasetNotYet: 'Fitting to a dataset by id is not available yet; use --input and --classes instead.',
-    specUnreadable: 'Could not read the spec file {path}: {reason}'
+    specUnreadable: 'Could not read the spec file {path}: {reason}',
+    evaluationTitle: 'Run {runId} on the {split} split ({items} items, {checkpoint} checkpoint):',
+    accuracyLine: 'Accuracy: {accuracy}',
+    aucLine: 'ROC AUC {roc} · average precision {pr} (positive class: {positive})',
+    confusionTitle: 'Confusion matrix (rows: actual, columns: predicted):',
+    regressionLine: 'MAE {mae} · MSE {mse} · RMSE {rmse} · R² {r2}',
+    predictionLabel: 'Prediction: {label} ({probability})',
+    predictionValue: 'Prediction: {value}'
   }
 }
 

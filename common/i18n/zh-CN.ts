@@ -450,7 +450,7 @@ export const zhCN: Messages = {
     TEMPLATE_UNKNOWN: '没有名为“{template}”的模板。运行 “strata templates” 查看所有模板。'
   },
   cli: {
-    usage: '用法：strata <命令> [选项]\n\n命令：\n  new <文件夹>                 新建项目\n  layers [--json]              列出模型可用的层\n  templates [--json]           列出模型模板\n  model <项目> --template 名称 [--input 28x28x1 --classes 10] | --spec 文件\n                               保存模型并显示概要\n  code <项目> --model ID --lang tfjs|keras\n                               输出构建模型的代码\n  info [项目] [--json]         显示训练后端（以及项目信息）\n  serve [--port N] [--host H] [--open]\n                               在浏览器中启动工作室\n  import <项目> <路径> [--name 名称] [--target 列] [--kind images|table|text]\n         [--text-column 列] [--ragged skip|refuse] [--seed N] [--json]\n                               把图片文件夹或 CSV 文件导入为数据集\n  datasets <项目> [--json]     列出项目中的数据集\n  train <项目> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               在数据集上训练模型\n  resume <项目> --run ID       从最后的检查点继续被中断的运行\n  runs <项目> [--json]         列出训练运行\n\n每个命令都支持 --json。',
+    usage: '用法：strata <命令> [选项]\n\n命令：\n  new <文件夹>                 新建项目\n  layers [--json]              列出模型可用的层\n  templates [--json]           列出模型模板\n  model <项目> --template 名称 [--input 28x28x1 --classes 10] | --spec 文件\n                               保存模型并显示概要\n  code <项目> --model ID --lang tfjs|keras\n                               输出构建模型的代码\n  info [项目] [--json]         显示训练后端（以及项目信息）\n  serve [--port N] [--host H] [--open]\n                               在浏览器中启动工作室\n  import <项目> <路径> [--name 名称] [--target 列] [--kind images|table|text]\n         [--text-column 列] [--ragged skip|refuse] [--seed N] [--json]\n                               把图片文件夹或 CSV 文件导入为数据集\n  datasets <项目> [--json]     列出项目中的数据集\n  train <项目> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               在数据集上训练模型\n  resume <项目> --run ID       从最后的检查点继续被中断的运行\n  runs <项目> [--json]         列出训练运行\n  evaluate <项目> --run ID [--split test|validation] [--json]\n                               评估训练好的运行：指标和混淆矩阵\n  predict <项目> --run ID --input 文件或JSON [--json]\n                               用某次运行预测一个图像文件、一行 JSON 或一段文本\n\n每个命令都支持 --json。',
     trainStarted: '训练运行 {runId} 已开始。按 Ctrl+C 停止（检查点会保留）。',
     trainProgress: '第 {epoch}/{epochs} 轮 · 第 {batch}/{batches} 批 · 损失 {loss} · 每秒 {rate} 个样本 · 剩余 {eta}',
     trainEpoch: '第 {epoch} 轮：{metrics}',
@@ -479,6 +479,13 @@ export const zhCN: Messages = {
     badClassesOption: '--classes 必须是大于等于 2 的整数，而不是“{value}”。',
     badLangOption: '--lang 必须是 tfjs 或 keras，而不是“{value}”。',
     datasetNotYet: '暂时还不能按编号适配数据集；请改用 --input 和 --classes。',
-    specUnreadable: '无法读取规格文件 {path}：{reason}'
+    specUnreadable: '无法读取规格文件 {path}：{reason}',
+    evaluationTitle: '运行 {runId} 在 {split} 划分上的结果（{items} 项，{checkpoint} 检查点）：',
+    accuracyLine: '准确率：{accuracy}',
+    aucLine: 'ROC AUC {roc} · 平均精确率 {pr}（正类：{positive}）',
+    confusionTitle: '混淆矩阵（行：实际，列：预测）：',
+    regressionLine: 'MAE {mae} · MSE {mse} · RMSE {rmse} · R² {r2}',
+    predictionLabel: '预测：{label}（{probability}）',
+    predictionValue: '预测：{value}'
   }
 }

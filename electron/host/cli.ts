@@ -2,6 +2,7 @@ import { StrataError, toAppError, type AppError } from '../../common/errors'
 import { matchLocale, translate } from '../../common/i18n'
 import { systemLocale } from '../services/paths'
 import { DATASET_COMMANDS } from './commands/dataset'
+import { JUDGE_COMMANDS } from './commands/judge'
 import { MODEL_COMMANDS } from './commands/model'
 import { PROJECT_COMMANDS } from './commands/project'
 import { TRAINING_COMMANDS } from './commands/training'
@@ -12,7 +13,8 @@ const COMMANDS: Record<string, Command> = {
   ...PROJECT_COMMANDS,
   ...DATASET_COMMANDS,
   ...MODEL_COMMANDS,
-  ...TRAINING_COMMANDS
+  ...TRAINING_COMMANDS,
+  ...JUDGE_COMMANDS
 }
 
 /** Runs one CLI command and returns its exit code; errors become one plain line (or a JSON error). */
