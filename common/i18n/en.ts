@@ -397,6 +397,7 @@ export const en = {
     computed: '{items} items · {checkpoint} checkpoint · computed {when} on {backend}',
     checkpoints: { best: 'best', last: 'last' },
     stale: 'The dataset changed since this evaluation ({count} edits): retrain the model to learn from the corrections, then evaluate again.',
+    retrain: 'Retrain on the Train screen',
     accuracy: 'Accuracy',
     macro: 'Macro average',
     weighted: 'Weighted average',

@@ -399,6 +399,7 @@ export const zhCN: Messages = {
     computed: '{items} 项 · {checkpoint}检查点 · {when} 计算，使用 {backend}',
     checkpoints: { best: '最佳', last: '最后' },
     stale: '这次评估之后数据集已有改动（{count} 处）：请重新训练模型以学习这些更正，然后再次评估。',
+    retrain: '去“训练”页面重新训练',
     accuracy: '准确率',
     macro: '宏平均',
     weighted: '加权平均',
