@@ -54,7 +54,7 @@ export const RegressionReport = z.object({
 })
 export type RegressionReport = z.infer<typeof RegressionReport>
 
-/** A stored evaluation of a run on one split. `stale` once the dataset changed after it was computed. */
+/** A stored evaluation of a run on one split. `stale` once the dataset changed, or the run trained further, after it was computed. */
 export const Evaluation = z.object({
   runId: z.number().int(),
   split: EvaluationSplit,
@@ -65,6 +65,8 @@ export const Evaluation = z.object({
   stale: z.boolean(),
   /** Changes made to the dataset since this evaluation (relabelled or removed items, new splits…). */
   editsSince: z.number().int(),
+  /** The run's checkpoint changed since (it was resumed and trained further). */
+  retrained: z.boolean(),
   report: z.union([ClassificationReport, RegressionReport])
 })
 export type Evaluation = z.infer<typeof Evaluation>

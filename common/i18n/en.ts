@@ -396,6 +396,7 @@ export const en = {
     notEvaluated: 'This run has not been judged on this split yet. Evaluate it to see how well it does on data it never trained on.',
     computed: '{items} items · {checkpoint} checkpoint · computed {when} on {backend}',
     checkpoints: { best: 'best', last: 'last' },
+    retrained: 'This run trained further since this evaluation: evaluate again to judge its current model.',
     stale: 'The dataset changed since this evaluation ({count} edits): retrain the model to learn from the corrections, then evaluate again.',
     retrain: 'Retrain on the Train screen',
     accuracy: 'Accuracy',

@@ -398,6 +398,7 @@ export const zhCN: Messages = {
     notEvaluated: '这次运行还没有在这部分数据上评估过。评估一下，看看它在从未训练过的数据上表现如何。',
     computed: '{items} 项 · {checkpoint}检查点 · {when} 计算，使用 {backend}',
     checkpoints: { best: '最佳', last: '最后' },
+    retrained: '这次评估之后该运行又继续训练了：请重新评估，以评判它当前的模型。',
     stale: '这次评估之后数据集已有改动（{count} 处）：请重新训练模型以学习这些更正，然后再次评估。',
     retrain: '去“训练”页面重新训练',
     accuracy: '准确率',

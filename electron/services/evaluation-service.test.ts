@@ -83,7 +83,7 @@ describe('evaluation service', () => {
   it('evaluates the test split in an engine process: accuracy and confusion matrix agree with the stored per-item predictions', async () => {
     expect(await call('evaluation:get', { runId })).toBeNull()
     evaluation = await call<Evaluation>('evaluation:run', { runId, split: 'test' })
-    expect(evaluation).toMatchObject({ runId, split: 'test', stale: false, editsSince: 0 })
+    expect(evaluation).toMatchObject({ runId, split: 'test', stale: false, editsSince: 0, retrained: false })
     const report = evaluation.report
     if (report.task === 'regression') throw new Error('expected a classification report')
     expect(report.task).toBe('classification')
@@ -121,7 +121,7 @@ describe('evaluation service', () => {
     expect(first.probabilities.no + first.probabilities.yes).toBeCloseTo(1, 5)
 
     const updated = await call<Evaluation>('evaluation:update-item', { runId, split: 'test', itemId: first.itemId, label: a === 'no' ? 'yes' : 'no' })
-    expect(updated).toMatchObject({ stale: true, editsSince: 1 })
+    expect(updated).toMatchObject({ stale: true, editsSince: 1, retrained: false })
     const again = await call<{ examples: EvaluationExample[] }>('evaluation:examples', { runId, split: 'test', actual: a, predicted: p, limit: 5 })
     expect(again.examples[0].item?.label).toBe(a === 'no' ? 'yes' : 'no')
   })

@@ -12,7 +12,7 @@ export interface EvaluatedItem {
 }
 
 /** An evaluation as the engine computes it, before it is stored. */
-export type NewEvaluation = Omit<Evaluation, 'computedAt' | 'stale' | 'editsSince'> & { items: EvaluatedItem[] }
+export type NewEvaluation = Omit<Evaluation, 'computedAt' | 'stale' | 'editsSince' | 'retrained'> & { items: EvaluatedItem[] }
 
 interface EvaluationRow {
   run_id: number
@@ -20,6 +20,7 @@ interface EvaluationRow {
   report: string
   item_count: number
   checkpoint: 'best' | 'last'
+  checkpoint_epoch: number
   backend: string
   edit_seq: number
   computed_at: string
@@ -36,6 +37,12 @@ export function datasetEditSeq(db: Database.Database, datasetId: string): number
   return row.seq ?? 0
 }
 
+/** The epoch of a run's best or last checkpoint as recorded (0 when none). */
+function checkpointEpoch(db: Database.Database, runId: number, kind: 'best' | 'last'): number {
+  const row = db.prepare('SELECT epoch FROM run_checkpoints WHERE run_id = ? AND kind = ?').get(runId, kind) as { epoch: number } | undefined
+  return row?.epoch ?? 0
+}
+
 function runDatasetId(db: Database.Database, runId: number): string {
   return (db.prepare('SELECT dataset_id FROM runs WHERE id = ?').get(runId) as { dataset_id: string }).dataset_id
 }
@@ -46,12 +53,15 @@ export function saveEvaluation(db: Database.Database, e: NewEvaluation): void {
   const put = db.prepare('INSERT INTO evaluation_items (run_id, split, item_id, actual, predicted, output) VALUES (?, ?, ?, ?, ?, ?)')
   db.transaction(() => {
     db.prepare('DELETE FROM evaluations WHERE run_id = ? AND split = ?').run(e.runId, e.split)
-    db.prepare('INSERT INTO evaluations (run_id, split, report, item_count, checkpoint, backend, edit_seq, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    db.prepare(
+      'INSERT INTO evaluations (run_id, split, report, item_count, checkpoint, checkpoint_epoch, backend, edit_seq, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+    ).run(
       e.runId,
       e.split,
       JSON.stringify(e.report),
       e.itemCount,
       e.checkpoint,
+      checkpointEpoch(db, e.runId, e.checkpoint),
       e.backend,
       seq,
       new Date().toISOString()
@@ -60,11 +70,12 @@ export function saveEvaluation(db: Database.Database, e: NewEvaluation): void {
   })()
 }
 
-/** A run's stored evaluation on a split, marked stale when its dataset changed since; null when there is none. */
+/** A run's stored evaluation on a split, marked stale when its dataset changed or the run trained further since; null when there is none. */
 export function getEvaluation(db: Database.Database, runId: number, split: EvaluationSplit): Evaluation | null {
   const row = db.prepare('SELECT * FROM evaluations WHERE run_id = ? AND split = ?').get(runId, split) as EvaluationRow | undefined
   if (!row) return null
   const { n } = db.prepare('SELECT COUNT(*) AS n FROM dataset_edits WHERE dataset_id = ? AND id > ?').get(runDatasetId(db, runId), row.edit_seq) as { n: number }
+  const retrained = checkpointEpoch(db, runId, row.checkpoint) !== row.checkpoint_epoch
   return EvaluationSchema.parse({
     runId,
     split,
@@ -72,8 +83,9 @@ export function getEvaluation(db: Database.Database, runId: number, split: Evalu
     itemCount: row.item_count,
     checkpoint: row.checkpoint,
     backend: row.backend,
-    stale: n > 0,
+    stale: n > 0 || retrained,
     editsSince: n,
+    retrained,
     report: JSON.parse(row.report)
   })
 }

@@ -169,6 +169,7 @@ export const MIGRATIONS: readonly Migration[] = [
           report      TEXT NOT NULL,
           item_count  INTEGER NOT NULL,
           checkpoint  TEXT NOT NULL,
+          checkpoint_epoch INTEGER NOT NULL,
           backend     TEXT NOT NULL,
           edit_seq    INTEGER NOT NULL,
           computed_at TEXT NOT NULL,

@@ -24,6 +24,10 @@ export const useEvaluationStore = defineStore('evaluation', () => {
   const run = computed(() => runs.value.find((r) => r.id === runId.value) ?? null)
   const judgeable = computed(() => runs.value.filter((r) => r.epochsDone > 0))
 
+  // A run that finishes (or trains further) elsewhere shows up here, and its stored results say whether they still hold.
+  on('training:status', (summary) => {
+    if (['completed', 'stopped', 'failed', 'interrupted'].includes(summary.status)) void refresh(summary.id)
+  })
   on('evaluation:cross-validation-progress', (p) => {
     if (p.runId === runId.value) cvProgress.value = p
   })
@@ -40,6 +44,12 @@ export const useEvaluationStore = defineStore('evaluation', () => {
       const first = judgeable.value[0]
       if (first) await select(first.id)
     }
+  }
+
+  async function refresh(changedRunId: number): Promise<void> {
+    runs.value = await invoke('runs:list', {})
+    if (changedRunId === runId.value) evaluation.value = await invoke('evaluation:get', { runId: changedRunId, split: split.value })
+    else if (runId.value === null && judgeable.value[0]) await select(judgeable.value[0].id)
   }
 
   async function select(id: number): Promise<void> {
