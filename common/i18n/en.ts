@@ -506,6 +506,7 @@ export const en = {
     setting: 'Setting',
     layer: 'Layer {index}',
     missingLayer: '(none)',
+    noDifferences: 'The same in every selected run.',
     onlyDifferences: 'Only differences',
     close: 'Close'
   },

@@ -508,6 +508,7 @@ export const zhCN: Messages = {
     setting: '设置项',
     layer: '第 {index} 层',
     missingLayer: '（无）',
+    noDifferences: '所选运行全部相同。',
     onlyDifferences: '只看差异',
     close: '关闭'
   },
