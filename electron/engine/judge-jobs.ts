@@ -51,7 +51,14 @@ let backendReady: Promise<string> | null = null
 
 /** Picks the best backend once per engine process. */
 function ensureBackend(): Promise<string> {
-  backendReady ??= selectBackend('auto', (r) => translate('en', `backends.reasons.${r.key}`, r.params)).then((c) => c.backend)
+  backendReady ??= selectBackend('auto', (r) => translate('en', `backends.reasons.${r.key}`, r.params)).then(
+    (c) => c.backend,
+    (err: unknown) => {
+      // A warm engine tries again on its next request rather than failing for good.
+      backendReady = null
+      throw err
+    }
+  )
   return backendReady
 }
 

@@ -94,10 +94,9 @@ export class EvaluationService {
   updateItem(args: ChannelArgs<'evaluation:update-item'>): Evaluation {
     const { db } = this.opts.project()
     const run = getRun(db, args.runId)
+    if (!getEvaluation(db, args.runId, args.split)) throw new StrataError('NOT_FOUND', { what: `The evaluation of run ${args.runId}` })
     this.opts.datasets.updateItem({ datasetId: run.datasetId, itemId: args.itemId, label: args.label, remove: args.remove })
-    const evaluation = getEvaluation(db, args.runId, args.split)
-    if (!evaluation) throw new StrataError('NOT_FOUND', { what: `The evaluation of run ${args.runId}` })
-    return evaluation
+    return getEvaluation(db, args.runId, args.split)!
   }
 
   /** What the try-it panel asks for: the run's input kind, and for tables one field per feature column. */
