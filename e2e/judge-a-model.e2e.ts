@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { TrainConfig } from '../common/contract/training'
+import { emptySpec } from '../common/model/spec'
 import { ModelStore } from '../electron/store/model-store'
 import { openProject } from '../electron/store/project-folder'
 import { addEpoch, createRun, setRunStatus } from '../electron/store/runs'
@@ -101,7 +102,7 @@ test('the experiments table stays smooth with 500 runs: only visible rows exist,
   const folder = path.join(studio.home, 'projects', 'Many')
   strata(studio, ['new', folder])
   const p = openProject(folder)
-  const model = new ModelStore(p.db).create('MLP', { format: 'strata.model/1', name: 'MLP', nodes: [], edges: [] } as never, null)
+  const model = new ModelStore(p.db).create('MLP', emptySpec('MLP'), null)
   p.db.transaction(() => {
     for (let r = 0; r < 500; r++) {
       const id = createRun(p.db, { datasetId: 'd0', modelId: model.id, config: TrainConfig.parse({ epochs: 10, learningRate: 0.001 * (1 + (r % 5)) }) })

@@ -166,6 +166,33 @@ describe('evaluation service', () => {
     expect(await call('evaluation:cross-validation', { runId })).toEqual(cv)
   })
 
+  it('a regression run: MAE, MSE, RMSE and R² with points for the plots; try-it answers a value', async () => {
+    await call('project:create', { name: 'Prices' })
+    const lines = ['rooms,area,price']
+    for (let i = 0; i < 240; i++) {
+      const rooms = 1 + (i % 5)
+      const area = 30 + ((i * 37) % 120)
+      lines.push(`${rooms},${area},${1000 * rooms + 50 * area + ((i * 13) % 7) * 10}`)
+    }
+    const csv = path.join(dir, 'prices.csv')
+    fs.writeFileSync(csv, lines.join('\n'))
+    const { datasetId } = await call<{ datasetId: string }>('dataset:import', { path: csv, kind: 'table', target: 'price' })
+    const model = await call<{ id: string }>('model:create', { template: 'tabular-regressor', fit: { inputShape: [2], task: 'regression' } })
+    const run = await call<RunSummary>('training:start', { datasetId, modelId: model.id, config: { epochs: 8, learningRate: 0.01 } })
+    await until(async () => ['completed', 'failed'].includes((await call<RunSummary>('training:run', { runId: run.id })).status))
+    const evaluation = await call<Evaluation>('evaluation:run', { runId: run.id, split: 'test' })
+    const report = evaluation.report
+    if (report.task !== 'regression') throw new Error('expected a regression report')
+    expect(report.target).toBe('price')
+    expect(report.points).toHaveLength(evaluation.itemCount)
+    const errors = report.points.map(([a, p]) => p - a)
+    expect(report.mae).toBeCloseTo(errors.reduce((s, e) => s + Math.abs(e), 0) / errors.length, 3)
+    expect(report.rmse).toBeCloseTo(Math.sqrt(report.mse), 6)
+    expect(report.r2).toBeGreaterThan(0.5)
+    const { prediction } = await call<{ prediction: { value: number } }>('evaluation:predict', { runId: run.id, input: { values: { rooms: '3', area: '100' } } })
+    expect(prediction.value).toBeGreaterThan(3000)
+  })
+
   it('a run without a trained model says so with a coded error', async () => {
     const result = await dispatch(services.handlers, 'evaluation:run', { runId: 999 }, undefined)
     expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })

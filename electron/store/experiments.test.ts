@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { TrainConfig } from '../../common/contract'
+import { emptySpec } from '../../common/model/spec'
 import { ExperimentService } from '../services/experiment-service'
 import { runDir } from '../services/training-service'
 import { saveEvaluation } from './evaluations'
@@ -25,7 +26,7 @@ afterEach(() => {
 
 /** Inserts `count` finished runs with `epochs` epochs each, straight into the store. */
 function insertRuns(count: number, epochs: number): string {
-  const model = new ModelStore(project.db).create('MLP', { format: 'strata.model/1', name: 'MLP', nodes: [], edges: [] } as never, null)
+  const model = new ModelStore(project.db).create('MLP', emptySpec('MLP'), null)
   project.db.transaction(() => {
     for (let r = 0; r < count; r++) {
       const config = TrainConfig.parse({ epochs, learningRate: 0.001 * (1 + (r % 5)), batchSize: 16 * (1 + (r % 3)) })
