@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   'RUN_BUSY',
   'DATA_MODEL_MISMATCH',
   'DATA_TOO_LARGE',
+  // evaluation
+  'RUN_NOT_TRAINED',
+  'TOO_FEW_ITEMS',
   // datasets
   'DATASET_NOT_FOUND',
   'ITEM_NOT_FOUND',

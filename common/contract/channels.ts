@@ -3,6 +3,8 @@ import { APP_CHANNELS } from './app'
 import { DATASET_CHANNELS, DATASET_EVENTS } from './dataset'
 import { ENGINE_CHANNELS } from './engine'
 import { EXPORT_CHANNELS, EXPORT_EVENTS } from './export'
+import { EVALUATION_CHANNELS, EVALUATION_EVENTS } from './evaluation'
+import { EXPERIMENT_CHANNELS } from './experiments'
 import { MODEL_CHANNELS } from './model'
 import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
 import { SAMPLE_CHANNELS, SAMPLE_EVENTS } from './sample'
@@ -17,7 +19,9 @@ export const CHANNELS = {
   ...DATASET_CHANNELS,
   ...MODEL_CHANNELS,
   ...SAMPLE_CHANNELS,
-  ...EXPORT_CHANNELS
+  ...EXPORT_CHANNELS,
+  ...EVALUATION_CHANNELS,
+  ...EXPERIMENT_CHANNELS
 }
 
 /** Every event stream the services push to the renderer. */
@@ -26,7 +30,8 @@ export const EVENTS = {
   ...TRAINING_EVENTS,
   ...DATASET_EVENTS,
   ...SAMPLE_EVENTS,
-  ...EXPORT_EVENTS
+  ...EXPORT_EVENTS,
+  ...EVALUATION_EVENTS
 }
 
 /** A request/response channel name such as `project:create`. */

@@ -19,11 +19,11 @@ export class EngineClient implements EngineApi {
     if (this.port) return this.port
     const port = this.launch()
     port.onMessage((reply: EngineReply) => {
-      if (!('id' in reply)) return
+      if (!('ok' in reply)) return
       const waiting = this.pending.get(reply.id)
       if (!waiting) return
       this.pending.delete(reply.id)
-      if (reply.ok) waiting.resolve(reply.value)
+      if (reply.ok) waiting.resolve(reply.value as BackendReport)
       else waiting.reject(new StrataError('ENGINE_UNAVAILABLE', { reason: reply.error.message }, reply.error.detail))
     })
     port.onExit((code) => {

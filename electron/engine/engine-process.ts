@@ -1,7 +1,9 @@
 import { toAppError } from '../../common/errors'
 import { probeBackends } from './backends'
-import type { EngineReply, EngineRequest } from './protocol'
+import type { BackendReport } from '../../common/contract'
 import { runExportJob } from './export/export-job'
+import { crossValidate, evaluateRun, predictWithRun } from './judge-jobs'
+import type { EngineReply, EngineRequest, EngineResult } from './protocol'
 import { JobControls, runTrainingJob, type JobDeps } from './training-job'
 
 /** The channel to the parent: Electron's utilityProcess gives `parentPort`, `child_process.fork` gives `process.send`. */
@@ -25,15 +27,16 @@ function parentChannel(): ParentChannel {
   }
 }
 
-async function probe(id: number): Promise<EngineReply> {
+/** Answers one request: its value, or its error as a coded value (never a crash of the engine). */
+async function answer(id: number, work: () => Promise<EngineResult | BackendReport>): Promise<EngineReply> {
   try {
-    return { id, ok: true, value: await probeBackends() }
+    return { id, ok: true, value: await work() }
   } catch (err) {
     return { id, ok: false, error: toAppError(err) }
   }
 }
 
-/** Starts answering the parent's requests; one engine process runs at most one job (training or export). */
+/** Starts answering the parent's requests; one engine process runs at most one job (training or export), and any number of judge requests. */
 export function runEngineProcess(deps: JobDeps): void {
   const parent = parentChannel()
   let controls: JobControls | null = null
@@ -41,7 +44,16 @@ export function runEngineProcess(deps: JobDeps): void {
     const message = raw as EngineRequest
     switch (message.type) {
       case 'probe':
-        void probe(message.id).then((reply) => parent.send(reply))
+        void answer(message.id, probeBackends).then((reply) => parent.send(reply))
+        break
+      case 'evaluate':
+        void answer(message.id, () => evaluateRun(message.job)).then((reply) => parent.send(reply))
+        break
+      case 'cross-validate':
+        void answer(message.id, () => crossValidate(message.job, (progress) => parent.send({ id: message.id, progress }))).then((reply) => parent.send(reply))
+        break
+      case 'predict':
+        void answer(message.id, () => predictWithRun(message.runId, message.runDir, message.preprocessing, message.examples)).then((reply) => parent.send(reply))
         break
       case 'train':
         if (controls) return

@@ -1,5 +1,6 @@
 import { StrataError } from '../../common/errors'
-import { ModelSpecSchema } from '../../common/model/spec'
+import { ModelSpecSchema, type ModelSpec } from '../../common/model/spec'
+import type { TrainingData } from './data-source'
 import { augmentationLayers, compileModel } from './compile-model'
 import { prepareTrainingData } from './prepare-data'
 import type { JobDeps } from './training-job'
@@ -11,15 +12,18 @@ export const JOB_DEPS: JobDeps = {
     augmentationLayers(tf)
     return prepareTrainingData(job.projectRoot, job.datasetId, ModelSpecSchema.parse(job.spec), job.config)
   },
-  buildModel: (tf, job, data) => {
-    const model = compileModel(tf, ModelSpecSchema.parse(job.spec), { inputShape: data.inputShape })
-    const outputs = model.outputs[0].shape[model.outputs[0].shape.length - 1]
-    if (outputs !== data.targetSize) {
-      model.dispose()
-      throw new StrataError('DATA_MODEL_MISMATCH', {
-        reason: `the model's last layer gives ${outputs} outputs but this dataset needs ${data.targetSize} (${data.task}); set the last Dense layer's units to ${data.targetSize}, or start from a template fitted to this dataset`
-      })
-    }
-    return model
+  buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data)
+}
+
+/** Compiles a spec for a dataset and checks its outputs fit the task; throws DATA_MODEL_MISMATCH in plain words when not. */
+export function buildModelFor(tf: Parameters<JobDeps['buildModel']>[0], spec: ModelSpec, data: TrainingData): ReturnType<JobDeps['buildModel']> {
+  const model = compileModel(tf, spec, { inputShape: data.inputShape })
+  const outputs = model.outputs[0].shape[model.outputs[0].shape.length - 1]
+  if (outputs !== data.targetSize) {
+    model.dispose()
+    throw new StrataError('DATA_MODEL_MISMATCH', {
+      reason: `the model's last layer gives ${outputs} outputs but this dataset needs ${data.targetSize} (${data.task}); set the last Dense layer's units to ${data.targetSize}, or start from a template fitted to this dataset`
+    })
   }
+  return model
 }

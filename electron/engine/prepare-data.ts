@@ -77,7 +77,7 @@ function encodeTargets(labels: Array<string | null>, classes: string[], task: Ta
   return y
 }
 
-function classCounts(labels: Array<string | null>, classes: string[]): number[] {
+export function classCounts(labels: Array<string | null>, classes: string[]): number[] {
   const counts = classes.map(() => 0)
   for (const l of labels) {
     const k = classes.indexOf(l ?? '')
@@ -269,7 +269,11 @@ export async function encodeSplit(
   split: SplitName,
   opts: { limit?: number; augmentation?: TrainConfig['augmentation'] | null } = {}
 ): Promise<EncodedSplit> {
-  const list = items(db, datasetId, split, opts.limit)
+  return encodeItems(root, p, items(db, datasetId, split, opts.limit), opts)
+}
+
+/** Encodes a list of items (any subset of a dataset, such as a cross-validation fold) in the given order. */
+export async function encodeItems(root: string, p: Preprocessing, list: DatasetItem[], opts: { augmentation?: TrainConfig['augmentation'] | null } = {}): Promise<EncodedSplit> {
   const y = encodeItemTargets(p, list)
   const width = targetWidth(p)
   if (p.kind === 'images') {
@@ -299,8 +303,12 @@ export async function encodeSplit(
 
 /** Fits the preprocessing of a run on the training split only: image size and scale, column encodings, vocabulary, classes. */
 export function fitPreprocessing(db: Database.Database, datasetId: string, spec: ModelSpec, config: TrainConfig): Preprocessing {
+  return fitPreprocessingOn(db, datasetId, spec, items(db, datasetId, 'train', config.maxTrainItems), config.standardize)
+}
+
+/** Fits a preprocessing on the given training items only (the training split, or the training folds of a cross-validation). */
+export function fitPreprocessingOn(db: Database.Database, datasetId: string, spec: ModelSpec, train: DatasetItem[], standardize = true): Preprocessing {
   const summary = getDataset(db, datasetId)
-  const train = items(db, datasetId, 'train', config.maxTrainItems)
   if (!train.length) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the training split is empty: import more data or change the split on the Data screen' })
   if (summary.kind === 'images') {
     const shape = inputShapeOf(spec)
@@ -323,12 +331,12 @@ export function fitPreprocessing(db: Database.Database, datasetId: string, spec:
   }
   if (!summary.target) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the table has no target column: choose the column to predict on the Data screen' })
   const targetCol = summary.columns.find((c) => c.name === summary.target)!
-  const features = featureColumns(db, datasetId).map((col) => fitFeature(col, train.map((i) => i.row?.[col.position] ?? null), config.standardize))
+  const features = featureColumns(db, datasetId).map((col) => fitFeature(col, train.map((i) => i.row?.[col.position] ?? null), standardize))
   const declared = spec.task?.kind
   const regression = declared ? declared === 'regression' : targetCol.type === 'numeric' && new Set(train.map((i) => i.label)).size > 20
   const classes = regression ? null : orderedClasses(train.map((i) => i.label ?? ''))
   const targets = train.map((i) => parseNumber(i.label) ?? 0)
-  const scaleTarget = regression && config.standardize
+  const scaleTarget = regression && standardize
   const targetMean = scaleTarget ? targets.reduce((a, b) => a + b, 0) / targets.length : 0
   const targetStd = scaleTarget ? Math.sqrt(targets.reduce((a, b) => a + (b - targetMean) ** 2, 0) / targets.length) || 1 : 1
   return { kind: 'table', features, classes, target: summary.target, targetMean, targetStd, task: taskFor(spec, classes ? classes.length : null) }
@@ -339,6 +347,11 @@ export function openProjectReadOnly(projectRoot: string): Database.Database {
   const dbFile = path.join(projectRoot, PROJECT_DB_FILE)
   if (!fs.existsSync(dbFile)) throw new StrataError('PROJECT_NOT_FOUND', { path: projectRoot })
   return new Database(dbFile, { readonly: true, fileMustExist: true })
+}
+
+/** Items of one split in stored order (at most `limit`). */
+export function splitItems(db: Database.Database, datasetId: string, split: SplitName, limit?: number): DatasetItem[] {
+  return items(db, datasetId, split, limit)
 }
 
 /**

@@ -1,5 +1,10 @@
 import type { AppError } from '../../common/errors'
-import type { BackendReport, CardText, ExportFormat, ExportRecord, Metrics, TrainConfig } from '../../common/contract'
+import type { BackendReport, CardText, CrossValidation, CrossValidationProgress, EvaluationSplit, ExportFormat, ExportRecord, Metrics, Prediction, TrainConfig } from '../../common/contract'
+import type { NewEvaluation } from '../store/evaluations'
+import type { RawExample } from './prepare-data'
+
+/** What the engine answers to an evaluate, cross-validate or predict request. */
+export type EngineResult = NewEvaluation | CrossValidation | Prediction[]
 
 /** A training job as the engine process receives it: only JSON crosses the process boundary. */
 export interface TrainJob {
@@ -41,17 +46,42 @@ export type JobEvent =
   | { type: 'export-progress'; format: ExportFormat; stage: 'writing' | 'verifying' | 'done'; index: number; total: number }
   | { type: 'export-done'; records: ExportRecord[] }
 
+/** Judging a run's trained model on one split of its dataset, with the preprocessing saved with the run. */
+export interface EvaluateJob {
+  runId: number
+  projectRoot: string
+  datasetId: string
+  runDir: string
+  split: EvaluationSplit
+  preprocessing: unknown
+}
+
+/** k trainings of a run's setup, each holding out one fold of its training and validation items. */
+export interface CrossValidateJob {
+  runId: number
+  projectRoot: string
+  datasetId: string
+  spec: unknown
+  config: TrainConfig
+  k: number
+}
+
 /** Requests the engine process answers. */
 export type EngineRequest =
   | { id: number; type: 'probe' }
+  | { id: number; type: 'evaluate'; job: EvaluateJob }
+  | { id: number; type: 'cross-validate'; job: CrossValidateJob }
+  /** Predicts raw examples with a run's model, kept loaded in this process for the next request. */
+  | { id: number; type: 'predict'; runId: number; runDir: string; preprocessing: unknown; examples: RawExample[] }
   | { type: 'train'; job: TrainJob }
   | { type: 'export'; job: ExportJob }
   | { type: 'control'; action: 'pause' | 'resume' | 'stop' }
 
 /** What the engine process sends back: replies to requests, and a running job's events. */
 export type EngineReply =
-  | { id: number; ok: true; value: BackendReport }
+  | { id: number; ok: true; value: BackendReport | EngineResult }
   | { id: number; ok: false; error: AppError }
+  | { id: number; progress: CrossValidationProgress }
   | { type: 'job'; event: JobEvent }
 
 /** A running engine process as its parent sees it, whichever way it was started (fork or utilityProcess). */

@@ -15,6 +15,7 @@ import {
   setTarget,
   updateItem
 } from '../store/datasets'
+import { recordDatasetEdit } from '../store/evaluations'
 import { healthReport } from '../store/health'
 import { importDataset } from '../store/import'
 import type { ImportProgressTick } from '../store/import-images'
@@ -151,28 +152,40 @@ export class DatasetService {
     return this.get(datasetId)
   }
 
+  /** Relabels or removes one item; the edit is recorded so evaluations made before it say a retrain is needed. */
   updateItem(args: ChannelArgs<'dataset:update-item'>): DatasetSummary {
-    updateItem(this.opts.project().db, args.datasetId, args.itemId, args)
+    const { db } = this.opts.project()
+    updateItem(db, args.datasetId, args.itemId, args)
+    if (args.remove) recordDatasetEdit(db, args.datasetId, 'remove', args.itemId)
+    else if (args.label !== undefined) recordDatasetEdit(db, args.datasetId, 'relabel', args.itemId, args.label)
     return this.changed(args.datasetId)
   }
 
   dropDuplicates(datasetId: string): { removed: number; dataset: DatasetSummary } {
-    const removed = dropDuplicates(this.opts.project().db, datasetId)
+    const { db } = this.opts.project()
+    const removed = dropDuplicates(db, datasetId)
+    if (removed) recordDatasetEdit(db, datasetId, 'drop-duplicates', null, String(removed))
     return { removed, dataset: this.changed(datasetId) }
   }
 
   setColumn(args: ChannelArgs<'dataset:set-column'>): DatasetSummary {
-    setColumn(this.opts.project().db, args.datasetId, args.column, args)
+    const { db } = this.opts.project()
+    setColumn(db, args.datasetId, args.column, args)
+    recordDatasetEdit(db, args.datasetId, 'column', null, args.column)
     return this.changed(args.datasetId)
   }
 
   setTarget(datasetId: string, column: string): DatasetSummary {
-    setTarget(this.opts.project().db, datasetId, column)
+    const { db } = this.opts.project()
+    setTarget(db, datasetId, column)
+    recordDatasetEdit(db, datasetId, 'target', null, column)
     return this.changed(datasetId)
   }
 
   split(args: ChannelArgs<'dataset:split'>): DatasetSummary {
-    resplit(this.opts.project().db, args.datasetId, args.ratios, args.seed)
+    const { db } = this.opts.project()
+    resplit(db, args.datasetId, args.ratios, args.seed)
+    recordDatasetEdit(db, args.datasetId, 'split')
     return this.changed(args.datasetId)
   }
 

@@ -8,6 +8,8 @@ import { DatasetService } from './dataset-service'
 import { ExportService } from './export-service'
 import { ModelService, templateInfos } from './model-service'
 import { augmentationPreview } from './augmentation-preview'
+import { EvaluationService } from './evaluation-service'
+import { ExperimentService } from './experiment-service'
 import { ProjectService } from './project-service'
 import { SampleService } from './sample-service'
 import { TrainingService, type TrainingLookups } from './training-service'
@@ -44,6 +46,8 @@ export interface Services {
   datasets: DatasetService
   models: ModelService
   samples: SampleService
+  evaluation: EvaluationService
+  experiments: ExperimentService
   exports: ExportService
   dispose(): void
 }
@@ -61,6 +65,8 @@ export function createServices(opts: ServiceOptions): Services {
   const models = new ModelService(projects)
   const samples = new SampleService({ projectsDir: opts.projectsDir, resourcesDir: opts.resourcesDir, projects, datasets, models, emit: opts.emit })
   const exports = new ExportService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, version: opts.version, locale: matchLocale(opts.systemLocale), pickPath: opts.pickPath })
+  const evaluation = new EvaluationService({ project: () => projects.require(), launchEngine: opts.launchEngine, emit: opts.emit, datasets })
+  const experiments = new ExperimentService({ project: () => projects.require(), isTraining: (runId) => training.isActive(runId) })
   const handlers: Handlers = {
     'app:info': () => ({
       version: opts.version,
@@ -111,7 +117,19 @@ export function createServices(opts: ServiceOptions): Services {
     'export:run': ({ runId, formats, card, locale }) => exports.run(runId, formats, card, locale),
     'export:list': ({ runId }) => exports.list(runId),
     'export:download': ({ runId, format, offset }) => exports.download(runId, format, offset),
-    'export:save-to': ({ runId, format }) => exports.saveTo(runId, format)
+    'export:save-to': ({ runId, format }) => exports.saveTo(runId, format),
+    'evaluation:run': ({ runId, split }) => evaluation.evaluate(runId, split),
+    'evaluation:get': ({ runId, split }) => evaluation.get(runId, split),
+    'evaluation:examples': (args) => evaluation.examples(args),
+    'evaluation:update-item': (args) => evaluation.updateItem(args),
+    'evaluation:try-form': ({ runId }) => evaluation.tryForm(runId),
+    'evaluation:predict': ({ runId, input }) => evaluation.predict(runId, input),
+    'evaluation:cross-validate': ({ runId, k, epochs }) => evaluation.crossValidate(runId, k, epochs),
+    'evaluation:cross-validation': ({ runId }) => evaluation.crossValidation(runId),
+    'runs:list': () => experiments.list(),
+    'runs:update': (args) => experiments.update(args),
+    'runs:delete': ({ runId }) => ({ deleted: experiments.delete(runId) }),
+    'runs:compare': ({ runIds }) => experiments.compare(runIds)
   }
   return {
     handlers,
@@ -120,8 +138,11 @@ export function createServices(opts: ServiceOptions): Services {
     datasets,
     models,
     samples,
+    evaluation,
+    experiments,
     exports,
     dispose: () => {
+      evaluation.dispose()
       training.dispose()
       datasets.dispose()
       projects.close()

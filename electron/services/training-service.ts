@@ -125,6 +125,11 @@ export class TrainingService {
     return getRunDetail(this.db().db, runId)
   }
 
+  /** True while an engine process trains (or holds paused) a run. */
+  isActive(runId: number): boolean {
+    return this.active.has(runId)
+  }
+
   /** The operating-system process id of the engine training a run, while it trains. */
   enginePid(runId: number): number | undefined {
     return this.active.get(runId)?.port.pid

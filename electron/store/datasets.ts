@@ -191,6 +191,14 @@ export function listItems(
   return { total: n, items: rows.map(toItem) }
 }
 
+/** Some items of a dataset by id (those that still exist), in id order. */
+export function itemsById(db: Database.Database, datasetId: string, ids: readonly number[]): DatasetItem[] {
+  const rows = db
+    .prepare('SELECT id, label, split, hash, text, row, meta FROM items WHERE dataset_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id')
+    .all(datasetId, JSON.stringify(ids)) as ItemDbRow[]
+  return rows.map(toItem)
+}
+
 /**
  * Streams every item of a dataset (optionally one split) in import order without loading them all:
  * the training pipeline's entry point. Images carry `hash` (read with readBlob/decodeImageRgb), texts `text`,
