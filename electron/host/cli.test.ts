@@ -1,33 +1,24 @@
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { promisify } from 'node:util'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireBuiltCli, runBuiltCli } from './run-built-cli'
 
 // These tests run the built CLI exactly as a user does (`npm run build` first; `npm test` does it).
 const ROOT = path.resolve(__dirname, '../..')
 const BIN = path.join(ROOT, 'bin', 'strata.js')
-const run = promisify(execFile)
 
 let dir: string
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'out', 'main', 'cli.js'))) throw new Error('Build Strata first: npm run build')
+  requireBuiltCli()
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cli-'))
 })
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-async function strata(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, LANG: 'en_US.UTF-8', STRATA_HOME: dir, ...env } })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const strata = (args: string[], env: Record<string, string> = {}) => runBuiltCli(dir, args, env)
 
 describe('strata CLI', () => {
   it('new + info --json: the project and the backend report (wasm or cpu available, native ones explained)', async () => {

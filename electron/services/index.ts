@@ -1,5 +1,4 @@
 import type { BackendReport, EmitEvent, Handlers } from '../../common/contract'
-import { StrataError } from '../../common/errors'
 import { matchLocale } from '../../common/i18n'
 import type { EnginePort } from '../engine/protocol'
 import { getDataset } from '../store/datasets'

@@ -1,29 +1,17 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireBuiltCli, runBuiltCli } from '../run-built-cli'
 
 // Runs the built CLI as a user does (`npx electron-vite build` first).
-const ROOT = path.resolve(__dirname, '../../..')
-const BIN = path.join(ROOT, 'bin', 'strata.js')
-const run = promisify(execFile)
 
 let dir: string
 
-async function strata(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, LANG: 'en_US.UTF-8', STRATA_HOME: dir } })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const strata = (args: string[]) => runBuiltCli(dir, args)
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ROOT, 'out', 'main', 'cli.js'))) throw new Error('Build Strata first: npx electron-vite build')
+  requireBuiltCli()
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cli-export-'))
   await strata(['new', 'Churn'])
   const rows = ['tenure,plan,calls,churned']

@@ -1,32 +1,20 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireBuiltCli, runBuiltCli } from '../run-built-cli'
 import { makeImage, makeImageFolder } from '../../store/test-data'
 
 // These tests run the built CLI exactly as a user does (`npm run build` first; `npm test` does it).
-const ROOT = path.resolve(__dirname, '../../..')
-const BIN = path.join(ROOT, 'bin', 'strata.js')
-const run = promisify(execFile)
 
 let dir: string
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'out', 'main', 'cli.js'))) throw new Error('Build Strata first: npm run build')
+  requireBuiltCli()
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-judge-cli-'))
 })
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-async function strata(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, LANG: 'en_US.UTF-8', STRATA_HOME: dir } })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const strata = (args: string[]) => runBuiltCli(dir, args)
 
 /** Creates a project, imports `source`, saves a model from a template and trains it; returns the JSON of each step. */
 async function trained(name: string, importArgs: string[], modelArgs: string[], epochs: number): Promise<void> {

@@ -3,7 +3,7 @@ import type { BackendReport, ProjectSummary } from '../../../common/contract'
 import { StrataError } from '../../../common/errors'
 import { probeBackends } from '../../engine/backends'
 import { createProject, openProject, projectSummary } from '../../store/project-folder'
-import { t, type Args, type Command, type Output } from '../cli-io'
+import { t, type Command, type Output } from '../cli-io'
 import { openInBrowser, serveStudio } from '../serve'
 
 function printBackends(o: Output, report: BackendReport): void {
