@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ColumnType, DatasetSummary, HealthReport, HealthWarning, ImportProgress, ImportResult, SplitRatios } from '../../../common/contract/dataset'
+import type { ChannelInput } from '../../../common/contract/channels'
 import { invoke, on } from '../api/client'
 import { uploadFiles, type PickedFile } from '../api/upload'
 
@@ -149,7 +150,25 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
+  /** A page of a dataset's items, for the grid and the table preview. */
+  function itemsPage(args: ChannelInput<'dataset:items'>) {
+    return invoke('dataset:items', args)
+  }
+
+  /** Thumbnails (data URLs) of some items. */
+  function thumbnails(datasetId: string, itemIds: number[]) {
+    return invoke('dataset:thumbnails', { datasetId, itemIds })
+  }
+
+  /** One dataset's summary, fetched fresh. */
+  function fetchDataset(datasetId: string) {
+    return invoke('dataset:get', { datasetId })
+  }
+
   return {
+    itemsPage,
+    thumbnails,
+    fetchDataset,
     list,
     selectedId,
     selected,
