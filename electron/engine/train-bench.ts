@@ -62,7 +62,8 @@ function randomData(samples: number): TrainingData {
  * Trains one model for one epoch through the studio's own path (backend selection, trainer, Adam, batches of 32 from an
  * in-memory source) and measures samples per second over the batches after warm-up. Leaves no tensor behind.
  */
-export async function benchTraining(tf: Tf, plan: TrainBenchPlan): Promise<TrainBenchResult> {
+export async function benchTraining(plan: TrainBenchPlan): Promise<TrainBenchResult> {
+  const tf: Tf = await import('@tensorflow/tfjs')
   const choice = await selectBackend(plan.backend, (r) => r.key)
   if (choice.backend !== plan.backend) throw new Error(`backend ${plan.backend} did not start`)
   const config = TrainConfig.parse({ epochs: 1, batchSize: BATCH, optimizer: 'adam', learningRate: 0.001, backend: plan.backend })

@@ -10,7 +10,6 @@ import { execFile } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import * as tf from '@tensorflow/tfjs'
 import { benchTraining, type BenchModel, type TrainBenchPlan } from '../../electron/engine/train-bench'
 
 const run = promisify(execFile)
@@ -75,7 +74,7 @@ async function main(): Promise<void> {
   for (let round = 1; round <= rounds; round++) {
     const line: string[] = [`round ${round}:`]
     for (const model of MODELS) {
-      const r = await benchTraining(tf, STUDIO_PLANS[model])
+      const r = await benchTraining(STUDIO_PLANS[model])
       studio[model].push(r.samplesPerSecond)
       studioCpu[model].push(r.samplesPerCpuSecond)
       line.push(`studio ${model} ${fmt(r.samplesPerSecond)}`)

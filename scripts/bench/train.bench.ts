@@ -3,7 +3,6 @@
  * printed as samples/s and the ratio wasm/cpu. Run: npx tsx scripts/bench/train.bench.ts (about a minute; cpu's CNN
  * dominates). The comparison with PyTorch is scripts/bench/cpu-vs-pytorch.bench.ts.
  */
-import * as tf from '@tensorflow/tfjs'
 import { benchTraining, type TrainBenchPlan, type TrainBenchResult } from '../../electron/engine/train-bench'
 
 const PLANS: TrainBenchPlan[] = [
@@ -16,7 +15,7 @@ const PLANS: TrainBenchPlan[] = [
 async function main(): Promise<void> {
   const results: TrainBenchResult[] = []
   for (const plan of PLANS) {
-    const r = await benchTraining(tf, plan)
+    const r = await benchTraining(plan)
     results.push(r)
     console.log(`${r.model.padEnd(4)} ${r.backend.padEnd(5)} ${r.samplesPerSecond.toFixed(1).padStart(8)} samples/s  (${r.batches} batches of 32)`)
   }
