@@ -128,6 +128,18 @@ describe('training service', () => {
     await until(async () => (await runOf(run.id)).status === 'stopped')
   })
 
+  it('a run keeps recording after the studio switches to another project', async () => {
+    const { datasetId, modelId } = await setup(600)
+    const run = await call<RunSummary>('training:start', { datasetId, modelId, config: { epochs: 4 } })
+    const churn = (await call<{ path: string }>('project:current', {})).path
+    await call('project:create', { name: 'Elsewhere' })
+    await until(() => events.some((e) => e.event === 'training:status' && (e.payload as RunSummary).id === run.id && (e.payload as RunSummary).status === 'completed'))
+    await call('project:open', { path: churn })
+    const done = await runOf(run.id)
+    expect(done.status).toBe('completed')
+    expect(done.history).toHaveLength(4)
+  })
+
   it('refuses to train an unknown model with a coded error and starts nothing', async () => {
     const { datasetId } = await setup(100)
     const result = await dispatch(services.handlers, 'training:start', { datasetId, modelId: 'nope' }, undefined)

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3'
 import type { EmitEvent, RunDetail, RunSummary, TrainConfig } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import type { EnginePort, JobEvent } from '../engine/protocol'
+import { PROJECT_DB_FILE, openProjectDb } from '../store/project-db'
 import {
   FINAL_STATUSES,
   addBatchLosses,
@@ -144,6 +145,7 @@ export class TrainingService {
         setRunStatus(live.db, runId, 'interrupted', 'Strata was closed while this run was training. Resume continues from its last checkpoint.')
       }
       live.port.kill()
+      live.db.close()
     }
     this.active.clear()
   }
@@ -155,19 +157,24 @@ export class TrainingService {
     return summary
   }
 
-  private launch(db: Database.Database, root: string, runId: number, spec: unknown, config: TrainConfig, datasetId: string, resume: boolean): void {
+  private launch(projectDb: Database.Database, root: string, runId: number, spec: unknown, config: TrainConfig, datasetId: string, resume: boolean): void {
+    this.changeStatus(projectDb, runId, 'queued')
+    // The run records through its own connection, so it keeps recording if the studio switches to another project.
+    const db = openProjectDb(path.join(root, PROJECT_DB_FILE))
     const port = this.opts.launchEngine()
     const live: ActiveRun = { port, root, db, finished: false, pendingLosses: [] }
     this.active.set(runId, live)
-    this.changeStatus(db, runId, 'queued')
     port.onMessage((message) => {
       if ('type' in message && message.type === 'job') this.onJobEvent(runId, live, message.event)
     })
     port.onExit((code) => {
+      if (this.active.get(runId) !== live) return
       this.active.delete(runId)
-      if (live.finished) return
-      this.flushLosses(runId, live)
-      this.changeStatus(db, runId, 'interrupted', `The training process stopped unexpectedly (exit code ${code ?? 'unknown'}). Resume continues from the last checkpoint.`)
+      if (!live.finished) {
+        this.flushLosses(runId, live)
+        this.changeStatus(db, runId, 'interrupted', `The training process stopped unexpectedly (exit code ${code ?? 'unknown'}). Resume continues from the last checkpoint.`)
+      }
+      db.close()
     })
     port.postMessage({ type: 'train', job: { runId, projectRoot: root, datasetId, spec, config, runDir: runDir(root, runId), resume } })
   }
