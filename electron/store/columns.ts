@@ -16,6 +16,10 @@ const DISTINCT_CAP = 2000
 /** True when a raw cell means "no value". */
 export function isMissing(value: string | null | undefined): boolean {
   if (value == null) return true
+  if (value.length === 0) return true
+  // A missing token starts (after spaces) with n, N, ? or a space: anything else is a value.
+  const c = value.charCodeAt(0)
+  if (c > 32 && c < 127 && c !== 63 && c !== 78 && c !== 110) return false
   // Every missing token is short: longer cells skip the trim and lookup.
   return value.length <= 12 && MISSING_TOKENS.has(value.trim().toLowerCase())
 }
@@ -41,14 +45,18 @@ export class ColumnAccumulator {
 
   constructor(readonly name: string) {}
 
-  /** Adds one raw cell. */
-  add(raw: string | null): void {
+  /** Adds one raw cell; returns true when it is missing. */
+  add(raw: string | null): boolean {
     this.count++
     if (isMissing(raw)) {
       this.missing++
-      return
+      return true
     }
-    const value = (raw as string).trim()
+    const r = raw as string
+    // Trim only when an end is whitespace (rare): most cells are used as they are.
+    const a = r.charCodeAt(0)
+    const z = r.charCodeAt(r.length - 1)
+    const value = a > 32 && a < 127 && z > 32 && z < 127 ? r : r.trim()
     this.totalLength += value.length
     if (value.length > this.maxLength) this.maxLength = value.length
     if (value.includes(' ')) this.withSpaces++
@@ -71,6 +79,7 @@ export class ColumnAccumulator {
       if (n < this.min) this.min = n
       if (n > this.max) this.max = n
     } else if (numberLike && DATE.test(value)) this.dates++
+    return false
   }
 
   /** The type this column most likely has. */

@@ -51,6 +51,9 @@ export class ImportStaging {
   private readonly db: Database.Database
   private readonly insertItem: Database.Statement
   private readonly insertSkipped: Database.Statement
+  private readonly insertRow: Database.Statement
+  /** SQL for a staged item's label: the label column, or a cell of its row once {@link labelFromRow} picked one. */
+  private labelSql = 'label'
   private skippedCount = 0
   private itemCount = 0
 
@@ -67,6 +70,7 @@ export class ImportStaging {
       CREATE TABLE skipped (position INTEGER PRIMARY KEY, file TEXT NOT NULL, code TEXT NOT NULL, detail TEXT);
     `)
     this.insertItem = this.db.prepare('INSERT INTO items (position, hash, label, text, row, meta) VALUES (?, ?, ?, ?, ?, ?)')
+    this.insertRow = this.db.prepare('INSERT INTO items (position, row, meta) VALUES (?, ?, ?)')
     this.insertSkipped = this.db.prepare('INSERT INTO skipped (position, file, code, detail) VALUES (?, ?, ?, ?)')
   }
 
@@ -78,6 +82,17 @@ export class ImportStaging {
       }
     })()
     this.itemCount += items.length
+  }
+
+  /**
+   * Stages table rows in one transaction: `rows[i]` is the JSON array of cells of the row at
+   * position `first + i`, read from line `lines[i]` of the file. The cheap path for big table imports.
+   */
+  addRows(first: number, rows: readonly string[], lines: readonly number[]): void {
+    this.db.transaction(() => {
+      for (let i = 0; i < rows.length; i++) this.insertRow.run(first + i, rows[i], `{"line":${lines[i]}}`)
+    })()
+    this.itemCount += rows.length
   }
 
   /** Records a file or row the import leaves out. */
@@ -104,7 +119,7 @@ export class ImportStaging {
 
   /** Every staged item's label, ordered by position. */
   labels(): Array<string | null> {
-    return (this.db.prepare('SELECT label FROM items ORDER BY position').raw().all() as Array<[string | null]>).map((r) => r[0])
+    return this.db.prepare(`SELECT ${this.labelSql} FROM items ORDER BY position`).pluck().all() as Array<string | null>
   }
 
   /**
@@ -113,9 +128,13 @@ export class ImportStaging {
    */
   labelFromRow(labelIndex: number | null, textIndex: number | null): number {
     const cell = (i: number): string => `json_extract(row, '$[${Math.trunc(i)}]')`
+    if (textIndex === null) {
+      // Table rows keep their cells: the label is read from the row when needed, not written to every staged row.
+      this.labelSql = labelIndex === null ? 'NULL' : cell(labelIndex)
+      return 0
+    }
     return this.db.transaction(() => {
       this.db.prepare(`UPDATE items SET label = ${labelIndex === null ? 'NULL' : cell(labelIndex)}`).run()
-      if (textIndex === null) return 0
       this.db.prepare(`UPDATE items SET text = ${cell(textIndex)}, row = NULL`).run()
       const empty = this.db
         .prepare("SELECT position, json_extract(meta, '$.line') AS line FROM items WHERE label IS NULL OR text IS NULL ORDER BY position")
@@ -139,8 +158,16 @@ export class ImportStaging {
    * by position) and the skipped list into project.db in one transaction: all of it or none.
    */
   commit(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], splits: Uint8Array): void {
+    const span = this.db.prepare('SELECT count(*) AS n, min(position) AS lo, max(position) AS hi FROM items').get() as { n: number; lo: number | null; hi: number | null }
+    const dense = span.n === 0 || (span.lo === 0 && span.hi === span.n - 1)
     this.db.close()
-    db.function('strata_staged_split', { deterministic: true }, (rank: unknown) => ['train', 'validation', 'test'][splits[Number(rank)]])
+    // The split of the item of rank r is byte r of the splits blob (0 train, 1 validation, 2 test).
+    const splitBlob = Buffer.from(splits.buffer, splits.byteOffset, splits.byteLength)
+    const splitSql = "CASE substr(@splits, rank + 1, 1) WHEN x'00' THEN 'train' WHEN x'01' THEN 'validation' ELSE 'test' END"
+    // Positions 0…n-1 are already the ranks unless items were dropped; then number them again.
+    const ranked = dense
+      ? 'SELECT position AS rank, * FROM staging.items'
+      : 'SELECT row_number() OVER (ORDER BY position) - 1 AS rank, * FROM staging.items'
     db.prepare('ATTACH DATABASE ? AS staging').run(this.file)
     try {
       db.transaction(() => {
@@ -154,9 +181,9 @@ export class ImportStaging {
         for (const c of columns) col.run(dataset.id, c.position, c.name, c.inferredType, c.excluded ? 1 : 0, c.missing, JSON.stringify(c.stats))
         db.prepare(
           `INSERT INTO items (dataset_id, position, hash, label, split, text, row, meta)
-           SELECT ?, rank, hash, label, strata_staged_split(rank), text, row, meta
-           FROM (SELECT row_number() OVER (ORDER BY position) - 1 AS rank, * FROM staging.items)`
-        ).run(dataset.id)
+           SELECT @id, rank, hash, ${this.labelSql}, ${splitSql}, text, row, meta
+           FROM (${ranked}) ORDER BY rank`
+        ).run({ id: dataset.id, splits: splitBlob })
         db.prepare('INSERT INTO import_skipped (dataset_id, position, file, code, detail) SELECT ?, position, file, code, detail FROM staging.skipped').run(
           dataset.id
         )

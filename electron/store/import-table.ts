@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import type { ColumnType, DatasetKind } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
-import { ColumnAccumulator, isMissing, proposeTarget } from './columns'
+import { ColumnAccumulator, proposeTarget } from './columns'
 import { sniffCsv, streamCsv } from './csv'
 import type { ImporterContext } from './import-images'
-import type { ColumnRow, StagedItem } from './import-staging'
+import type { ColumnRow } from './import-staging'
 
 /** Choices the user makes for a table or text import. */
 export interface TableImportOptions {
@@ -58,7 +58,9 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
     dialect,
     async (batch, bytesRead) => {
       if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
-      const items: StagedItem[] = []
+      const rows: string[] = []
+      const lines: number[] = []
+      const first = position
       for (const { line, cells } of batch) {
         records++
         if (cells.length !== width) {
@@ -66,11 +68,14 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
           staging.addSkipped(`line ${line}`, 'ragged', `expected ${width} fields, found ${cells.length}`)
           continue
         }
-        const row = cells.map((v) => (isMissing(v) ? null : v))
-        for (let i = 0; i < width; i++) accumulators[i].add(cells[i])
-        items.push({ position: position++, hash: null, label: null, text: null, row, meta: { line } })
+        // One pass over the cells: statistics, and the row's cells with missing cells as null.
+        const row: Array<string | null> = new Array(width)
+        for (let i = 0; i < width; i++) row[i] = accumulators[i].add(cells[i]) ? null : cells[i]
+        rows.push(JSON.stringify(row))
+        lines.push(line)
+        position++
       }
-      if (opts.ragged === 'skip') staging.addItems(items)
+      if (opts.ragged === 'skip') staging.addRows(first, rows, lines)
       ctx.onProgress?.({ phase: 'reading', unit: 'bytes', done: bytesRead, total: size })
       // Let other requests (and a cancel) through between chunks.
       await new Promise((resolve) => setImmediate(resolve))
