@@ -1,11 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { dispatch, type EmitEvent, type EventName, type ImportProgress } from '../../common/contract'
+import { type EmitEvent, type EventName, type ImportProgress, type ChannelName } from '../../common/contract'
 import { runCli } from '../host/cli'
 import { makeImageFolder, tempDir } from '../store/test-data'
 import type { Services } from '.'
-import { testServices } from './test-services'
+import { callChannel, testServices } from './test-services'
 import { progressReporter } from './dataset-service'
 
 let dir: string
@@ -24,11 +24,7 @@ afterEach(() => {
 })
 
 // Replies differ per channel; each test asserts the shape it needs.
-async function call(channel: string, payload: unknown): Promise<any> {
-  const result = await dispatch(services.handlers, channel, payload, undefined)
-  if (!result.ok) throw Object.assign(new Error(result.error.message), result.error)
-  return result.value
-}
+const call = (channel: ChannelName, payload: unknown): Promise<any> => callChannel(services, channel, payload)
 
 describe('dataset service', () => {
   it('uploads a folder in batches, imports it with progress events, then serves items and thumbnails', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch, type ChannelName, type CrossValidation, type Evaluation, type EvaluationExample, type RunSummary, type TryForm } from '../../common/contract'
 import { evaluatedItems } from '../store/evaluations'
 import type { Services } from './index'
-import { BUILT_ENGINE, testServices } from './test-services'
+import { BUILT_ENGINE, callChannel, testServices } from './test-services'
 
 // The engine runs as the user runs it: the built engine process (`npm run build` first; `npm test` does it).
 const ENGINE = BUILT_ENGINE
@@ -14,11 +14,7 @@ let dir: string
 let services: Services
 let progress: unknown[]
 
-async function call<T>(channel: ChannelName, payload: unknown): Promise<T> {
-  const result = await dispatch(services.handlers, channel, payload, undefined)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`)
-  return result.value as T
-}
+const call = <T = unknown>(channel: ChannelName, payload: unknown): Promise<T> => callChannel<T>(services, channel, payload)
 
 /** Churn-like rows: who leaves depends on tenure and support calls (learnable in a few epochs). */
 function writeChurnCsv(file: string, rows: number): void {

@@ -4,12 +4,12 @@ import os from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dispatch, type ChannelName, type EmitEvent, type EventName, type ExportRecord, type RunSummary } from '../../common/contract'
+import { type ChannelName, type EmitEvent, type EventName, type ExportRecord, type RunSummary } from '../../common/contract'
 import { MODEL_FORMAT, type ModelSpec } from '../../common/model/spec'
 import { loadModel } from '../engine/checkpoint'
 import { makeImage, writeTree } from '../store/test-data'
 import type { Services } from './index'
-import { BUILT_ENGINE, testServices } from './test-services'
+import { BUILT_ENGINE, callChannel, testServices } from './test-services'
 
 // Exports run in the built engine process, as in the studio (`npx electron-vite build` first).
 const ENGINE = BUILT_ENGINE
@@ -19,11 +19,7 @@ let dir: string
 let services: Services
 const events: Array<{ event: EventName; payload: unknown }> = []
 
-async function call<T>(channel: ChannelName, payload: unknown): Promise<T> {
-  const result = await dispatch(services.handlers, channel, payload, undefined)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`)
-  return result.value as T
-}
+const call = <T = unknown>(channel: ChannelName, payload: unknown): Promise<T> => callChannel<T>(services, channel, payload)
 
 async function train(datasetId: string, modelId: string, epochs: number): Promise<number> {
   const run = await call<RunSummary>('training:start', { datasetId, modelId, config: { epochs, batchSize: 16, learningRate: 0.01 } })

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { EmitEvent } from '../../common/contract'
+import { dispatch, type ChannelName, type EmitEvent } from '../../common/contract'
 import { forkEngine } from '../engine/engine-client'
 import { createServices, type ServiceOptions, type Services } from './index'
 
@@ -26,4 +26,14 @@ export function testServices(dir: string, emit: EmitEvent, overrides: Partial<Se
     openExternal: async () => false,
     ...overrides
   })
+}
+
+/**
+ * Calls a channel through the real contract dispatch, as an adapter would; resolves to its value or throws an
+ * Error carrying the coded error's fields (`code`, `message`, `params`).
+ */
+export async function callChannel<T = unknown>(services: Services, channel: ChannelName, payload: unknown): Promise<T> {
+  const result = await dispatch(services.handlers, channel, payload, undefined)
+  if (!result.ok) throw Object.assign(new Error(`${channel}: ${result.error.code} ${result.error.message}`), result.error)
+  return result.value as T
 }

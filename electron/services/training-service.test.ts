@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { dispatch, type ChannelName, type EmitEvent, type EventName, type RunSummary } from '../../common/contract'
 import type { Services } from './index'
-import { BUILT_ENGINE, testServices } from './test-services'
+import { BUILT_ENGINE, callChannel, testServices } from './test-services'
 
 // The engine runs as the user runs it: the built engine process (`npm run build` first; `npm test` does it).
 const ENGINE = BUILT_ENGINE
@@ -29,11 +29,7 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-async function call<T>(channel: ChannelName, payload: unknown): Promise<T> {
-  const result = await dispatch(services.handlers, channel, payload, undefined)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`)
-  return result.value as T
-}
+const call = <T = unknown>(channel: ChannelName, payload: unknown): Promise<T> => callChannel<T>(services, channel, payload)
 
 /** A churn-like table: who leaves depends on tenure, plan and support calls, with 10% label noise. */
 function writeChurnCsv(file: string, rows: number): { majority: number } {
