@@ -20,7 +20,7 @@ import { healthReport } from '../store/health'
 import { importDataset } from '../store/import'
 import type { ImportProgressTick } from '../store/import-images'
 import { clearStaleStaging, STAGING_DIR } from '../store/import-staging'
-import type { OpenProject } from '../store/project-folder'
+import { resolveInsideProject, type OpenProject } from '../store/project-folder'
 
 /** Fewest milliseconds between two progress events of one import (about 10 a second). */
 export const PROGRESS_INTERVAL_MS = 100
@@ -104,8 +104,7 @@ export class DatasetService {
     const project = this.opts.project()
     const dir = this.uploadDir(project.root, args.uploadId)
     for (const f of args.files) {
-      const target = path.resolve(dir, f.path)
-      if (!target.startsWith(dir + path.sep)) throw new StrataError('PATH_OUTSIDE_PROJECT', { path: f.path })
+      const target = resolveInsideProject(dir, f.path)
       await fs.promises.mkdir(path.dirname(target), { recursive: true })
       await fs.promises.writeFile(target, Buffer.from(f.base64, 'base64'))
     }
