@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { TrainConfig } from '../common/contract/training'
@@ -6,20 +5,15 @@ import { emptySpec } from '../common/model/spec'
 import { ModelStore } from '../electron/store/model-store'
 import { openProject } from '../electron/store/project-folder'
 import { addEpoch, createRun, setRunStatus } from '../electron/store/runs'
+import { strataJson } from './cli'
 import { expect, test, type Studio } from './fixtures'
 
-const BIN = path.resolve(__dirname, '..', 'bin', 'strata.js')
-
-/** Runs the CLI against the studio's home folder and returns its last JSON line. */
-function strata(studio: Studio, args: string[]): Record<string, unknown> {
-  const out = execFileSync(process.execPath, [BIN, ...args, '--json'], { cwd: studio.home, env: { ...process.env, STRATA_HOME: studio.home, LANG: 'en_US.UTF-8' }, encoding: 'utf8' })
-  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>
-}
+const strata = (studio: Studio, args: string[]) => strataJson(studio.home, args)
 
 /** A project in the studio's projects folder with a churn table, a classifier and two finished runs. */
-function churnProject(studio: Studio): string {
+async function churnProject(studio: Studio): Promise<string> {
   const folder = path.join(studio.home, 'projects', 'Churn')
-  strata(studio, ['new', folder])
+  await strata(studio, ['new', folder])
   const rows = ['tenure,plan,calls,churned']
   for (let i = 0; i < 300; i++) {
     const tenure = (i * 37) % 60
@@ -28,10 +22,10 @@ function churnProject(studio: Studio): string {
   }
   const csv = path.join(studio.home, 'churn.csv')
   fs.writeFileSync(csv, rows.join('\n'))
-  const { datasetId } = strata(studio, ['import', folder, csv, '--target', 'churned']) as { datasetId: string }
-  const { modelId } = strata(studio, ['model', folder, '--template', 'tabular-classifier', '--input', '3', '--classes', '2']) as { modelId: string }
-  strata(studio, ['train', folder, '--dataset', datasetId, '--model', modelId, '--epochs', '4', '--lr', '0.01'])
-  strata(studio, ['train', folder, '--dataset', datasetId, '--model', modelId, '--epochs', '2', '--lr', '0.001'])
+  const { datasetId } = (await strata(studio, ['import', folder, csv, '--target', 'churned'])) as { datasetId: string }
+  const { modelId } = (await strata(studio, ['model', folder, '--template', 'tabular-classifier', '--input', '3', '--classes', '2'])) as { modelId: string }
+  await strata(studio, ['train', folder, '--dataset', datasetId, '--model', modelId, '--epochs', '4', '--lr', '0.01'])
+  await strata(studio, ['train', folder, '--dataset', datasetId, '--model', modelId, '--epochs', '2', '--lr', '0.001'])
   return `${folder}.strata`
 }
 
@@ -43,7 +37,7 @@ async function openInStudio(page: import('@playwright/test').Page, studio: Studi
 }
 
 test('judge a model: evaluate, drill into a confusion-matrix cell, relabel, try it, and find the run in Experiments', async ({ page, studio }) => {
-  const project = churnProject(studio)
+  const project = await churnProject(studio)
   await openInStudio(page, studio, project)
 
   await page.getByTestId('nav-evaluate').click()
@@ -100,7 +94,7 @@ test('judge a model: evaluate, drill into a confusion-matrix cell, relabel, try 
 
 test('the experiments table stays smooth with 500 runs: only visible rows exist, and scrolling reaches the last run', async ({ page, studio }) => {
   const folder = path.join(studio.home, 'projects', 'Many')
-  strata(studio, ['new', folder])
+  await strata(studio, ['new', folder])
   const p = openProject(folder)
   const model = new ModelStore(p.db).create('MLP', emptySpec('MLP'), null)
   p.db.transaction(() => {
