@@ -1,0 +1,238 @@
+import type * as tfType from '@tensorflow/tfjs'
+import { StrataError, toAppError } from '../../../common/errors'
+import { translate } from '../../../common/i18n'
+import { ModelSpecSchema } from '../../../common/model/spec'
+import { captureCheckpoint, modelFromArtifacts, restoreOptimizer } from '../checkpoint-artifacts'
+import type { TrainingState } from '../checkpoint'
+import { augmentationLayers, compileModel } from '../compile-model'
+import type { Batch, TrainingData } from '../data-source'
+import { perSampleLoss } from '../losses'
+import { makeOptimizer, train } from '../trainer'
+import { detectGpuBackend, type GpuDetection } from './detect'
+import type { FromGpuWorker, GpuPort, GpuTrainJob, ToGpuWorker } from './gpu-protocol'
+import { PortBatches } from './port-source'
+
+type Tf = typeof tfType
+
+/** Progress events go out at most this often, as in the CPU engine. */
+const PROGRESS_INTERVAL_MS = 100
+/** Timed calibration steps per backend, after one untimed step that compiles shaders. */
+const CALIBRATION_STEPS = 3
+/** The first step's loss on the GPU and on the CPU must agree this closely (relative) for the GPU to be trusted. */
+export const CALIBRATION_LOSS_TOLERANCE = 1e-3
+
+/** A GPU run's measured speed against the CPU backend on the same model and batch. */
+export interface Calibration {
+  gpuSamplesPerSecond: number
+  cpuSamplesPerSecond: number
+  gpuLoss: number
+  cpuLoss: number
+}
+
+const explain = (key: string, params: Record<string, string | number>) => translate('en', `backends.reasons.${key}`, params)
+const round = (n: number) => Math.round(n * 10) / 10
+
+function checkOutputs(model: tfType.LayersModel, data: TrainingData): void {
+  const outputs = model.outputs[0].shape[model.outputs[0].shape.length - 1]
+  if (outputs !== data.targetSize) {
+    model.dispose()
+    throw new StrataError('DATA_MODEL_MISMATCH', { reason: `the model's last layer gives ${outputs} outputs but this dataset needs ${data.targetSize} (${data.task})` })
+  }
+}
+
+/** The number of values in the model's largest tensor for a batch: a weight or a layer's output. */
+export function largestTensor(model: tfType.LayersModel, batchSize: number): number {
+  let largest = 0
+  // Weight shapes are fully known once a model is built.
+  for (const w of model.weights) largest = Math.max(largest, (w.shape as number[]).reduce((a, b) => a * b, 1))
+  for (const layer of model.layers) {
+    const shapes = (Array.isArray(layer.outputShape[0]) ? layer.outputShape : [layer.outputShape]) as Array<Array<number | null>>
+    for (const shape of shapes) largest = Math.max(largest, shape.reduce<number>((a, b) => a * (b ?? batchSize), 1))
+  }
+  return largest
+}
+
+/** Mean loss of one optimiser step on a batch and the seconds it took (its loss read back, so the GPU has finished). */
+async function step(tf: Tf, model: tfType.LayersModel, optimizer: tfType.Optimizer, data: TrainingData, batch: Batch): Promise<{ loss: number; seconds: number }> {
+  const start = performance.now()
+  const lossOut = tf.tidy(() => {
+    const x = tf.tensor(batch.x, [batch.n, ...data.inputShape])
+    const y = tf.tensor2d(batch.y, [batch.n, data.targetSize])
+    return optimizer.minimize(() => tf.mean(perSampleLoss(tf, data.task, y, model.apply(x, { training: false }) as tfType.Tensor)), true) as tfType.Scalar
+  })
+  const loss = (await lossOut.data())[0]
+  lossOut.dispose()
+  return { loss, seconds: (performance.now() - start) / 1000 }
+}
+
+/** Trains copies of the model on `backend` from the same weights: the first step's loss and the timed steps' speed. */
+async function measure(tf: Tf, backend: string, build: () => tfType.LayersModel, weights: Float32Array[], job: GpuTrainJob, data: TrainingData, batch: Batch) {
+  if (!(await tf.setBackend(backend))) throw new StrataError('GPU_UNAVAILABLE', { reason: `TF.js could not switch to ${backend}` })
+  const model = build()
+  model.setWeights(weights.map((w, i) => tf.tensor(w, model.weights[i].shape as number[])))
+  const optimizer = makeOptimizer(tf, job.config)
+  try {
+    const first = await step(tf, model, optimizer, data, batch)
+    let seconds = 0
+    for (let i = 0; i < CALIBRATION_STEPS; i++) seconds += (await step(tf, model, optimizer, data, batch)).seconds
+    return { loss: first.loss, samplesPerSecond: (CALIBRATION_STEPS * batch.n) / Math.max(seconds, 1e-6) }
+  } finally {
+    model.dispose()
+    optimizer.dispose()
+  }
+}
+
+/**
+ * Runs a few steps of the real model on one real batch on the GPU and on the `cpu` backend from the same weights,
+ * checks their losses agree and times both. Leaves TF.js on the GPU backend.
+ */
+export async function calibrate(tf: Tf, gpu: string, build: () => tfType.LayersModel, job: GpuTrainJob, data: TrainingData, batch: Batch): Promise<Calibration> {
+  const reference = build()
+  const weights = reference.getWeights().map((w) => w.dataSync() as Float32Array)
+  reference.dispose()
+  const onGpu = await measure(tf, gpu, build, weights, job, data, batch)
+  const onCpu = await measure(tf, 'cpu', build, weights, job, data, batch)
+  await tf.setBackend(gpu)
+  return { gpuSamplesPerSecond: onGpu.samplesPerSecond, cpuSamplesPerSecond: onCpu.samplesPerSecond, gpuLoss: onGpu.loss, cpuLoss: onCpu.loss }
+}
+
+/** Throws GPU_LOST once the WebGL context is gone (a driver reset, a sleeping laptop, `loseContext()`). */
+function checkContext(tf: Tf, detection: GpuDetection): void {
+  if (detection.backend !== 'webgl') return
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: { isContextLost(): boolean } } }).gpgpu?.gl
+  if (gl?.isContextLost()) throw new StrataError('GPU_LOST', { reason: 'the WebGL context was lost' })
+}
+
+/**
+ * The GPU engine's side of one training job, run inside a Worker: picks a real GPU backend, optionally calibrates it
+ * against the CPU, then trains with the CPU engine's own loop on batches streamed over `port`, sending the same
+ * job events and checkpoint artifacts back. A job the GPU should not run fails with GPU_UNAVAILABLE (or GPU_LOST
+ * mid-run), which tells the host to carry on in the CPU engine. Never throws.
+ */
+export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, controls: { signal: AbortSignal; waitIfPaused: () => Promise<void> }, post: (m: FromGpuWorker) => void): Promise<void> {
+  const send = (event: Extract<FromGpuWorker, { type: 'event' }>['event']) => post({ type: 'event', event })
+  let model: tfType.LayersModel | null = null
+  let optimizer: tfType.Optimizer | null = null
+  try {
+    const detection = await detectGpuBackend(tf, { allowSoftware: job.allowSoftware })
+    const skipped = detection.skipped.map((s) => ({ id: s.id, reason: explain(s.key, s.params) }))
+    if (!detection.backend) throw new StrataError('GPU_UNAVAILABLE', { reason: skipped.map((s) => s.reason).join(' ') }, JSON.stringify(detection.skipped))
+    const data: TrainingData = {
+      task: job.data.task,
+      inputShape: job.data.inputShape,
+      targetSize: job.data.targetSize,
+      classCounts: job.data.classCounts,
+      train: batches.source('train', job.data.trainSize),
+      validation: job.data.validationSize > 0 ? batches.source('validation', job.data.validationSize) : null
+    }
+    augmentationLayers(tf)
+    const build = () => {
+      const m = compileModel(tf, ModelSpecSchema.parse(job.spec), { inputShape: data.inputShape })
+      checkOutputs(m, data)
+      return m
+    }
+
+    let resumeFrom: TrainingState | undefined
+    optimizer = makeOptimizer(tf, job.config)
+    if (job.checkpoint) {
+      model = await modelFromArtifacts(tf, job.checkpoint)
+      resumeFrom = await restoreOptimizer(tf, job.checkpoint, optimizer)
+    } else {
+      model = build()
+    }
+    const largest = largestTensor(model, job.config.batchSize)
+    if (detection.maxTensorElements !== null && largest > detection.maxTensorElements) {
+      throw new StrataError('GPU_UNAVAILABLE', { reason: explain('gpuTooLarge', { elements: largest, limit: detection.maxTensorElements }) })
+    }
+
+    const api = detection.backend === 'webgpu' ? 'WebGPU' : 'WebGL'
+    const reasons = [...skipped]
+    if (job.calibrate && !job.checkpoint) {
+      let first: Batch | undefined
+      for await (const b of data.train.batches(job.config.batchSize, job.config.seed)) {
+        first = b
+        break
+      }
+      if (first) {
+        const c = await calibrate(tf, detection.backend, build, job, data, first)
+        const figures = { gpu: round(c.gpuSamplesPerSecond), cpu: round(c.cpuSamplesPerSecond) }
+        const agree = Math.abs(c.gpuLoss - c.cpuLoss) <= CALIBRATION_LOSS_TOLERANCE * Math.max(1, Math.abs(c.cpuLoss))
+        if (!agree) throw new StrataError('GPU_UNAVAILABLE', { reason: `its loss (${c.gpuLoss}) differs from the CPU's (${c.cpuLoss})` })
+        if (c.gpuSamplesPerSecond <= c.cpuSamplesPerSecond) throw new StrataError('GPU_UNAVAILABLE', { reason: explain('gpuSlower', figures) })
+        reasons.unshift({ id: detection.backend, reason: explain('gpuChosen', { device: detection.device ?? '', api, ...figures }) })
+      }
+    }
+    send({ type: 'backend', backend: detection.backend, reasons: reasons.length ? reasons : [{ id: detection.backend, reason: `GPU: ${detection.device} via ${api}` }] })
+
+    const trained = model
+    const opt = optimizer
+    let lastSent = 0
+    let memoryAfterFirstEpoch: number | null = null
+    const end = await train(tf, trained, opt, data, job.config, {
+      resumeFrom,
+      signal: controls.signal,
+      waitIfPaused: controls.waitIfPaused,
+      onBatch: (b) => {
+        checkContext(tf, detection)
+        const now = Date.now()
+        if (now - lastSent < PROGRESS_INTERVAL_MS && b.batch !== b.batches) return
+        lastSent = now
+        send({ type: 'progress', epochs: job.config.epochs, ...b })
+      },
+      onEpoch: async (e) => {
+        checkContext(tf, detection)
+        send({ type: 'epoch', epoch: e.epoch, metrics: e.metrics, learningRate: e.learningRate, seconds: e.seconds })
+        post({ type: 'checkpoint', kind: 'last', epoch: e.epoch, artifacts: await captureCheckpoint(tf, trained, opt, e.state) })
+        if (e.improved) post({ type: 'checkpoint', kind: 'best', epoch: e.epoch, artifacts: await captureCheckpoint(tf, trained, opt, e.state) })
+        // Tensors that pile up epoch after epoch would exhaust GPU memory long before the run ends.
+        const tensors = tf.memory().numTensors
+        memoryAfterFirstEpoch ??= tensors
+        if (tensors > memoryAfterFirstEpoch) send({ type: 'warning', key: 'gpuMemoryGrowing', params: { tensors, first: memoryAfterFirstEpoch } })
+      }
+    })
+    if (end.reason === 'early-stopped') {
+      send({ type: 'warning', key: 'earlyStopped', params: { epoch: end.epoch, bestEpoch: end.bestEpoch, monitor: job.config.earlyStopping.monitor } })
+    }
+    send({ type: 'done', status: end.reason === 'stopped' ? 'stopped' : 'completed', earlyStopped: end.reason === 'early-stopped', bestEpoch: end.bestEpoch })
+  } catch (err) {
+    send({ type: 'failed', error: toAppError(err) })
+  } finally {
+    model?.dispose()
+    optimizer?.dispose()
+    post({ type: 'finished' })
+  }
+}
+
+/** Serves one GPU engine over a message port: the job, its batches, pause/resume/stop and heartbeats. */
+export function serveGpuEngine(tf: Tf, port: GpuPort<ToGpuWorker, FromGpuWorker>): void {
+  const batches = new PortBatches((m) => port.postMessage(m))
+  const abort = new AbortController()
+  let paused: { promise: Promise<void>; release: () => void } | null = null
+  let running = false
+  port.onMessage((message) => {
+    switch (message.type) {
+      case 'train':
+        if (running) return
+        running = true
+        void runGpuJob(tf, message.job, batches, { signal: abort.signal, waitIfPaused: () => paused?.promise ?? Promise.resolve() }, (m) => port.postMessage(m))
+        break
+      case 'batch':
+        batches.receive(message.stream, message.batch)
+        break
+      case 'control':
+        if (message.action === 'pause' && !paused) {
+          let release!: () => void
+          const promise = new Promise<void>((resolve) => (release = resolve))
+          paused = { promise, release }
+        } else if (message.action !== 'pause') {
+          paused?.release()
+          paused = null
+          if (message.action === 'stop') abort.abort()
+        }
+        break
+      case 'ping':
+        port.postMessage({ type: 'pong', at: message.at })
+        break
+    }
+  })
+}
