@@ -96,11 +96,16 @@ export async function calibrate(tf: Tf, gpu: string, build: () => tfType.LayersM
   return { gpuSamplesPerSecond: onGpu.samplesPerSecond, cpuSamplesPerSecond: onCpu.samplesPerSecond, gpuLoss: onGpu.loss, cpuLoss: onCpu.loss }
 }
 
-/** Throws GPU_LOST once the WebGL context is gone (a driver reset, a sleeping laptop, `loseContext()`). */
+/** GPU_LOST when the WebGL context is gone (a driver reset, a sleeping laptop, `loseContext()`), else null. */
+function contextLost(tf: Tf, detection: GpuDetection): StrataError | null {
+  if (detection.backend !== 'webgl') return null
+  const gl = (tf.findBackend('webgl') as unknown as { gpgpu?: { gl?: { isContextLost(): boolean } } } | null)?.gpgpu?.gl
+  return gl?.isContextLost() ? new StrataError('GPU_LOST', { reason: 'the WebGL context was lost' }) : null
+}
+
 function checkContext(tf: Tf, detection: GpuDetection): void {
-  if (detection.backend !== 'webgl') return
-  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: { isContextLost(): boolean } } }).gpgpu?.gl
-  if (gl?.isContextLost()) throw new StrataError('GPU_LOST', { reason: 'the WebGL context was lost' })
+  const lost = contextLost(tf, detection)
+  if (lost) throw lost
 }
 
 /**
@@ -113,8 +118,9 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
   const send = (event: Extract<FromGpuWorker, { type: 'event' }>['event']) => post({ type: 'event', event })
   let model: tfType.LayersModel | null = null
   let optimizer: tfType.Optimizer | null = null
+  let detection: GpuDetection | null = null
   try {
-    const detection = await detectGpuBackend(tf, { allowSoftware: job.allowSoftware })
+    detection = await detectGpuBackend(tf, { allowSoftware: job.allowSoftware })
     const skipped = detection.skipped.map((s) => ({ id: s.id, reason: explain(s.key, s.params) }))
     if (!detection.backend) throw new StrataError('GPU_UNAVAILABLE', { reason: skipped.map((s) => s.reason).join(' ') }, JSON.stringify(detection.skipped))
     const data: TrainingData = {
@@ -145,6 +151,7 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
       throw new StrataError('GPU_UNAVAILABLE', { reason: explain('gpuTooLarge', { elements: largest, limit: detection.maxTensorElements }) })
     }
 
+    const gpu = detection
     const api = detection.backend === 'webgpu' ? 'WebGPU' : 'WebGL'
     const reasons = [...skipped]
     if (job.calibrate && !job.checkpoint) {
@@ -173,14 +180,14 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
       signal: controls.signal,
       waitIfPaused: controls.waitIfPaused,
       onBatch: (b) => {
-        checkContext(tf, detection)
+        checkContext(tf, gpu)
         const now = Date.now()
         if (now - lastSent < PROGRESS_INTERVAL_MS && b.batch !== b.batches) return
         lastSent = now
         send({ type: 'progress', epochs: job.config.epochs, ...b })
       },
       onEpoch: async (e) => {
-        checkContext(tf, detection)
+        checkContext(tf, gpu)
         send({ type: 'epoch', epoch: e.epoch, metrics: e.metrics, learningRate: e.learningRate, seconds: e.seconds })
         post({ type: 'checkpoint', kind: 'last', epoch: e.epoch, artifacts: await captureCheckpoint(tf, trained, opt, e.state) })
         if (e.improved) post({ type: 'checkpoint', kind: 'best', epoch: e.epoch, artifacts: await captureCheckpoint(tf, trained, opt, e.state) })
@@ -195,7 +202,9 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
     }
     send({ type: 'done', status: end.reason === 'stopped' ? 'stopped' : 'completed', earlyStopped: end.reason === 'early-stopped', bestEpoch: end.bestEpoch })
   } catch (err) {
-    send({ type: 'failed', error: toAppError(err) })
+    // Once the context is gone TF.js fails in many ways (shader compiles, reads); they all mean the same thing.
+    const lost = detection ? contextLost(tf, detection) : null
+    send({ type: 'failed', error: toAppError(lost ?? err) })
   } finally {
     model?.dispose()
     optimizer?.dispose()
