@@ -10,7 +10,9 @@ import { preferGpuEngine } from '../electron/engine/gpu/engine-selector'
 import { gpuEnginePort, type GpuHost } from '../electron/engine/gpu/gpu-engine-port'
 import type { FromGpuWorker, ToGpuWorker } from '../electron/engine/gpu/gpu-protocol'
 import type { EnginePort, JobEvent, TrainJob } from '../electron/engine/protocol'
+import { buildModelFor } from '../electron/engine/job-deps'
 import { JobControls, runTrainingJob, type JobDeps } from '../electron/engine/training-job'
+import { ModelSpecSchema } from '../common/model/spec'
 
 // Headless Chromium runs WebGL (and, with --enable-unsafe-webgpu, WebGPU) on SwiftShader: correct but software, so
 // these tests opt in to it. They check correctness on tiny shapes and a few steps, never speed.
@@ -154,7 +156,7 @@ function trainJob(runDir: string, epochs: number, resume = false): TrainJob {
 }
 
 const loadBlobs = async () => ({ data: blobs(), preprocessing: { kind: 'test' } })
-const DEPS: JobDeps = { loadData: loadBlobs, buildModel: () => { throw new Error('a resumed run must not rebuild its model') } }
+const DEPS: JobDeps = { loadData: loadBlobs, buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data) }
 
 /** The CPU engine's job code behind an EnginePort in this process (the forked engine runs the same function). */
 function cpuEngineHere(): EnginePort {

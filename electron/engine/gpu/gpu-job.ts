@@ -103,6 +103,17 @@ function contextLost(tf: Tf, detection: GpuDetection): StrataError | null {
   return gl?.isContextLost() ? new StrataError('GPU_LOST', { reason: 'the WebGL context was lost' }) : null
 }
 
+/**
+ * Rejects with GPU_LOST as soon as the WebGL canvas reports a lost context: reads pending on a lost context may
+ * never settle, so the job cannot wait for the training loop to notice.
+ */
+function whenContextLost(tf: Tf, detection: GpuDetection): Promise<never> {
+  return new Promise((_, reject) => {
+    const canvas = (tf.findBackend('webgl') as unknown as { gpgpu?: { gl?: { canvas?: { addEventListener(type: string, l: () => void): void } } } } | null)?.gpgpu?.gl?.canvas
+    canvas?.addEventListener('webglcontextlost', () => reject(contextLost(tf, detection) ?? new StrataError('GPU_LOST', { reason: 'the WebGL context was lost' })))
+  })
+}
+
 function checkContext(tf: Tf, detection: GpuDetection): void {
   const lost = contextLost(tf, detection)
   if (lost) throw lost
@@ -175,7 +186,9 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
     const opt = optimizer
     let lastSent = 0
     let memoryAfterFirstEpoch: number | null = null
-    const end = await train(tf, trained, opt, data, job.config, {
+    const lostWatch = whenContextLost(tf, gpu)
+    lostWatch.catch(() => undefined)
+    const training = train(tf, trained, opt, data, job.config, {
       resumeFrom,
       signal: controls.signal,
       waitIfPaused: controls.waitIfPaused,
@@ -197,6 +210,7 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
         if (tensors > memoryAfterFirstEpoch) send({ type: 'warning', key: 'gpuMemoryGrowing', params: { tensors, first: memoryAfterFirstEpoch } })
       }
     })
+    const end = await Promise.race([training, lostWatch])
     if (end.reason === 'early-stopped') {
       send({ type: 'warning', key: 'earlyStopped', params: { epoch: end.epoch, bestEpoch: end.bestEpoch, monitor: job.config.earlyStopping.monitor } })
     }
