@@ -192,7 +192,7 @@ function runJob(port: EnginePort, job: TrainJob, onEvent: (e: JobEvent) => void 
 
 const epochsOf = (events: JobEvent[]) => events.flatMap((e) => (e.type === 'epoch' ? [e] : []))
 
-test('detection: SwiftShader counts as software, so production refuses it; an opt-in starts WebGL on it', async ({ page }) => {
+test('detection: SwiftShader counts as software, so production refuses it; an opt-in starts WebGPU or WebGL on it', async ({ page }) => {
   const { hook } = await gpuPage(page)
   type Detection = { backend: string | null; device: string | null; software: boolean; maxTensorElements: number | null; skipped: Array<{ id: string; key: string; params: Record<string, string> }> }
   const refused = await hook<Detection>({ type: 'detect', allowSoftware: false })
@@ -203,29 +203,36 @@ test('detection: SwiftShader counts as software, so production refuses it; an op
   // --enable-unsafe-webgpu gives a SwiftShader fallback adapter, which is refused the same way.
   expect(refused.skipped.find((s) => s.id === 'webgpu')?.key).toBe('gpuSoftware')
 
-  const allowed = await hook<Detection>({ type: 'detect', allowSoftware: true })
-  expect(allowed.backend).toBe('webgl')
-  expect(allowed.software).toBe(true)
-  expect(allowed.device).toMatch(/SwiftShader/)
-  expect(allowed.maxTensorElements).toBeGreaterThan(1_000_000)
+  const webglAllowed = await hook<Detection>({ type: 'detect', allowSoftware: true, backends: ['webgl'] })
+  expect(webglAllowed.backend).toBe('webgl')
+  expect(webglAllowed.software).toBe(true)
+  expect(webglAllowed.device).toMatch(/SwiftShader/)
+  expect(webglAllowed.maxTensorElements).toBeGreaterThan(1_000_000)
+
+  const webgpuAllowed = await hook<Detection>({ type: 'detect', allowSoftware: true })
+  expect(webgpuAllowed.backend).toBe('webgpu')
+  expect(webgpuAllowed.software).toBe(true)
+  expect(webgpuAllowed.device).toMatch(/swiftshader/i)
 })
 
+for (const gpu of ['webgl', 'webgpu'] as const)
 for (const family of ['dense', 'conv2d', 'pooling', 'batchnorm', 'embedding', 'lstm', 'dropout'] as const) {
-  test(`gradients on WebGL match the cpu backend: family=${family}`, async ({ page }) => {
+  test(`gradients on the GPU match the cpu backend: backend=${gpu}; family=${family}`, async ({ page }) => {
     const { hook } = await gpuPage(page)
-    const { relativeError, values } = await hook<{ relativeError: number; values: number }>({ type: 'parity', family, gpu: 'webgl' })
+    const { relativeError, values } = await hook<{ relativeError: number; values: number }>({ type: 'parity', family, gpu })
     expect(values).toBeGreaterThan(0)
     expect(relativeError).toBeLessThan(1e-3)
   })
 }
 
-test('a run on the GPU engine learns, its checkpoints land in the run folder, and the CPU engine resumes from them', async ({ page }) => {
+for (const gpu of ['webgl', 'webgpu'] as const)
+test(`a run on the GPU engine learns, its checkpoints land in the run folder, and the CPU engine resumes from them: backend=${gpu}`, async ({ page }) => {
   const { host } = await gpuPage(page)
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-run-'))
-  const port = gpuEnginePort(host, { allowSoftware: true, calibrate: false, loadData: loadBlobs })
+  const port = gpuEnginePort(host, { allowSoftware: true, backends: [gpu], calibrate: false, loadData: loadBlobs })
   const events = await runJob(port, trainJob(runDir, 3))
   expect(events.find((e) => e.type === 'failed')).toBeUndefined()
-  expect(events[0]).toMatchObject({ type: 'backend', backend: 'webgl' })
+  expect(events[0]).toMatchObject({ type: 'backend', backend: gpu })
   expect(events[1]).toMatchObject({ type: 'preprocessing' })
   const epochs = epochsOf(events)
   expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3])
@@ -247,7 +254,7 @@ test('a run on the GPU engine learns, its checkpoints land in the run folder, an
 test('losing the WebGL context mid-run: the run carries on from the last checkpoint in the CPU engine', async ({ page }) => {
   const { host, hook } = await gpuPage(page)
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-lost-'))
-  const port = preferGpuEngine(() => gpuEnginePort(host, { allowSoftware: true, calibrate: false, loadData: loadBlobs }), cpuEngineHere)
+  const port = preferGpuEngine(() => gpuEnginePort(host, { allowSoftware: true, backends: ['webgl'], calibrate: false, loadData: loadBlobs }), cpuEngineHere)
   let lost = false
   const events = await runJob(port, trainJob(runDir, 4), (e) => {
     if (e.type === 'checkpoint' && !lost) {
@@ -271,7 +278,7 @@ test('losing the WebGL context mid-run: the run carries on from the last checkpo
 test('calibration decides: the GPU is kept only when faster than the CPU, and the figures are on the run', async ({ page }) => {
   const { host } = await gpuPage(page)
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-cal-'))
-  const port = preferGpuEngine(() => gpuEnginePort(host, { allowSoftware: true, calibrate: true, loadData: loadBlobs }), cpuEngineHere)
+  const port = preferGpuEngine(() => gpuEnginePort(host, { allowSoftware: true, backends: ['webgl'], calibrate: true, loadData: loadBlobs }), cpuEngineHere)
   const events = await runJob(port, trainJob(runDir, 1))
   const backend = events.find((e) => e.type === 'backend')!
   expect(backend.type === 'backend').toBe(true)

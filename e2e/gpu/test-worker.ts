@@ -2,7 +2,7 @@
 // channel (never the engine port): detection, gradient parity with the cpu backend, and losing the WebGL context.
 import * as tf from '@tensorflow/tfjs'
 import '../../electron/engine/gpu/gpu-worker'
-import { detectGpuBackend } from '../../electron/engine/gpu/detect'
+import { detectGpuBackend, type GpuBackendId } from '../../electron/engine/gpu/detect'
 
 type Family = 'dense' | 'conv2d' | 'pooling' | 'batchnorm' | 'embedding' | 'lstm' | 'dropout'
 
@@ -59,7 +59,7 @@ async function parity(family: Family, gpu: string): Promise<{ relativeError: num
 }
 
 /** A test's request to this Worker; the engine port's messages never come this way. */
-type Hook = { id: number } & ({ type: 'detect'; allowSoftware: boolean } | { type: 'parity'; family: Family; gpu: string } | { type: 'lose-context' })
+type Hook = { id: number } & ({ type: 'detect'; allowSoftware: boolean; backends?: GpuBackendId[] } | { type: 'parity'; family: Family; gpu: string } | { type: 'lose-context' })
 
 /** The Worker's global scope, typed by hand: the node type config has no DOM library. */
 const scope = globalThis as unknown as {
@@ -75,7 +75,7 @@ scope.addEventListener('message', ({ data }) => {
   if (!data || typeof data !== 'object' || !('type' in data)) return
   const answer = (value: unknown) => scope.postMessage({ id: data.id, value })
   const fail = (err: unknown) => scope.postMessage({ id: data.id, error: String(err) })
-  if (data.type === 'detect') detectGpuBackend(tf, { allowSoftware: data.allowSoftware }).then(answer, fail)
+  if (data.type === 'detect') detectGpuBackend(tf, { allowSoftware: data.allowSoftware, backends: data.backends }).then(answer, fail)
   else if (data.type === 'parity') parity(data.family, data.gpu).then(answer, fail)
   else if (data.type === 'lose-context') {
     const gl = (tf.backend() as unknown as { gpgpu: { gl: LosableContext } }).gpgpu.gl

@@ -3,7 +3,8 @@ import type * as tfType from '@tensorflow/tfjs'
 type Tf = typeof tfType
 
 /** The GPU backends of TensorFlow.js, best first. */
-export type GpuBackendId = 'webgpu' | 'webgl'
+export const GPU_BACKENDS = ['webgpu', 'webgl'] as const
+export type GpuBackendId = (typeof GPU_BACKENDS)[number]
 
 /** Renderer and adapter names that mean the "GPU" is a CPU emulating one: training there is slower than the CPU path. */
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|lavapipe|software|basic render|mesa offscreen|subzero/i
@@ -77,38 +78,54 @@ function webglRenderer(tf: Tf): string {
  * Switches TF.js to the best GPU backend that really runs on a GPU: WebGPU when its backend is registered, an
  * adapter exists and it is not a fallback (software) adapter; else WebGL when `setBackend` succeeds and the
  * renderer is not a software one. `tf.getBackend()` keeps naming a backend whose `setBackend` failed, so only
- * `setBackend`'s result counts. `allowSoftware` accepts software renderers (SwiftShader) for tests. When no GPU
- * backend qualifies, TF.js is left on `cpu` and `backend` is null.
+ * `setBackend`'s result counts. `allowSoftware` accepts software renderers (SwiftShader) for tests; `backends`
+ * limits which are tried. When no GPU backend qualifies, TF.js is left on `cpu` and `backend` is null.
  */
-export async function detectGpuBackend(tf: Tf, options: { allowSoftware: boolean }): Promise<GpuDetection> {
+export async function detectGpuBackend(tf: Tf, options: { allowSoftware: boolean; backends?: readonly GpuBackendId[] }): Promise<GpuDetection> {
   const skipped: GpuSkip[] = []
+  const wanted = options.backends ?? GPU_BACKENDS
+  if (wanted.includes('webgpu')) {
+    const found = await tryWebgpu(tf, options.allowSoftware, skipped)
+    if (found) return found
+  }
+  if (wanted.includes('webgl')) {
+    const found = await tryWebgl(tf, options.allowSoftware, skipped)
+    if (found) return found
+  }
+  await tf.setBackend('cpu')
+  return { backend: null, device: null, software: false, maxTensorElements: null, skipped }
+}
+
+async function tryWebgpu(tf: Tf, allowSoftware: boolean, skipped: GpuSkip[]): Promise<GpuDetection | null> {
   const gpu = (globalThis as GpuGlobals).navigator?.gpu
   const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null
   if (!adapter) {
     skipped.push({ id: 'webgpu', key: 'gpuNoAdapter', params: {} })
-  } else {
-    const info = adapter.info ?? {}
-    const software = isSoftwareAdapter(info)
-    if (software && !options.allowSoftware) skipped.push({ id: 'webgpu', key: 'gpuSoftware', params: { device: adapterName(info) } })
-    else if (!tf.findBackendFactory('webgpu')) skipped.push({ id: 'webgpu', key: 'gpuNotInstalled', params: { backend: 'webgpu' } })
-    else if (!(await tf.setBackend('webgpu').catch(() => false))) skipped.push({ id: 'webgpu', key: 'gpuStartFailed', params: { backend: 'WebGPU' } })
-    else {
-      const bytes = adapter.limits?.maxStorageBufferBindingSize ?? null
-      return { backend: 'webgpu', device: adapterName(info), software, maxTensorElements: bytes === null ? null : Math.floor(bytes / 4), skipped }
-    }
+    return null
   }
+  const info = adapter.info ?? {}
+  const software = isSoftwareAdapter(info)
+  if (software && !allowSoftware) skipped.push({ id: 'webgpu', key: 'gpuSoftware', params: { device: adapterName(info) } })
+  else if (!tf.findBackendFactory('webgpu')) skipped.push({ id: 'webgpu', key: 'gpuNotInstalled', params: { backend: 'webgpu' } })
+  else if (!(await tf.setBackend('webgpu').catch(() => false))) skipped.push({ id: 'webgpu', key: 'gpuStartFailed', params: { backend: 'WebGPU' } })
+  else {
+    const bytes = adapter.limits?.maxStorageBufferBindingSize ?? null
+    return { backend: 'webgpu', device: adapterName(info), software, maxTensorElements: bytes === null ? null : Math.floor(bytes / 4), skipped }
+  }
+  return null
+}
 
+async function tryWebgl(tf: Tf, allowSoftware: boolean, skipped: GpuSkip[]): Promise<GpuDetection | null> {
   if (!(await tf.setBackend('webgl').catch(() => false))) {
     skipped.push({ id: 'webgl', key: 'gpuStartFailed', params: { backend: 'WebGL' } })
-  } else {
-    const device = webglRenderer(tf)
-    const software = isSoftwareRenderer(device)
-    if (!software || options.allowSoftware) {
-      const side = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE')
-      return { backend: 'webgl', device, software, maxTensorElements: side * side, skipped }
-    }
-    skipped.push({ id: 'webgl', key: 'gpuSoftware', params: { device } })
+    return null
   }
-  await tf.setBackend('cpu')
-  return { backend: null, device: null, software: false, maxTensorElements: null, skipped }
+  const device = webglRenderer(tf)
+  const software = isSoftwareRenderer(device)
+  if (software && !allowSoftware) {
+    skipped.push({ id: 'webgl', key: 'gpuSoftware', params: { device } })
+    return null
+  }
+  const side = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE')
+  return { backend: 'webgl', device, software, maxTensorElements: side * side, skipped }
 }

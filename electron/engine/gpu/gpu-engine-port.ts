@@ -5,6 +5,7 @@ import type { Batch, TrainingData } from '../data-source'
 import { prepareTrainingData } from '../prepare-data'
 import type { EnginePort, EngineReply, EngineRequest, JobEvent, TrainJob } from '../protocol'
 import { checkpointDir } from '../training-job'
+import { GPU_BACKENDS, type GpuBackendId } from './detect'
 import { BATCHES_IN_FLIGHT, type FromGpuWorker, type GpuPort, type ToGpuWorker } from './gpu-protocol'
 
 /** A started GPU engine host (a hidden window's Worker, or a test page's): its port, and word when it dies. */
@@ -19,6 +20,8 @@ export interface GpuHost {
 export interface GpuEngineOptions {
   /** Accept software renderers (tests in headless Chromium); production leaves it false. */
   allowSoftware: boolean
+  /** The GPU backends to try, best first (default: WebGPU, then WebGL). */
+  backends?: readonly GpuBackendId[]
   /** Time the GPU against the CPU backend first and give it up when slower. */
   calibrate: boolean
   /** A ping goes to the Worker this often. */
@@ -148,7 +151,7 @@ export function gpuEnginePort(host: GpuHost, options: GpuEngineOptions): EngineP
         validationSize: data.validation?.size ?? 0,
         classCounts: data.classCounts
       }
-      host.port.postMessage({ type: 'train', job: { runId: request.runId, spec: request.spec, config: request.config, data: shape, checkpoint, allowSoftware: options.allowSoftware, calibrate: options.calibrate } })
+      host.port.postMessage({ type: 'train', job: { runId: request.runId, spec: request.spec, config: request.config, data: shape, checkpoint, allowSoftware: options.allowSoftware, backends: options.backends ?? GPU_BACKENDS, calibrate: options.calibrate } })
       lastAnswer = Date.now()
       heartbeat = setInterval(() => {
         if (Date.now() - lastAnswer > (options.hangAfterMs ?? 60_000)) lost('the GPU engine stopped answering')

@@ -131,7 +131,7 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
   let optimizer: tfType.Optimizer | null = null
   let detection: GpuDetection | null = null
   try {
-    detection = await detectGpuBackend(tf, { allowSoftware: job.allowSoftware })
+    detection = await detectGpuBackend(tf, { allowSoftware: job.allowSoftware, backends: job.backends })
     const skipped = detection.skipped.map((s) => ({ id: s.id, reason: explain(s.key, s.params) }))
     if (!detection.backend) throw new StrataError('GPU_UNAVAILABLE', { reason: skipped.map((s) => s.reason).join(' ') }, JSON.stringify(detection.skipped))
     const data: TrainingData = {

@@ -2,6 +2,7 @@ import type { TrainConfig } from '../../../common/contract'
 import type { CheckpointArtifacts } from '../checkpoint-artifacts'
 import type { Batch, Task } from '../data-source'
 import type { JobEvent } from '../protocol'
+import type { GpuBackendId } from './detect'
 
 /**
  * The GPU engine's message-port protocol. The main side owns the data and the run folder; the Worker owns TF.js.
@@ -31,6 +32,8 @@ export interface GpuTrainJob {
   checkpoint: CheckpointArtifacts | null
   /** Train on software renderers too (tests in headless Chromium); production leaves it false. */
   allowSoftware: boolean
+  /** The GPU backends to try, best first. */
+  backends: readonly GpuBackendId[]
   /** Measure the GPU against the CPU backend for a few steps first and give up the GPU when it is slower. */
   calibrate: boolean
 }

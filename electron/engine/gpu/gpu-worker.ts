@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
+// Registers the WebGPU backend beside WebGL; detection decides whether either really runs on a GPU.
+import '@tensorflow/tfjs-backend-webgpu'
 import { serveGpuEngine } from './gpu-job'
 import type { FromGpuWorker, ToGpuWorker } from './gpu-protocol'
 
