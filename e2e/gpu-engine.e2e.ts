@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { build } from 'esbuild'
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures'
+import { GPU_ENGINE_PORT_MESSAGE } from '../common/gpu-engine'
 import { TrainConfig } from '../common/contract'
 import { buildTemplate } from '../common/model/templates'
 import { inMemorySource, type TrainingData } from '../electron/engine/data-source'
@@ -57,7 +59,7 @@ interface Bridge {
   strataHook(message: object): Promise<{ value?: unknown; error?: string }>
 }
 
-/** Opens a page whose Worker runs the GPU engine, and a GpuHost for it: this test process stands in for main. */
+/** Opens a page whose Worker runs the GPU engine (with the test hooks), and a GpuHost for it. */
 async function gpuPage(page: Page): Promise<{ host: GpuHost; hook: <T>(message: object) => Promise<T> }> {
   await page.route('http://localhost/**', (route) =>
     route.request().url().endsWith('/worker.js')
@@ -66,10 +68,18 @@ async function gpuPage(page: Page): Promise<{ host: GpuHost; hook: <T>(message: 
   )
   // localhost is a secure context, which WebGPU needs.
   await page.goto('http://localhost/index.html')
+  return bridge(page, 'test-worker')
+}
+
+/**
+ * Connects this test process, standing in for main, to the GPU engine Worker of an open page: either a Worker
+ * started here from the test bundle, or the built page's own Worker, handed its port as the preload would.
+ */
+async function bridge(page: Page, worker: 'test-worker' | 'built-page'): Promise<{ host: GpuHost; hook: <T>(message: object) => Promise<T> }> {
   const listeners: Array<(m: FromGpuWorker) => void> = []
   await page.exposeFunction('strataToMain', (m: Wire) => listeners.forEach((l) => l(decode(m) as FromGpuWorker)))
-  await page.evaluate(() => {
-    const g = globalThis as unknown as Bridge & { Worker: new (url: string) => { postMessage(m: unknown, t?: unknown[]): void; addEventListener(t: string, l: (e: { data: { id?: number; value?: unknown; error?: string } }) => void): void } }
+  await page.evaluate(({ mode, portMessage }) => {
+    const g = globalThis as unknown as Bridge & { postMessage(m: unknown, origin: string, transfer: unknown[]): void } & { Worker: new (url: string) => { postMessage(m: unknown, t?: unknown[]): void; addEventListener(t: string, l: (e: { data: { id?: number; value?: unknown; error?: string } }) => void): void } }
     const toB64 = (bytes: Uint8Array) => {
       let s = ''
       for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
@@ -93,10 +103,16 @@ async function gpuPage(page: Page): Promise<{ host: GpuHost; hook: <T>(message: 
       }
       return v
     }
-    const worker = new g.Worker('/worker.js')
     // The node type config has no DOM library: the channel's ports are typed by hand.
     type Port = { postMessage(m: unknown): void; onmessage: ((e: { data: unknown }) => void) | null }
     const channel = new MessageChannel() as unknown as { port1: Port; port2: Port }
+    if (mode === 'built-page') {
+      g.postMessage(portMessage, '*', [channel.port2])
+      channel.port1.onmessage = (e) => g.strataToMain(enc(e.data))
+      g.strataToWorker = (m) => channel.port1.postMessage(dec(m))
+      return
+    }
+    const worker = new g.Worker('/worker.js')
     worker.postMessage(null, [channel.port2])
     channel.port1.onmessage = (e) => g.strataToMain(enc(e.data))
     g.strataToWorker = (m) => channel.port1.postMessage(dec(m))
@@ -111,7 +127,7 @@ async function gpuPage(page: Page): Promise<{ host: GpuHost; hook: <T>(message: 
       waiting.set(id, resolve)
       worker.postMessage({ ...m, id })
     })
-  })
+  }, { mode: worker, portMessage: GPU_ENGINE_PORT_MESSAGE })
   const host: GpuHost = {
     port: {
       postMessage: (m: ToGpuWorker) => void page.evaluate((w) => (globalThis as unknown as Bridge).strataToWorker(w), encode(m) as object).catch(() => undefined),
@@ -295,5 +311,22 @@ test('calibration decides: the GPU is kept only when faster than the CPU, and th
     expect(gpu).toBeLessThanOrEqual(cpu)
   }
   expect(events.at(-1)).toMatchObject({ type: 'done', status: 'completed' })
+  fs.rmSync(runDir, { recursive: true, force: true })
+})
+
+test('the built GPU engine page (its Vite worker bundle, under the studio\'s CSP) trains a run over its port', async ({ page, studio }) => {
+  const problems: string[] = []
+  page.on('pageerror', (err) => problems.push(err.message))
+  // Browsers ask every page for /favicon.ico, which the studio does not have; any other failed request counts.
+  page.on('response', (r) => void (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && problems.push(`${r.status()} ${r.url()}`)))
+  await page.goto(`${studio.origin}/gpu-engine.html?token=${studio.token}`)
+  const { host } = await bridge(page, 'built-page')
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-built-'))
+  const events = await runJob(gpuEnginePort(host, { allowSoftware: true, backends: ['webgl'], calibrate: false, loadData: loadBlobs }), trainJob(runDir, 2))
+  expect(events.find((e) => e.type === 'failed')).toBeUndefined()
+  expect(events[0]).toMatchObject({ type: 'backend', backend: 'webgl' })
+  expect(epochsOf(events).map((e) => e.epoch)).toEqual([1, 2])
+  expect(events.at(-1)).toMatchObject({ type: 'done', status: 'completed' })
+  expect(problems).toEqual([])
   fs.rmSync(runDir, { recursive: true, force: true })
 })
