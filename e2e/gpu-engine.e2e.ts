@@ -291,6 +291,28 @@ test('losing the WebGL context mid-run: the run carries on from the last checkpo
   fs.rmSync(runDir, { recursive: true, force: true })
 })
 
+test('a hung GPU Worker misses its heartbeats: the run carries on from the last checkpoint in the CPU engine', async ({ page }) => {
+  const { host, hook } = await gpuPage(page)
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-hung-'))
+  const gpuPort = () => gpuEnginePort(host, { allowSoftware: true, backends: ['webgl'], calibrate: false, loadData: loadBlobs, heartbeatMs: 200, hangAfterMs: 8_000 })
+  let frozen = false
+  const events = await runJob(preferGpuEngine(gpuPort, cpuEngineHere), trainJob(runDir, 4), (e) => {
+    if (e.type === 'checkpoint' && !frozen) {
+      frozen = true
+      void hook<boolean>({ type: 'freeze', ms: 30_000 }).catch(() => undefined)
+    }
+  })
+  const backends = events.flatMap((e) => (e.type === 'backend' ? [e] : []))
+  expect(backends.map((b) => b.backend)).toEqual(['webgl', 'cpu'])
+  expect(backends[1].reasons[0].reason).toMatch(/stopped answering/)
+  const cpuEpochs = epochsOf(events.slice(events.indexOf(backends[1])))
+  // The CPU resumed from a checkpoint the GPU wrote, not from scratch.
+  expect(cpuEpochs[0].epoch).toBeGreaterThan(1)
+  expect(cpuEpochs.at(-1)?.epoch).toBe(4)
+  expect(events.at(-1)).toMatchObject({ type: 'done', status: 'completed' })
+  fs.rmSync(runDir, { recursive: true, force: true })
+})
+
 test('calibration decides: the GPU is kept only when faster than the CPU, and the figures are on the run', async ({ page }) => {
   const { host } = await gpuPage(page)
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-cal-'))

@@ -59,7 +59,7 @@ async function parity(family: Family, gpu: string): Promise<{ relativeError: num
 }
 
 /** A test's request to this Worker; the engine port's messages never come this way. */
-type Hook = { id: number } & ({ type: 'detect'; allowSoftware: boolean; backends?: GpuBackendId[] } | { type: 'parity'; family: Family; gpu: string } | { type: 'lose-context' })
+type Hook = { id: number } & ({ type: 'detect'; allowSoftware: boolean; backends?: GpuBackendId[] } | { type: 'parity'; family: Family; gpu: string } | { type: 'lose-context' } | { type: 'freeze'; ms: number })
 
 /** The Worker's global scope, typed by hand: the node type config has no DOM library. */
 const scope = globalThis as unknown as {
@@ -77,7 +77,12 @@ scope.addEventListener('message', ({ data }) => {
   const fail = (err: unknown) => scope.postMessage({ id: data.id, error: String(err) })
   if (data.type === 'detect') detectGpuBackend(tf, { allowSoftware: data.allowSoftware, backends: data.backends }).then(answer, fail)
   else if (data.type === 'parity') parity(data.family, data.gpu).then(answer, fail)
-  else if (data.type === 'lose-context') {
+  else if (data.type === 'freeze') {
+    // A hung Worker: a synchronous loop that answers nothing, heartbeats included.
+    const until = Date.now() + data.ms
+    while (Date.now() < until);
+    answer(true)
+  } else if (data.type === 'lose-context') {
     const gl = (tf.backend() as unknown as { gpgpu: { gl: LosableContext } }).gpgpu.gl
     gl.getExtension('WEBGL_lose_context').loseContext()
     answer(gl.isContextLost())

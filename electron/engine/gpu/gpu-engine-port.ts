@@ -65,6 +65,7 @@ export function gpuEnginePort(host: GpuHost, options: GpuEngineOptions): EngineP
     if (heartbeat) clearInterval(heartbeat)
     for (const s of streams.values()) void s.batches.return?.()
     streams.clear()
+    host.port.postMessage({ type: 'control', action: 'stop' })
     host.close()
     exitListeners.forEach((l) => l(code))
   }
@@ -95,6 +96,8 @@ export function gpuEnginePort(host: GpuHost, options: GpuEngineOptions): EngineP
   }
 
   function onWorker(message: FromGpuWorker): void {
+    // A Worker that wakes up after being given up on must not overwrite what the CPU engine writes now.
+    if (ended) return
     lastAnswer = Date.now()
     switch (message.type) {
       case 'event':
