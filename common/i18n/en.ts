@@ -556,6 +556,8 @@ export const en = {
     browserMode: 'Browser mode'
   },
   backends: {
+    webgpu: 'GPU (WebGPU)',
+    webgl: 'GPU (WebGL)',
     'node-gpu': 'NVIDIA GPU (CUDA)',
     node: 'Native CPU (TensorFlow)',
     wasm: 'WebAssembly CPU',
@@ -578,6 +580,7 @@ export const en = {
       gpuSlower: 'GPU slower for this model ({gpu} vs {cpu} samples/s).',
       gpuTooLarge: 'The model has a tensor of {elements} values, more than this GPU can hold in one texture ({limit}).',
       gpuLost: 'The GPU stopped during the run ({reason}); training went on from the last checkpoint.',
+      gpuOn: 'GPU: {device} via {api}.',
       gpuChosen: 'GPU: {device} via {api} ({gpu} vs {cpu} samples/s on the CPU).'
     }
   },

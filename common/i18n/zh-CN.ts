@@ -558,6 +558,8 @@ export const zhCN: Messages = {
     browserMode: '浏览器模式'
   },
   backends: {
+    webgpu: 'GPU（WebGPU）',
+    webgl: 'GPU（WebGL）',
     'node-gpu': 'NVIDIA 显卡（CUDA）',
     node: '原生 CPU（TensorFlow）',
     wasm: 'WebAssembly CPU',
@@ -580,6 +582,7 @@ export const zhCN: Messages = {
       gpuSlower: '对这个模型 GPU 更慢（{gpu} 对比 {cpu} 样本/秒）。',
       gpuTooLarge: '模型中有一个含 {elements} 个数值的张量，超过了这块 GPU 单个纹理的容量（{limit}）。',
       gpuLost: 'GPU 在训练中停止（{reason}）；训练已从最近的检查点继续。',
+      gpuOn: 'GPU：{device}，通过 {api}。',
       gpuChosen: 'GPU：{device}，通过 {api}（{gpu} 对比 CPU 上的 {cpu} 样本/秒）。'
     }
   },

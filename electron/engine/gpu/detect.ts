@@ -14,6 +14,21 @@ export function isSoftwareRenderer(renderer: string): boolean {
   return SOFTWARE_RENDERER.test(renderer)
 }
 
+/**
+ * A short name for a WebGL renderer string: ANGLE's wrapping (vendor, API, shader model, PCI id) is dropped, so
+ * "ANGLE (Apple, ANGLE Metal Renderer: Apple M2, Unspecified Version)" reads "Apple M2".
+ */
+export function gpuName(renderer: string): string {
+  const angle = /^ANGLE \((.*)\)$/.exec(renderer.trim())
+  const parts = angle ? angle[1].split(', ') : []
+  const device = parts.length >= 3 ? parts.slice(1, -1).join(', ') : renderer
+  return device
+    .replace(/^ANGLE \w+ Renderer: /, '')
+    .replace(/ Direct3D\S*( vs_\S+)?( ps_\S+)?$/, '')
+    .replace(/ \(0x[0-9a-f]+\)/gi, '')
+    .trim()
+}
+
 /** What a WebGPU adapter says about itself (`GPUAdapter.info`). */
 export interface AdapterInfo {
   vendor?: string
@@ -120,8 +135,9 @@ async function tryWebgl(tf: Tf, allowSoftware: boolean, skipped: GpuSkip[]): Pro
     skipped.push({ id: 'webgl', key: 'gpuStartFailed', params: { backend: 'WebGL' } })
     return null
   }
-  const device = webglRenderer(tf)
-  const software = isSoftwareRenderer(device)
+  const renderer = webglRenderer(tf)
+  const software = isSoftwareRenderer(renderer)
+  const device = gpuName(renderer)
   if (software && !allowSoftware) {
     skipped.push({ id: 'webgl', key: 'gpuSoftware', params: { device } })
     return null

@@ -10,7 +10,8 @@ const CARRY_ON_ON_CPU: readonly ErrorCode[] = ['GPU_UNAVAILABLE', 'GPU_LOST']
  * One engine port for a job that trains on the GPU engine when one is offered and falls back to the CPU engine by
  * itself: when the GPU is missing, software-only, slower for this model (its calibration says so) or lost mid-run,
  * the CPU engine takes the same job, resuming from the last checkpoint the GPU wrote, and its backend event says
- * why the GPU was left. Requests other than training always go to the CPU engine. Services cannot tell.
+ * why the GPU was left. Requests other than training, and runs set to a backend other than `auto`, always go to the
+ * CPU engine. Services cannot tell.
  */
 export function preferGpuEngine(launchGpu: () => EnginePort | null, launchCpu: () => EnginePort): EnginePort {
   const replyListeners: Array<(m: EngineReply) => void> = []
@@ -53,7 +54,8 @@ export function preferGpuEngine(launchGpu: () => EnginePort | null, launchCpu: (
   return {
     postMessage(message: EngineRequest) {
       if (!current) {
-        const gpu = message.type === 'train' ? launchGpu() : null
+        // Only `auto` may pick the GPU: a backend the user chose is the CPU engine's to honour.
+        const gpu = message.type === 'train' && message.job.config.backend === 'auto' ? launchGpu() : null
         if (gpu && message.type === 'train') useGpu(gpu, message.job)
         else useCpu(null)
       }

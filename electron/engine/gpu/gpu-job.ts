@@ -180,7 +180,9 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
         reasons.unshift({ id: detection.backend, reason: explain('gpuChosen', { device: detection.device ?? '', api, ...figures }) })
       }
     }
-    send({ type: 'backend', backend: detection.backend, reasons: reasons.length ? reasons : [{ id: detection.backend, reason: `GPU: ${detection.device} via ${api}` }] })
+    // The deciding reason goes first: the calibration figures, or just the device when none were taken (a resumed run).
+    if (reasons[0]?.id !== detection.backend) reasons.unshift({ id: detection.backend, reason: explain('gpuOn', { device: detection.device ?? '', api }) })
+    send({ type: 'backend', backend: detection.backend, reasons })
 
     const trained = model
     const opt = optimizer
