@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { expect, test } from './fixtures'
+import { gpuEngineNote } from '../common/gpu-engine'
 import { bridge, bundleTestWorker, GPU_CHROMIUM_ARGS, gpuPage as openGpuPage } from './gpu/bridge'
 import { TrainConfig } from '../common/contract'
 import { buildTemplate } from '../common/model/templates'
@@ -12,6 +13,9 @@ import type { EnginePort, JobEvent, TrainJob } from '../electron/engine/protocol
 import { buildModelFor } from '../electron/engine/job-deps'
 import { JobControls, runTrainingJob, type JobDeps } from '../electron/engine/training-job'
 import { ModelSpecSchema } from '../common/model/spec'
+import type { RunDetail, RunSummary } from '../common/contract'
+import { forkEngine } from '../electron/engine/engine-client'
+import { BUILT_ENGINE, callChannel, testServices } from '../electron/services/test-services'
 
 // Headless Chromium runs WebGL (and, with --enable-unsafe-webgpu, WebGPU) on SwiftShader: correct but software, so
 // these tests opt in to it. They check correctness on tiny shapes and a few steps, never speed.
@@ -235,4 +239,45 @@ test('the built GPU engine page (its Vite worker bundle, under the studio\'s CSP
   expect(events.at(-1)).toMatchObject({ type: 'done', status: 'completed' })
   expect(problems).toEqual([])
   fs.rmSync(runDir, { recursive: true, force: true })
+})
+
+test('through the training service: a run trains on the GPU engine, is recorded with its GPU note, and resumes in the forked CPU engine', async ({ page }) => {
+  const { host } = await gpuPage(page)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-service-'))
+  let launches = 0
+  // The first job gets the GPU engine; later ones find none, as on a laptop whose GPU went away.
+  const launchGpu = () => (launches++ === 0 ? gpuEnginePort(host, { allowSoftware: true, backends: ['webgl'], calibrate: false }) : null)
+  const services = testServices(dir, () => undefined, { launchEngine: () => preferGpuEngine(launchGpu, () => forkEngine(BUILT_ENGINE)) })
+  const call = <T>(channel: Parameters<typeof callChannel>[1], payload: unknown) => callChannel<T>(services, channel, payload)
+  try {
+    await call('project:create', { name: 'Blobs' })
+    const csv = path.join(dir, 'blobs.csv')
+    const rows = ['a,b,c,kind']
+    for (let i = 0; i < 240; i++) rows.push(`${(i % 3) * 2 + Math.sin(i)},${Math.cos(i * 3)},${i % 3 === 1 ? 2 : 0},${['x', 'y', 'z'][i % 3]}`)
+    fs.writeFileSync(csv, rows.join('\n') + '\n')
+    const { datasetId } = await call<{ datasetId: string }>('dataset:import', { path: csv, kind: 'table', target: 'kind' })
+    const model = await call<{ id: string }>('model:create', { template: 'tabular-classifier', fit: { inputShape: [3], classes: 3 } })
+    const run = await call<RunSummary>('training:start', { datasetId, modelId: model.id, config: { epochs: 4, batchSize: 64, learningRate: 0.05 } })
+    const detail = () => call<RunDetail>('training:run', { runId: run.id })
+
+    // Stop once the GPU has checkpointed an epoch, then resume: the rest trains in the CPU engine from that checkpoint.
+    await expect.poll(async () => (await detail()).checkpoints.length, { timeout: 60_000 }).toBeGreaterThan(0)
+    await call('training:stop', { runId: run.id })
+    await expect.poll(async () => (await detail()).status, { timeout: 60_000 }).toBe('stopped')
+    const onGpu = await detail()
+    expect(onGpu.backend).toBe('webgl')
+    expect(gpuEngineNote(onGpu.backendReasons)).toMatch(/^GPU: .*SwiftShader.* via WebGL/)
+    const gpuEpochs = onGpu.history.map((h) => h.epoch)
+
+    await call('training:resume', { runId: run.id })
+    await expect.poll(async () => (await detail()).status, { timeout: 90_000 }).toBe('completed')
+    const done = await detail()
+    expect(done.backend).not.toBe('webgl')
+    expect(done.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4])
+    expect(done.history.slice(0, gpuEpochs.length).map((h) => h.epoch)).toEqual(gpuEpochs)
+    expect(launches).toBe(2)
+  } finally {
+    services.dispose()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
 })
