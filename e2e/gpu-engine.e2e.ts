@@ -155,21 +155,25 @@ test(`a run on the GPU engine learns, its checkpoints land in the run folder, an
   fs.rmSync(runDir, { recursive: true, force: true })
 })
 
-test('losing the WebGL context mid-run: the run carries on from the last checkpoint in the CPU engine', async ({ page }) => {
+for (const { gpu, hook: lose, reason } of [
+  { gpu: 'webgl', hook: 'lose-context', reason: /GPU stopped responding.*WebGL context was lost/ },
+  { gpu: 'webgpu', hook: 'lose-device', reason: /GPU stopped responding.*WebGPU device was lost/ }
+] as const)
+test(`losing the GPU mid-run (${lose}): the run carries on from the last checkpoint in the CPU engine: backend=${gpu}`, async ({ page }) => {
   const { host, hook } = await gpuPage(page)
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-lost-'))
-  const port = preferGpuEngine(() => gpuEnginePort(host, { allowSoftware: true, backends: ['webgl'], calibrate: false, loadData: loadBlobs }), cpuEngineHere)
+  const port = preferGpuEngine(() => gpuEnginePort(host, { allowSoftware: true, backends: [gpu], calibrate: false, loadData: loadBlobs }), cpuEngineHere)
   let lost = false
   const events = await runJob(port, trainJob(runDir, 4), (e) => {
     if (e.type === 'checkpoint' && !lost) {
       lost = true
-      void hook<boolean>({ type: 'lose-context' })
+      void hook<boolean>({ type: lose })
     }
   })
   const backends = events.flatMap((e) => (e.type === 'backend' ? [e] : []))
-  expect(backends.map((b) => b.backend)).toEqual(['webgl', 'cpu'])
+  expect(backends.map((b) => b.backend)).toEqual([gpu, 'cpu'])
   expect(backends[1].reasons[0]).toMatchObject({ id: 'gpu' })
-  expect(backends[1].reasons[0].reason).toMatch(/GPU stopped responding.*WebGL context was lost/)
+  expect(backends[1].reasons[0].reason).toMatch(reason)
   expect(events.find((e) => e.type === 'failed')).toBeUndefined()
   const epochs = epochsOf(events).map((e) => e.epoch)
   // Every epoch trained once, on either engine: the CPU picked up right after the GPU's last checkpoint.

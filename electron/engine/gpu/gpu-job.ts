@@ -96,27 +96,45 @@ export async function calibrate(tf: Tf, gpu: string, build: () => tfType.LayersM
   return { gpuSamplesPerSecond: onGpu.samplesPerSecond, cpuSamplesPerSecond: onCpu.samplesPerSecond, gpuLoss: onGpu.loss, cpuLoss: onCpu.loss }
 }
 
-/** GPU_LOST when the WebGL context is gone (a driver reset, a sleeping laptop, `loseContext()`), else null. */
-function contextLost(tf: Tf, detection: GpuDetection): StrataError | null {
-  if (detection.backend !== 'webgl') return null
-  const gl = (tf.findBackend('webgl') as unknown as { gpgpu?: { gl?: { isContextLost(): boolean } } } | null)?.gpgpu?.gl
-  return gl?.isContextLost() ? new StrataError('GPU_LOST', { reason: 'the WebGL context was lost' }) : null
-}
-
 /**
- * Rejects with GPU_LOST as soon as the WebGL canvas reports a lost context: reads pending on a lost context may
- * never settle, so the job cannot wait for the training loop to notice.
+ * Watches the GPU a job trains on: a lost WebGL context (a driver reset, a sleeping laptop, `loseContext()`) or a
+ * lost WebGPU device (`device.lost`). `lost` rejects with GPU_LOST at once, because reads pending on a lost GPU may
+ * never settle, so the job cannot wait for its training loop to notice.
  */
-function whenContextLost(tf: Tf, detection: GpuDetection): Promise<never> {
-  return new Promise((_, reject) => {
-    const canvas = (tf.findBackend('webgl') as unknown as { gpgpu?: { gl?: { canvas?: { addEventListener(type: string, l: () => void): void } } } } | null)?.gpgpu?.gl?.canvas
-    canvas?.addEventListener('webglcontextlost', () => reject(contextLost(tf, detection) ?? new StrataError('GPU_LOST', { reason: 'the WebGL context was lost' })))
-  })
-}
+class GpuWatch {
+  private error: StrataError | null = null
+  private readonly gl: { isContextLost(): boolean; canvas?: { addEventListener(type: string, l: () => void): void } } | null = null
+  readonly lost: Promise<never>
 
-function checkContext(tf: Tf, detection: GpuDetection): void {
-  const lost = contextLost(tf, detection)
-  if (lost) throw lost
+  constructor(tf: Tf, detection: GpuDetection) {
+    let fail: (reason: string) => void = () => undefined
+    this.lost = new Promise<never>((_, reject) => {
+      fail = (reason) => {
+        this.error ??= new StrataError('GPU_LOST', { reason })
+        reject(this.error)
+      }
+    })
+    this.lost.catch(() => undefined)
+    if (detection.backend === 'webgl') {
+      this.gl = (tf.findBackend('webgl') as unknown as { gpgpu?: { gl?: GpuWatch['gl'] } } | null)?.gpgpu?.gl ?? null
+      this.gl?.canvas?.addEventListener('webglcontextlost', () => fail('the WebGL context was lost'))
+    } else if (detection.backend === 'webgpu') {
+      const device = (tf.findBackend('webgpu') as unknown as { device?: { lost?: Promise<{ message?: string }> } } | null)?.device
+      void device?.lost?.then((info) => fail(`the WebGPU device was lost${info.message ? `: ${info.message}` : ''}`))
+    }
+  }
+
+  /** GPU_LOST when the GPU is gone by now, else null. */
+  current(): StrataError | null {
+    if (!this.error && this.gl?.isContextLost()) this.error = new StrataError('GPU_LOST', { reason: 'the WebGL context was lost' })
+    return this.error
+  }
+
+  /** Throws GPU_LOST when the GPU is gone. */
+  check(): void {
+    const error = this.current()
+    if (error) throw error
+  }
 }
 
 /**
@@ -129,11 +147,12 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
   const send = (event: Extract<FromGpuWorker, { type: 'event' }>['event']) => post({ type: 'event', event })
   let model: tfType.LayersModel | null = null
   let optimizer: tfType.Optimizer | null = null
-  let detection: GpuDetection | null = null
+  let watch: GpuWatch | null = null
   try {
-    detection = await detectGpuBackend(tf, { allowSoftware: job.allowSoftware, backends: job.backends })
+    const detection = await detectGpuBackend(tf, { allowSoftware: job.allowSoftware, backends: job.backends })
     const skipped = detection.skipped.map((s) => ({ id: s.id, reason: explain(s.key, s.params) }))
     if (!detection.backend) throw new StrataError('GPU_UNAVAILABLE', { reason: skipped.map((s) => s.reason).join(' ') }, JSON.stringify(detection.skipped))
+    const gpu = (watch = new GpuWatch(tf, detection))
     const data: TrainingData = {
       task: job.data.task,
       inputShape: job.data.inputShape,
@@ -162,7 +181,6 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
       throw new StrataError('GPU_UNAVAILABLE', { reason: explain('gpuTooLarge', { elements: largest, limit: detection.maxTensorElements }) })
     }
 
-    const gpu = detection
     const api = detection.backend === 'webgpu' ? 'WebGPU' : 'WebGL'
     const reasons = [...skipped]
     if (job.calibrate && !job.checkpoint) {
@@ -188,21 +206,19 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
     const opt = optimizer
     let lastSent = 0
     let memoryAfterFirstEpoch: number | null = null
-    const lostWatch = whenContextLost(tf, gpu)
-    lostWatch.catch(() => undefined)
     const training = train(tf, trained, opt, data, job.config, {
       resumeFrom,
       signal: controls.signal,
       waitIfPaused: controls.waitIfPaused,
       onBatch: (b) => {
-        checkContext(tf, gpu)
+        gpu.check()
         const now = Date.now()
         if (now - lastSent < PROGRESS_INTERVAL_MS && b.batch !== b.batches) return
         lastSent = now
         send({ type: 'progress', epochs: job.config.epochs, ...b })
       },
       onEpoch: async (e) => {
-        checkContext(tf, gpu)
+        gpu.check()
         send({ type: 'epoch', epoch: e.epoch, metrics: e.metrics, learningRate: e.learningRate, seconds: e.seconds })
         post({ type: 'checkpoint', kind: 'last', epoch: e.epoch, artifacts: await captureCheckpoint(tf, trained, opt, e.state) })
         if (e.improved) post({ type: 'checkpoint', kind: 'best', epoch: e.epoch, artifacts: await captureCheckpoint(tf, trained, opt, e.state) })
@@ -212,15 +228,14 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
         if (tensors > memoryAfterFirstEpoch) send({ type: 'warning', key: 'gpuMemoryGrowing', params: { tensors, first: memoryAfterFirstEpoch } })
       }
     })
-    const end = await Promise.race([training, lostWatch])
+    const end = await Promise.race([training, gpu.lost])
     if (end.reason === 'early-stopped') {
       send({ type: 'warning', key: 'earlyStopped', params: { epoch: end.epoch, bestEpoch: end.bestEpoch, monitor: job.config.earlyStopping.monitor } })
     }
     send({ type: 'done', status: end.reason === 'stopped' ? 'stopped' : 'completed', earlyStopped: end.reason === 'early-stopped', bestEpoch: end.bestEpoch })
   } catch (err) {
     // Once the context is gone TF.js fails in many ways (shader compiles, reads); they all mean the same thing.
-    const lost = detection ? contextLost(tf, detection) : null
-    send({ type: 'failed', error: toAppError(lost ?? err) })
+    send({ type: 'failed', error: toAppError(watch?.current() ?? err) })
   } finally {
     model?.dispose()
     optimizer?.dispose()
