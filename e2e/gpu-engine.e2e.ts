@@ -15,6 +15,8 @@ import { JobControls, runTrainingJob, type JobDeps } from '../electron/engine/tr
 import { ModelSpecSchema } from '../common/model/spec'
 import type { RunDetail, RunSummary } from '../common/contract'
 import { forkEngine } from '../electron/engine/engine-client'
+import type { CpuReference } from '../electron/engine/gpu/calibration'
+import { cpuReferenceFrom, type CpuReferenceJob } from '../electron/engine/gpu/cpu-reference'
 import { BUILT_ENGINE, callChannel, testServices } from '../electron/services/test-services'
 
 // Headless Chromium runs WebGL (and, with --enable-unsafe-webgpu, WebGPU) on SwiftShader: correct but software, so
@@ -205,17 +207,27 @@ test('a hung GPU Worker misses its heartbeats: the run carries on from the last 
   fs.rmSync(runDir, { recursive: true, force: true })
 })
 
-test('calibration decides: the GPU is kept only when faster than the CPU, and the figures are on the run', async ({ page }) => {
+test('calibration decides against the CPU engine\'s own speed: the GPU is kept only when faster, and the figures are on the run', async ({ page }) => {
   const { host } = await gpuPage(page)
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-cal-'))
-  const port = preferGpuEngine(() => gpuEnginePort(host, { allowSoftware: true, backends: ['webgl'], calibrate: true, loadData: loadBlobs }), cpuEngineHere)
+  const measured: CpuReference[] = []
+  const fromEngine = cpuReferenceFrom(() => forkEngine(BUILT_ENGINE))
+  const cpuReference = async (job: CpuReferenceJob) => {
+    measured.push(await fromEngine(job))
+    return measured[0]
+  }
+  const port = preferGpuEngine(() => gpuEnginePort(host, { allowSoftware: true, backends: ['webgl'], calibrate: true, cpuReference, loadData: loadBlobs }), cpuEngineHere)
   const events = await runJob(port, trainJob(runDir, 1))
-  const backend = events.find((e) => e.type === 'backend')!
-  expect(backend.type === 'backend').toBe(true)
-  if (backend.type !== 'backend') return
+  // The forked CPU engine timed the model on its own backend, never a GPU one.
+  expect(measured).toHaveLength(1)
+  expect(['node', 'wasm', 'cpu']).toContain(measured[0].backend)
+  expect(measured[0].samplesPerSecond).toBeGreaterThan(0)
+  const backend = events.find((e) => e.type === 'backend')
+  if (backend?.type !== 'backend') throw new Error('no backend event')
   const figures = /\(([\d.]+) vs ([\d.]+) samples\/s/.exec(backend.reasons[0].reason)
   expect(figures, backend.reasons[0].reason).not.toBeNull()
   const [gpu, cpu] = [Number(figures![1]), Number(figures![2])]
+  expect(cpu).toBe(Math.round(measured[0].samplesPerSecond * 10) / 10)
   if (backend.backend === 'webgl') {
     expect(backend.reasons[0].reason).toMatch(/^GPU: .*SwiftShader.* via WebGL/)
     expect(gpu).toBeGreaterThan(cpu)

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { app, BrowserWindow, MessageChannelMain } from 'electron'
 import { GPU_ENGINE_PORT_MESSAGE } from '../../common/gpu-engine'
+import { cpuReferenceFrom } from '../engine/gpu/cpu-reference'
 import { gpuEnginePort, type GpuHost } from '../engine/gpu/gpu-engine-port'
 import type { FromGpuWorker, ToGpuWorker } from '../engine/gpu/gpu-protocol'
 import type { EnginePort } from '../engine/protocol'
@@ -54,9 +55,10 @@ export function hardwareGpuReported(): boolean {
 
 /**
  * The GPU engine for one training job, or null where Chromium reports no hardware GPU at all (then the CPU engine
- * trains). The job itself still checks the renderer is no software one and calibrates against the CPU.
+ * trains). The job itself still checks the renderer is no software one and calibrates against the CPU engine
+ * (`launchCpu`), which times the same model and batch on its own backend.
  */
-export function launchGpuEngine(outDir: string): EnginePort | null {
+export function launchGpuEngine(outDir: string, launchCpu: () => EnginePort): EnginePort | null {
   if (!hardwareGpuReported()) return null
-  return gpuEnginePort(openGpuEngineWindow(outDir), { allowSoftware: false, calibrate: true })
+  return gpuEnginePort(openGpuEngineWindow(outDir), { allowSoftware: false, calibrate: true, cpuReference: cpuReferenceFrom(launchCpu) })
 }

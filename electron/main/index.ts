@@ -29,7 +29,7 @@ void app.whenReady().then(() => {
     systemLocale: app.getLocale(),
     engine,
     // Training tries the GPU engine first; it hands the job to the CPU engine when the GPU is missing or slower.
-    launchEngine: () => preferGpuEngine(() => launchGpuEngine(outDir), () => launchUtilityEngine(outDir)),
+    launchEngine: () => preferGpuEngine(() => launchGpuEngine(outDir, () => launchUtilityEngine(outDir)), () => launchUtilityEngine(outDir)),
     emit: emitToWindows,
     openExternal: async (url) => {
       await shell.openExternal(url)

@@ -5,6 +5,8 @@ import type { Batch, TrainingData } from '../data-source'
 import { prepareTrainingData } from '../prepare-data'
 import type { EnginePort, EngineReply, EngineRequest, JobEvent, TrainJob } from '../protocol'
 import { checkpointDir } from '../training-job'
+import type { CpuReference } from './calibration'
+import type { CpuReferenceJob } from './cpu-reference'
 import { GPU_BACKENDS, type GpuBackendId } from './detect'
 import { BATCHES_IN_FLIGHT, type FromGpuWorker, type GpuPort, type ToGpuWorker } from './gpu-protocol'
 
@@ -28,6 +30,8 @@ export interface GpuEngineOptions {
   heartbeatMs?: number
   /** No answer for this long means the Worker hangs: the run fails with GPU_LOST. Shader compiles take seconds. */
   hangAfterMs?: number
+  /** Times the job's model on its first batch in the CPU engine, for calibration; without it the GPU is compared with TF.js's `cpu` backend. */
+  cpuReference?: (job: CpuReferenceJob) => Promise<CpuReference>
   /** The data of a job; by default the project's store through the CPU engine's own pipeline. */
   loadData?: (job: TrainJob) => Promise<{ data: TrainingData; preprocessing: unknown }>
 }
@@ -39,6 +43,14 @@ interface Stream {
 }
 
 const storeData = (job: TrainJob) => prepareTrainingData(job.projectRoot, job.datasetId, ModelSpecSchema.parse(job.spec), job.config)
+
+/** The CPU engine's speed on the job's model and the first batch the GPU will calibrate on. */
+async function measureOnCpu(job: TrainJob, data: TrainingData, measure: (job: CpuReferenceJob) => Promise<CpuReference>): Promise<CpuReference | null> {
+  for await (const batch of data.train.batches(job.config.batchSize, job.config.seed)) {
+    return measure({ spec: job.spec, config: job.config, shape: { task: data.task, inputShape: data.inputShape, targetSize: data.targetSize }, batch })
+  }
+  return null
+}
 
 /**
  * The main side of a GPU engine as an {@link EnginePort}, so services cannot tell it from the engine process: it
@@ -154,7 +166,11 @@ export function gpuEnginePort(host: GpuHost, options: GpuEngineOptions): EngineP
         validationSize: data.validation?.size ?? 0,
         classCounts: data.classCounts
       }
-      host.port.postMessage({ type: 'train', job: { runId: request.runId, spec: request.spec, config: request.config, data: shape, checkpoint, allowSoftware: options.allowSoftware, backends: options.backends ?? GPU_BACKENDS, calibrate: options.calibrate } })
+      const cpuReference = options.calibrate && !checkpoint && options.cpuReference ? await measureOnCpu(request, data, options.cpuReference) : null
+      host.port.postMessage({
+        type: 'train',
+        job: { runId: request.runId, spec: request.spec, config: request.config, data: shape, checkpoint, allowSoftware: options.allowSoftware, backends: options.backends ?? GPU_BACKENDS, calibrate: options.calibrate, cpuReference }
+      })
       lastAnswer = Date.now()
       heartbeat = setInterval(() => {
         if (Date.now() - lastAnswer > (options.hangAfterMs ?? 60_000)) lost('the GPU engine stopped answering')

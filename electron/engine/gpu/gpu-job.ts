@@ -6,8 +6,8 @@ import { captureCheckpoint, modelFromArtifacts, restoreOptimizer } from '../chec
 import type { TrainingState } from '../checkpoint'
 import { augmentationLayers, compileModel } from '../compile-model'
 import type { Batch, TrainingData } from '../data-source'
-import { perSampleLoss } from '../losses'
 import { makeOptimizer, train } from '../trainer'
+import { calibrate, CALIBRATION_LOSS_TOLERANCE } from './calibration'
 import { detectGpuBackend, type GpuDetection } from './detect'
 import type { FromGpuWorker, GpuPort, GpuTrainJob, ToGpuWorker } from './gpu-protocol'
 import { PortBatches } from './port-source'
@@ -16,19 +16,6 @@ type Tf = typeof tfType
 
 /** Progress events go out at most this often, as in the CPU engine. */
 const PROGRESS_INTERVAL_MS = 100
-/** Timed calibration steps per backend, after one untimed step that compiles shaders. */
-const CALIBRATION_STEPS = 3
-/** The first step's loss on the GPU and on the CPU must agree this closely (relative) for the GPU to be trusted. */
-export const CALIBRATION_LOSS_TOLERANCE = 1e-3
-
-/** A GPU run's measured speed against the CPU backend on the same model and batch. */
-export interface Calibration {
-  gpuSamplesPerSecond: number
-  cpuSamplesPerSecond: number
-  gpuLoss: number
-  cpuLoss: number
-}
-
 const explain = (key: string, params: Record<string, string | number>) => translate('en', `backends.reasons.${key}`, params)
 const round = (n: number) => Math.round(n * 10) / 10
 
@@ -50,50 +37,6 @@ export function largestTensor(model: tfType.LayersModel, batchSize: number): num
     for (const shape of shapes) largest = Math.max(largest, shape.reduce<number>((a, b) => a * (b ?? batchSize), 1))
   }
   return largest
-}
-
-/** Mean loss of one optimiser step on a batch and the seconds it took (its loss read back, so the GPU has finished). */
-async function step(tf: Tf, model: tfType.LayersModel, optimizer: tfType.Optimizer, data: TrainingData, batch: Batch): Promise<{ loss: number; seconds: number }> {
-  const start = performance.now()
-  const lossOut = tf.tidy(() => {
-    const x = tf.tensor(batch.x, [batch.n, ...data.inputShape])
-    const y = tf.tensor2d(batch.y, [batch.n, data.targetSize])
-    return optimizer.minimize(() => tf.mean(perSampleLoss(tf, data.task, y, model.apply(x, { training: false }) as tfType.Tensor)), true) as tfType.Scalar
-  })
-  const loss = (await lossOut.data())[0]
-  lossOut.dispose()
-  return { loss, seconds: (performance.now() - start) / 1000 }
-}
-
-/** Trains copies of the model on `backend` from the same weights: the first step's loss and the timed steps' speed. */
-async function measure(tf: Tf, backend: string, build: () => tfType.LayersModel, weights: Float32Array[], job: GpuTrainJob, data: TrainingData, batch: Batch) {
-  if (!(await tf.setBackend(backend))) throw new StrataError('GPU_UNAVAILABLE', { reason: `TF.js could not switch to ${backend}` })
-  const model = build()
-  model.setWeights(weights.map((w, i) => tf.tensor(w, model.weights[i].shape as number[])))
-  const optimizer = makeOptimizer(tf, job.config)
-  try {
-    const first = await step(tf, model, optimizer, data, batch)
-    let seconds = 0
-    for (let i = 0; i < CALIBRATION_STEPS; i++) seconds += (await step(tf, model, optimizer, data, batch)).seconds
-    return { loss: first.loss, samplesPerSecond: (CALIBRATION_STEPS * batch.n) / Math.max(seconds, 1e-6) }
-  } finally {
-    model.dispose()
-    optimizer.dispose()
-  }
-}
-
-/**
- * Runs a few steps of the real model on one real batch on the GPU and on the `cpu` backend from the same weights,
- * checks their losses agree and times both. Leaves TF.js on the GPU backend.
- */
-export async function calibrate(tf: Tf, gpu: string, build: () => tfType.LayersModel, job: GpuTrainJob, data: TrainingData, batch: Batch): Promise<Calibration> {
-  const reference = build()
-  const weights = reference.getWeights().map((w) => w.dataSync() as Float32Array)
-  reference.dispose()
-  const onGpu = await measure(tf, gpu, build, weights, job, data, batch)
-  const onCpu = await measure(tf, 'cpu', build, weights, job, data, batch)
-  await tf.setBackend(gpu)
-  return { gpuSamplesPerSecond: onGpu.samplesPerSecond, cpuSamplesPerSecond: onCpu.samplesPerSecond, gpuLoss: onGpu.loss, cpuLoss: onCpu.loss }
 }
 
 /**
@@ -190,7 +133,7 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
         break
       }
       if (first) {
-        const c = await calibrate(tf, detection.backend, build, job, data, first)
+        const c = await calibrate(tf, detection.backend, build, job.config, data, first, job.cpuReference)
         const figures = { gpu: round(c.gpuSamplesPerSecond), cpu: round(c.cpuSamplesPerSecond) }
         const agree = Math.abs(c.gpuLoss - c.cpuLoss) <= CALIBRATION_LOSS_TOLERANCE * Math.max(1, Math.abs(c.cpuLoss))
         if (!agree) throw new StrataError('GPU_UNAVAILABLE', { reason: `its loss (${c.gpuLoss}) differs from the CPU's (${c.cpuLoss})` })

@@ -2,6 +2,7 @@ import type { TrainConfig } from '../../../common/contract'
 import type { CheckpointArtifacts } from '../checkpoint-artifacts'
 import type { Batch, Task } from '../data-source'
 import type { JobEvent } from '../protocol'
+import type { CpuReference } from './calibration'
 import type { GpuBackendId } from './detect'
 
 /**
@@ -34,8 +35,10 @@ export interface GpuTrainJob {
   allowSoftware: boolean
   /** The GPU backends to try, best first. */
   backends: readonly GpuBackendId[]
-  /** Measure the GPU against the CPU backend for a few steps first and give up the GPU when it is slower. */
+  /** Measure the GPU against the CPU for a few steps first and give up the GPU when it is slower. */
   calibrate: boolean
+  /** The CPU engine's own speed on this model and first batch, when main measured it. */
+  cpuReference: CpuReference | null
 }
 
 /** Main → Worker. */
