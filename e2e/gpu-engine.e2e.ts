@@ -185,6 +185,47 @@ test(`losing the GPU mid-run (${lose}): the run carries on from the last checkpo
   fs.rmSync(runDir, { recursive: true, force: true })
 })
 
+test('pause holds a GPU run between batches, resume continues it, stop ends it as stopped', async ({ page }) => {
+  const { host } = await gpuPage(page)
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-pause-'))
+  const port = gpuEnginePort(host, { allowSoftware: true, backends: ['webgl'], calibrate: false, loadData: loadBlobs })
+  let steps = 0
+  let paused: number | null = null
+  const events = runJob(port, trainJob(runDir, 50), (e) => {
+    if (e.type !== 'progress') return
+    steps = e.step
+    if (paused === null) {
+      paused = e.step
+      port.postMessage({ type: 'control', action: 'pause' })
+    }
+  })
+  await expect.poll(() => paused).not.toBeNull()
+  await new Promise((r) => setTimeout(r, 1_500))
+  // At most the step already under way when the pause arrived.
+  expect(steps).toBeLessThanOrEqual(paused! + 1)
+  port.postMessage({ type: 'control', action: 'resume' })
+  await expect.poll(() => steps, { timeout: 30_000 }).toBeGreaterThan(paused! + 2)
+  port.postMessage({ type: 'control', action: 'stop' })
+  const all = await events
+  expect(all.at(-1)).toMatchObject({ type: 'done', status: 'stopped' })
+  expect(epochsOf(all).length).toBeLessThan(50)
+  fs.rmSync(runDir, { recursive: true, force: true })
+})
+
+test('a model whose largest tensor exceeds the GPU\'s texture limit trains on the CPU engine, which says why', async ({ page }) => {
+  const { host, hook } = await gpuPage(page)
+  await hook({ type: 'texture-limit', size: 16 })
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-limit-'))
+  const port = preferGpuEngine(() => gpuEnginePort(host, { allowSoftware: true, backends: ['webgl'], calibrate: false, loadData: loadBlobs }), cpuEngineHere)
+  const events = await runJob(port, trainJob(runDir, 1))
+  const backends = events.flatMap((e) => (e.type === 'backend' ? [e] : []))
+  expect(backends.map((b) => b.backend)).toEqual(['cpu'])
+  // tabular-classifier's first Dense layer: 45 items × 64 units = 2,880 values against 16 × 16 = 256.
+  expect(backends[0].reasons[0].reason).toBe('This run cannot use the GPU: The model has a tensor of 2880 values, more than this GPU can hold in one texture (256). It trains on the CPU instead.')
+  expect(events.at(-1)).toMatchObject({ type: 'done', status: 'completed' })
+  fs.rmSync(runDir, { recursive: true, force: true })
+})
+
 test('a hung GPU Worker misses its heartbeats: the run carries on from the last checkpoint in the CPU engine', async ({ page }) => {
   const { host, hook } = await gpuPage(page)
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-gpu-hung-'))

@@ -59,7 +59,7 @@ async function parity(family: Family, gpu: string): Promise<{ relativeError: num
 }
 
 /** A test's request to this Worker; the engine port's messages never come this way. */
-type Hook = { id: number } & ({ type: 'detect'; allowSoftware: boolean; backends?: GpuBackendId[] } | { type: 'parity'; family: Family; gpu: string } | { type: 'lose-context' } | { type: 'lose-device' } | { type: 'freeze'; ms: number })
+type Hook = { id: number } & ({ type: 'detect'; allowSoftware: boolean; backends?: GpuBackendId[] } | { type: 'parity'; family: Family; gpu: string } | { type: 'lose-context' } | { type: 'lose-device' } | { type: 'freeze'; ms: number } | { type: 'texture-limit'; size: number })
 
 /** The Worker's global scope, typed by hand: the node type config has no DOM library. */
 const scope = globalThis as unknown as {
@@ -81,6 +81,10 @@ scope.addEventListener('message', ({ data }) => {
     // A hung Worker: a synchronous loop that answers nothing, heartbeats included.
     const until = Date.now() + data.ms
     while (Date.now() < until);
+    answer(true)
+  } else if (data.type === 'texture-limit') {
+    // A GPU with small textures, as on old integrated graphics.
+    tf.env().set('WEBGL_MAX_TEXTURE_SIZE', data.size)
     answer(true)
   } else if (data.type === 'lose-device') {
     // A lost WebGPU device, as after a driver reset: destroying it resolves `device.lost`.

@@ -18,6 +18,8 @@ type Tf = typeof tfType
 const PROGRESS_INTERVAL_MS = 100
 const explain = (key: string, params: Record<string, string | number>) => translate('en', `backends.reasons.${key}`, params)
 const round = (n: number) => Math.round(n * 10) / 10
+/** Why the GPU cannot take a job: GPU_UNAVAILABLE's message adds its own full stop after the reason. */
+const unavailable = (reason: string, detail?: string) => new StrataError('GPU_UNAVAILABLE', { reason: reason.replace(/\.$/, '') }, detail)
 
 function checkOutputs(model: tfType.LayersModel, data: TrainingData): void {
   const outputs = model.outputs[0].shape[model.outputs[0].shape.length - 1]
@@ -94,7 +96,7 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
   try {
     const detection = await detectGpuBackend(tf, { allowSoftware: job.allowSoftware, backends: job.backends })
     const skipped = detection.skipped.map((s) => ({ id: s.id, reason: explain(s.key, s.params) }))
-    if (!detection.backend) throw new StrataError('GPU_UNAVAILABLE', { reason: skipped.map((s) => s.reason).join(' ') }, JSON.stringify(detection.skipped))
+    if (!detection.backend) throw unavailable(skipped.map((s) => s.reason).join(' '), JSON.stringify(detection.skipped))
     const gpu = (watch = new GpuWatch(tf, detection))
     const data: TrainingData = {
       task: job.data.task,
@@ -121,7 +123,7 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
     }
     const largest = largestTensor(model, job.config.batchSize)
     if (detection.maxTensorElements !== null && largest > detection.maxTensorElements) {
-      throw new StrataError('GPU_UNAVAILABLE', { reason: explain('gpuTooLarge', { elements: largest, limit: detection.maxTensorElements }) })
+      throw unavailable(explain('gpuTooLarge', { elements: largest, limit: detection.maxTensorElements }))
     }
 
     const api = detection.backend === 'webgpu' ? 'WebGPU' : 'WebGL'
@@ -136,8 +138,8 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
         const c = await calibrate(tf, detection.backend, build, job.config, data, first, job.cpuReference)
         const figures = { gpu: round(c.gpuSamplesPerSecond), cpu: round(c.cpuSamplesPerSecond) }
         const agree = Math.abs(c.gpuLoss - c.cpuLoss) <= CALIBRATION_LOSS_TOLERANCE * Math.max(1, Math.abs(c.cpuLoss))
-        if (!agree) throw new StrataError('GPU_UNAVAILABLE', { reason: `its loss (${c.gpuLoss}) differs from the CPU's (${c.cpuLoss})` })
-        if (c.gpuSamplesPerSecond <= c.cpuSamplesPerSecond) throw new StrataError('GPU_UNAVAILABLE', { reason: explain('gpuSlower', figures) })
+        if (!agree) throw unavailable(`its loss (${c.gpuLoss}) differs from the CPU's (${c.cpuLoss})`)
+        if (c.gpuSamplesPerSecond <= c.cpuSamplesPerSecond) throw unavailable(explain('gpuSlower', figures))
         reasons.unshift({ id: detection.backend, reason: explain('gpuChosen', { device: detection.device ?? '', api, ...figures }) })
       }
     }
