@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { chromium } from '@playwright/test'
 import { TrainConfig } from '../../common/contract'
+import { translate } from '../../common/i18n'
 import { buildTemplate, type TemplateId } from '../../common/model/templates'
 import { inMemorySource, type TrainingData } from '../../electron/engine/data-source'
 import type { GpuDetection } from '../../electron/engine/gpu/detect'
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     const { hook } = await gpuPage(await browser.newPage(), workerCode)
     const detection = await hook<GpuDetection>({ type: 'detect', allowSoftware: ALLOW_SOFTWARE })
     if (!detection.backend) {
-      const why = detection.skipped.map((s) => `${s.id}: ${s.key}${s.params.device ? ` (${s.params.device})` : ''}`).join('; ')
+      const why = detection.skipped.map((s) => `${s.id}: ${translate('en', `backends.reasons.${s.key}`, s.params)}`).join(' ')
       console.log(`GPU engine: no hardware GPU — ${why}`)
       return
     }
