@@ -46,7 +46,10 @@ export async function captureCheckpoint(tf: Tf, model: tfType.LayersModel, optim
     })
   )
   const artifacts = saved as unknown as tfType.io.ModelArtifacts
-  const encoded = await tf.io.encodeWeights(await optimizer.getWeights())
+  const optimizerWeights = await optimizer.getWeights()
+  const encoded = await tf.io.encodeWeights(optimizerWeights)
+  // getWeights makes a fresh scalar for the iteration count each call; the rest are the optimiser's own variables.
+  optimizerWeights.find((w) => w.name === 'iter')?.tensor.dispose()
   return {
     modelTopology: artifacts.modelTopology as object,
     weightSpecs: artifacts.weightSpecs ?? [],

@@ -151,6 +151,7 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
     const opt = optimizer
     let lastSent = 0
     let memoryAfterFirstEpoch: number | null = null
+    let memoryWarned = false
     const training = train(tf, trained, opt, data, job.config, {
       resumeFrom,
       signal: controls.signal,
@@ -170,7 +171,9 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
         // Tensors that pile up epoch after epoch would exhaust GPU memory long before the run ends.
         const tensors = tf.memory().numTensors
         memoryAfterFirstEpoch ??= tensors
-        if (tensors > memoryAfterFirstEpoch) send({ type: 'warning', key: 'gpuMemoryGrowing', params: { tensors, first: memoryAfterFirstEpoch } })
+        if (tensors <= memoryAfterFirstEpoch || memoryWarned) return
+        memoryWarned = true
+        send({ type: 'warning', key: 'gpuMemoryGrowing', params: { tensors, first: memoryAfterFirstEpoch } })
       }
     })
     const end = await Promise.race([training, gpu.lost])
