@@ -111,6 +111,8 @@ export function createServices(opts: ServiceOptions): Services {
     'model:get': ({ id, version }) => models.get(id, version),
     'model:save': ({ id, spec, name }) => models.save(id, spec, name),
     'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) }),
+    'model:bases': () => models.bases(),
+    'model:import-base': ({ path, name }) => models.importBase(path, name),
     'sample:list': () => samples.list(),
     'sample:open': ({ id, quick }) => samples.open(id, { quick }),
     'export:run': ({ runId, formats, card, locale }) => exports.run(runId, formats, card, locale),

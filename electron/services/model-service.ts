@@ -6,6 +6,8 @@ import type { DatasetFit } from '../../common/model/infer'
 import { emptySpec, type ModelSpec } from '../../common/model/spec'
 import { TEMPLATES, buildTemplate, isTemplateId, type TemplateId } from '../../common/model/templates'
 import type Database from 'better-sqlite3'
+import { baseIdsOf, expandBases, usesBase, type BaseInfo } from '../../common/model/bases'
+import { basesById, importBase, listBases } from '../store/bases'
 import { featureColumns, getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
 import type { ProjectService } from './project-service'
@@ -87,6 +89,29 @@ export class ModelService {
   /** The TF.js (TypeScript) or Keras (Python) code that builds a model. */
   code(id: string, lang: 'tfjs' | 'keras', version?: number): string {
     const { spec } = this.get(id, version)
-    return lang === 'tfjs' ? generateTfjs(spec) : generateKeras(spec)
+    // A pretrained base is written out as its own layers, so the code rebuilds the whole network.
+    const root = this.projects.require().root
+    const ids = baseIdsOf(spec).filter((b) => listBases(root).some((info) => info.id === b))
+    const full = usesBase(spec) && ids.length === baseIdsOf(spec).length ? safeExpand(spec, basesById(root, ids)) : spec
+    return lang === 'tfjs' ? generateTfjs(full) : generateKeras(full)
+  }
+
+  /** The pretrained bases imported into the project. */
+  bases(): BaseInfo[] {
+    return listBases(this.projects.require().root)
+  }
+
+  /** Imports a TF.js layers model (folder or model.json) into the project as a pretrained base. */
+  importBase(source: string, name?: string): BaseInfo {
+    return importBase(this.projects.require().root, source, name)
+  }
+}
+
+/** The spec with its bases written out, or as it is when a cut names no layer (the code then says why). */
+function safeExpand(spec: ModelSpec, bases: Record<string, BaseInfo>): ModelSpec {
+  try {
+    return expandBases(spec, bases).spec
+  } catch {
+    return spec
   }
 }
