@@ -1,8 +1,7 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { StrataError } from '../../../common/errors'
 import { CATALOG, CATEGORIES, LAYER_TYPES, formatShape, parseShape } from '../../../common/model/catalog'
-import { generateKeras } from '../../../common/model/codegen-keras'
-import { generateTfjs } from '../../../common/model/codegen-tfjs'
 import { analyzeModel, formatBytes, formatCount, formatFlops, problemText, type DatasetFit } from '../../../common/model/infer'
 import { parseSpecText, type ModelSpec } from '../../../common/model/spec'
 import { TEMPLATES, isTemplateId } from '../../../common/model/templates'
@@ -112,7 +111,8 @@ const cmdModel: Command = async (args, o) => {
     record: service.create({ name, template: tmpl?.id, spec, fit, datasetId: option(args, 'dataset') }),
     projectName
   }))
-  const analysis = analyzeModel(record.spec, fit)
+  const bases = withProject(target, (service) => Object.fromEntries(service.bases().map((b) => [b.id, b])))
+  const analysis = analyzeModel(record.spec, { ...fit, bases })
   const tr = (key: string, params?: Record<string, string | number>) => t(o, key, params)
   const layers = analysis.order.map((id) => ({
     id,
@@ -147,17 +147,38 @@ const cmdCode: Command = async (args, o) => {
   const lang = option(args, 'lang') ?? 'tfjs'
   if (lang !== 'tfjs' && lang !== 'keras') throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.badLangOption', { value: lang }) })
   const version = option(args, 'version') === undefined ? undefined : Number(option(args, 'version'))
-  const spec = withProject(target, (service) => service.get(id, version).spec)
-  const code = lang === 'tfjs' ? generateTfjs(spec) : generateKeras(spec)
+  const code = withProject(target, (service) => service.code(id, lang, version))
   if (o.json) o.out(JSON.stringify({ modelId: id, lang, code }))
   else o.out(code.trimEnd())
   return 0
 }
 
-/** `strata layers`, `strata templates`, `strata model` and `strata code`. */
+const cmdImportBase: Command = async (args, o) => {
+  const target = args.positional[1] ?? missing(o, '<project>')
+  const source = args.positional[2] ?? missing(o, '<path>')
+  const base = withProject(target, (service) => service.importBase(path.resolve(source), option(args, 'name')))
+  if (o.json) o.out(JSON.stringify({ base }))
+  else o.out(t(o, 'cli.baseImported', { name: base.name, id: base.id, layers: base.layers.length, shape: formatShape(base.inputShape), cut: base.defaultCut }))
+  return 0
+}
+
+const cmdBases: Command = async (args, o) => {
+  const target = args.positional[1] ?? missing(o, '<project>')
+  const bases = withProject(target, (service) => service.bases())
+  if (o.json) {
+    o.out(JSON.stringify({ bases }))
+    return 0
+  }
+  for (const b of bases) o.out(`${b.id}  ${b.name.padEnd(24)} ${formatShape(b.inputShape).padEnd(12)} ${b.layers.map((l) => l.name).join(' → ')}`)
+  return 0
+}
+
+/** `strata layers`, `strata templates`, `strata model`, `strata code`, `strata import-base` and `strata bases`. */
 export const MODEL_COMMANDS: Record<string, Command> = {
   layers: cmdLayers,
   templates: cmdTemplates,
   model: cmdModel,
-  code: cmdCode
+  code: cmdCode,
+  'import-base': cmdImportBase,
+  bases: cmdBases
 }
