@@ -430,6 +430,10 @@ export const en = {
     'customer-churn': {
       name: 'Customer churn',
       description: '1,200 customers of a subscription service: predict who leaves from tenure, plan, fees and support calls.'
+    },
+    'photos-pretrained': {
+      name: 'Photos, two classes, pretrained base',
+      description: '140 small product photos, intact or scratched: a new head on a pretrained base, with augmentation and early stopping.'
     }
   },
   evaluate: {

@@ -432,6 +432,10 @@ export const zhCN: Messages = {
     'customer-churn': {
       name: '客户流失',
       description: '某订阅服务的 1,200 位客户：根据使用时长、套餐、费用和客服电话次数预测谁会流失。'
+    },
+    'photos-pretrained': {
+      name: '照片二分类（预训练基础网络）',
+      description: '140 张小尺寸产品照片，完好或有划痕：在预训练基础网络上训练新的头部，带数据增强和提前停止。'
     }
   },
   evaluate: {
