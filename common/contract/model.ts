@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { TEMPLATE_IDS } from '../model/templates'
 import { LAYER_TYPES, type LayerType } from '../model/catalog'
 import { ModelSpecSchema, ParamValueSchema, TaskKind } from '../model/spec'
-import { channel } from './define'
+import { channel, event } from './define'
 
 /** A dataset's facts a template is fitted to: shape of one example, number of classes, task. */
 export const DatasetFitSchema = z
@@ -87,8 +87,22 @@ export const MODEL_CHANNELS = {
   'model:bases': channel(z.object({}).strict(), z.array(BaseInfoSchema)),
   /** Copies a TF.js layers model (its folder or model.json, within reach of this computer) into the project as a base. */
   'model:import-base': channel(z.object({ path: z.string().min(1).max(4096), name: z.string().trim().min(1).max(120).optional() }).strict(), BaseInfoSchema),
+  /**
+   * Downloads a TF.js layers model once into the app's cache (checked against its sha256, with progress events), then
+   * imports it as a base. Fails plainly when the address cannot be reached (offline): pick a model file instead.
+   */
+  'model:download-base': channel(
+    z.object({ name: z.string().trim().min(1).max(120), url: z.string().url().regex(/^https?:\/\//), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/) }).strict(),
+    BaseInfoSchema
+  ),
   'model:code': channel(
     z.object({ id: ModelId, version: z.number().int().positive().optional(), lang: z.enum(['tfjs', 'keras']) }).strict(),
     z.object({ code: z.string() })
   )
+}
+
+/** Model events. */
+export const MODEL_EVENTS = {
+  /** Bytes of a base download received so far (total once the model's manifest is read). */
+  'model:download-progress': event(z.object({ name: z.string(), done: z.number().int(), total: z.number().int().nullable() }))
 }

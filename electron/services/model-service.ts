@@ -7,6 +7,8 @@ import { emptySpec, type ModelSpec } from '../../common/model/spec'
 import { TEMPLATES, buildTemplate, isTemplateId, type TemplateId } from '../../common/model/templates'
 import type Database from 'better-sqlite3'
 import { baseIdsOf, expandBases, usesBase, type BaseInfo } from '../../common/model/bases'
+import type { EmitEvent } from '../../common/contract'
+import { downloadModel, type DownloadSource } from '../store/base-download'
 import { basesById, importBase, listBases } from '../store/bases'
 import { featureColumns, getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
@@ -56,7 +58,10 @@ export function datasetFit(db: Database.Database, datasetId: string): DatasetFit
 
 /** Creates, lists, saves and generates code for the open project's models. */
 export class ModelService {
-  constructor(private readonly projects: Pick<ProjectService, 'require'>) {}
+  constructor(
+    private readonly projects: Pick<ProjectService, 'require'>,
+    private readonly opts: { cacheDir?: string; emit?: EmitEvent } = {}
+  ) {}
 
   private store(): ModelStore {
     return new ModelStore(this.projects.require().db)
@@ -99,6 +104,14 @@ export class ModelService {
   /** The pretrained bases imported into the project. */
   bases(): BaseInfo[] {
     return listBases(this.projects.require().root)
+  }
+
+  /** Downloads a model once into the app's cache (sha256-checked, with progress) and imports it as a base. */
+  async downloadBase(source: DownloadSource): Promise<BaseInfo> {
+    const cacheDir = this.opts.cacheDir
+    if (!cacheDir) throw new StrataError('BAD_ARGUMENTS', { reason: 'downloads need the app cache folder' })
+    const folder = await downloadModel(cacheDir, source, { onProgress: (p) => this.opts.emit?.('model:download-progress', { name: source.name, ...p }) })
+    return this.importBase(folder, source.name)
   }
 
   /** Imports a TF.js layers model (folder or model.json) into the project as a pretrained base. */
