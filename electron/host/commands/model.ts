@@ -5,7 +5,10 @@ import { CATALOG, CATEGORIES, LAYER_TYPES, formatShape, parseShape } from '../..
 import { analyzeModel, formatBytes, formatCount, formatFlops, problemText, type DatasetFit } from '../../../common/model/infer'
 import { parseSpecText, type ModelSpec } from '../../../common/model/spec'
 import { TEMPLATES, isTemplateId } from '../../../common/model/templates'
+import type { BaseInfo } from '../../../common/model/bases'
+import type { DownloadSource } from '../../store/base-download'
 import { openProject } from '../../store/project-folder'
+import { defaultPaths } from '../../services/paths'
 import { ModelService, templateInfos } from '../../services/model-service'
 import { t, type Args, type Command, type Output } from '../cli-io'
 
@@ -155,11 +158,23 @@ const cmdCode: Command = async (args, o) => {
 
 const cmdImportBase: Command = async (args, o) => {
   const target = args.positional[1] ?? missing(o, '<project>')
-  const source = args.positional[2] ?? missing(o, '<path>')
-  const base = withProject(target, (service) => service.importBase(path.resolve(source), option(args, 'name')))
+  const url = option(args, 'url')
+  const base = url
+    ? await downloadInto(target, { url, sha256: option(args, 'sha256') ?? missing(o, '--sha256 HEX'), name: option(args, 'name') ?? new URL(url).pathname.split('/').slice(-2, -1)[0] ?? 'base' })
+    : withProject(target, (service) => service.importBase(path.resolve(args.positional[2] ?? missing(o, '<path> or --url URL --sha256 HEX')), option(args, 'name')))
   if (o.json) o.out(JSON.stringify({ base }))
   else o.out(t(o, 'cli.baseImported', { name: base.name, id: base.id, layers: base.layers.length, shape: formatShape(base.inputShape), cut: base.defaultCut }))
   return 0
+}
+
+/** Downloads a model into the app's cache (once) and imports it into the project as a base. */
+async function downloadInto(target: string, source: DownloadSource): Promise<BaseInfo> {
+  const project = openProject(target)
+  try {
+    return await new ModelService({ require: () => project }, { cacheDir: path.join(defaultPaths().dataDir, 'cache', 'bases') }).downloadBase(source)
+  } finally {
+    project.db.close()
+  }
 }
 
 const cmdBases: Command = async (args, o) => {
