@@ -1,6 +1,7 @@
 /**
  * Makes the "Photos, two classes, pretrained base" sample's shipped files, deterministically and from nothing but
- * code, so they can be shipped and regenerated: npx tsx scripts/make-sample-images.ts
+ * code, so they can be shipped and regenerated: npx tsx scripts/make-sample-images.ts (ONLY=photos or ONLY=base
+ * for one of the two; the base's weights differ from run to run, as TF.js initialises them at random)
  *
  * - resources/samples/photos/{intact,scratched}/*.png — 32×32 "product photos": a textured disc or tile on a plain
  *   background, the scratched ones crossed by a thin scratch.
@@ -17,7 +18,8 @@ import { saveCheckpoint } from '../electron/engine/checkpoint'
 
 const SIZE = 32
 const OUT = path.resolve(__dirname, '..', 'resources', 'samples')
-const random = seededRandom(20261123)
+// Each set draws from its own seeded stream, so changing one set's size leaves the other as it was.
+let random = seededRandom(20261123)
 const between = (a: number, b: number): number => a + random() * (b - a)
 
 type Rgb = [number, number, number]
@@ -150,6 +152,7 @@ async function writePng(file: string, px: Float32Array): Promise<void> {
 }
 
 async function makePhotos(perClass: number): Promise<void> {
+  random = seededRandom(20261123)
   const root = path.join(OUT, 'photos')
   fs.rmSync(root, { recursive: true, force: true })
   for (const cls of ['intact', 'scratched'] as const) {
@@ -159,6 +162,7 @@ async function makePhotos(perClass: number): Promise<void> {
 }
 
 async function trainBase(perClass: number, epochs: number): Promise<void> {
+  random = seededRandom(20261124)
   await selectBackend((process.env.BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm', (r) => r.key)
   const n = perClass * SHAPES.length
   const x = new Float32Array(n * SIZE * SIZE * 3)
@@ -210,12 +214,9 @@ async function trainBase(perClass: number, epochs: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (process.env.DUMP) {
-    for (let i = 0; i < 12; i++) await writePng(`/tmp/x/prev/shape-${i}.png`, shapeImage(SHAPES[i % 6]))
-    return
-  }
-  await makePhotos(Number(process.env.PHOTOS_PER_CLASS ?? 70))
-  await trainBase(Number(process.env.SHAPES_PER_CLASS ?? 300), Number(process.env.BASE_EPOCHS ?? 25))
+  const only = process.env.ONLY
+  if (only !== 'base') await makePhotos(Number(process.env.PHOTOS_PER_CLASS ?? 150))
+  if (only !== 'photos') await trainBase(Number(process.env.SHAPES_PER_CLASS ?? 300), Number(process.env.BASE_EPOCHS ?? 25))
 }
 
 main().catch((err: unknown) => {

@@ -433,7 +433,7 @@ export const en = {
     },
     'photos-pretrained': {
       name: 'Photos, two classes, pretrained base',
-      description: '140 small product photos, intact or scratched: a new head on a pretrained base, with augmentation and early stopping.'
+      description: '300 small product photos, intact or scratched: a new head on a pretrained base, with augmentation and early stopping.'
     }
   },
   evaluate: {

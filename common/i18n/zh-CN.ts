@@ -435,7 +435,7 @@ export const zhCN: Messages = {
     },
     'photos-pretrained': {
       name: '照片二分类（预训练基础网络）',
-      description: '140 张小尺寸产品照片，完好或有划痕：在预训练基础网络上训练新的头部，带数据增强和提前停止。'
+      description: '300 张小尺寸产品照片，完好或有划痕：在预训练基础网络上训练新的头部，带数据增强和提前停止。'
     }
   },
   evaluate: {
