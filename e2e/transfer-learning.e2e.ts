@@ -10,6 +10,7 @@ test('photos sample → pretrained base in the inspector → cut, unfreeze and i
   await expect(page.getByTestId('sample-photos-pretrained')).toBeVisible()
   await page.getByTestId('open-sample-photos-pretrained').click()
   await expect(page.getByTestId('status-project')).toContainText('Photos, two classes, pretrained base')
+  await expect(page.getByTestId('view-train')).toBeVisible()
 
   await page.getByTestId('nav-build').click()
   await page.getByTestId('open-model').first().click()
