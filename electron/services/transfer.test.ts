@@ -182,6 +182,14 @@ describe('transfer learning on a self-made base', () => {
     trained.dispose()
     original.dispose()
 
+    // Judging and trying the run use the trained model, base included.
+    const evaluation = await call<{ itemCount: number; report: { classes: string[]; accuracy: number } }>('evaluation:run', { runId: started.id, split: 'test' })
+    expect(evaluation.itemCount).toBe((await call<{ splits: { test: number } }>('dataset:get', { datasetId })).splits.test)
+    expect(evaluation.report.classes).toEqual(['horizontal', 'vertical'])
+    const photo = await sharp(Buffer.from(stripes(true, 99).map((v) => Math.round(v * 255))), { raw: { width: 16, height: 16, channels: 3 } }).png().toBuffer()
+    const tried = await call<{ prediction: { label?: string } }>('evaluation:predict', { runId: started.id, input: { image: photo.toString('base64') } })
+    expect(['horizontal', 'vertical']).toContain(tried.prediction.label)
+
     const result = await call<{ exports: ExportRecord[] }>('export:run', { runId: started.id, formats: ['tfjs', 'onnx', 'keras', 'web'] })
     for (const e of result.exports) {
       expect(e.error, e.format).toBeNull()
