@@ -1,9 +1,10 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { expect, test } from './fixtures'
 
 /**
  * Transfer learning in the builder: the photos sample comes with its pretrained base; the inspector shows the base's
- * cut, shapes and frozen weights, unfreezing a layer changes what trains, and a new base is imported from a folder.
+ * cut, shapes and frozen weights, unfreezing a layer changes what trains, and a base is imported from a path or uploaded.
  */
 test('photos sample → pretrained base in the inspector → cut, unfreeze and import a base', async ({ page, studio }, testInfo) => {
   await page.goto(studio.url)
@@ -42,8 +43,19 @@ test('photos sample → pretrained base in the inspector → cut, unfreeze and i
   await page.getByTestId('base-import-path').fill(path.join(studio.home, 'nothing-here'))
   await page.getByTestId('base-import-button').click()
   await expect(page.getByTestId('base-import').getByTestId('error')).toContainText('Nothing was found at')
-  await page.getByTestId('base-import-path').fill(path.resolve(__dirname, '..', 'resources', 'samples', 'shapes-base'))
+  const shipped = path.resolve(__dirname, '..', 'resources', 'samples', 'shapes-base')
+  await page.getByTestId('base-import-path').fill(shipped)
   await page.getByTestId('base-import-button').click()
+  await expect(page.getByTestId('base-import').getByTestId('error')).toHaveCount(0)
+  await expect(page.getByTestId('param-base').locator('option')).toHaveCount(2)
+
+  // In the browser a model folder is picked and uploaded: a copy with one weight file missing is refused plainly.
+  const broken = path.join(studio.home, 'broken-base')
+  fs.mkdirSync(broken, { recursive: true })
+  fs.copyFileSync(path.join(shipped, 'model.json'), path.join(broken, 'model.json'))
+  await page.getByTestId('base-upload-input').setInputFiles(broken)
+  await expect(page.getByTestId('base-import').getByTestId('error')).toContainText('weight file weights.bin is missing')
+  await page.getByTestId('base-upload-input').setInputFiles(shipped)
   await expect(page.getByTestId('base-import').getByTestId('error')).toHaveCount(0)
   await expect(page.getByTestId('param-base').locator('option')).toHaveCount(2)
   await page.screenshot({ path: testInfo.outputPath('pretrained-base-inspector.png') })

@@ -85,8 +85,14 @@ export const MODEL_CHANNELS = {
   ),
   /** The pretrained bases imported into the open project. */
   'model:bases': channel(z.object({}).strict(), z.array(BaseInfoSchema)),
-  /** Copies a TF.js layers model (its folder or model.json, within reach of this computer) into the project as a base. */
-  'model:import-base': channel(z.object({ path: z.string().min(1).max(4096), name: z.string().trim().min(1).max(120).optional() }).strict(), BaseInfoSchema),
+  /** Copies a TF.js layers model into the project as a base: its folder or model.json on this computer, or a finished upload (browser mode). */
+  'model:import-base': channel(
+    z
+      .object({ path: z.string().min(1).max(4096).optional(), uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(), name: z.string().trim().min(1).max(120).optional() })
+      .strict()
+      .refine((r) => Boolean(r.path) !== Boolean(r.uploadId), { message: 'give a path or an uploadId' }),
+    BaseInfoSchema
+  ),
   /**
    * Downloads a TF.js layers model once into the app's cache (checked against its sha256, with progress events), then
    * imports it as a base. Fails plainly when the address cannot be reached (offline): pick a model file instead.

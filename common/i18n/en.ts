@@ -176,6 +176,7 @@ export const en = {
     baseDefaultCut: 'before its classifier ({layer})',
     baseImportPath: 'Folder (or model.json) of a TF.js model on this computer',
     baseImport: 'Import base',
+    baseUpload: 'Pick a model folder…',
     frozenParams: 'Frozen (not trained)',
     inspectorMany: '{count} layers selected.',
     outputShape: 'Output shape',

@@ -178,6 +178,7 @@ export const zhCN: Messages = {
     baseDefaultCut: '在它的分类器之前（{layer}）',
     baseImportPath: '这台电脑上 TF.js 模型的文件夹（或 model.json）',
     baseImport: '导入基础网络',
+    baseUpload: '选择模型文件夹…',
     frozenParams: '冻结（不训练）',
     inspectorMany: '已选择 {count} 个层。',
     outputShape: '输出形状',

@@ -113,7 +113,7 @@ export function createServices(opts: ServiceOptions): Services {
     'model:save': ({ id, spec, name }) => models.save(id, spec, name),
     'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) }),
     'model:bases': () => models.bases(),
-    'model:import-base': ({ path, name }) => models.importBase(path, name),
+    'model:import-base': ({ path, uploadId, name }) => (uploadId ? models.importUploadedBase(uploadId, name) : models.importBase(path!, name)),
     'model:download-base': (source) => models.downloadBase(source),
     'sample:list': () => samples.list(),
     'sample:open': ({ id, quick }) => samples.open(id, { quick }),

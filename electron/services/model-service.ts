@@ -7,11 +7,14 @@ import { emptySpec, type ModelSpec } from '../../common/model/spec'
 import { TEMPLATES, buildTemplate, isTemplateId, type TemplateId } from '../../common/model/templates'
 import type Database from 'better-sqlite3'
 import { baseIdsOf, expandBases, usesBase, type BaseInfo } from '../../common/model/bases'
+import fs from 'node:fs'
+import path from 'node:path'
 import type { EmitEvent } from '../../common/contract'
 import { downloadModel, type DownloadSource } from '../store/base-download'
 import { basesById, importBase, listBases } from '../store/bases'
 import { featureColumns, getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
+import { uploadFolder } from './dataset-service'
 import type { ProjectService } from './project-service'
 
 /** What a new model starts from: a template fitted to a dataset, a given spec, or an Input layer alone. */
@@ -112,6 +115,20 @@ export class ModelService {
     if (!cacheDir) throw new StrataError('BAD_ARGUMENTS', { reason: 'downloads need the app cache folder' })
     const folder = await downloadModel(cacheDir, source, { onProgress: (p) => this.opts.emit?.('model:download-progress', { name: source.name, ...p }) })
     return this.importBase(folder, source.name)
+  }
+
+  /** Imports a model folder uploaded with `dataset:upload` (browser mode) as a base, then clears the upload. */
+  importUploadedBase(uploadId: string, name?: string): BaseInfo {
+    const dir = uploadFolder(this.projects.require().root, uploadId)
+    if (!fs.existsSync(dir)) throw new StrataError('UPLOAD_NOT_FOUND', { id: uploadId })
+    // A picked folder arrives as one folder inside the upload; its name names the base.
+    const entries = fs.readdirSync(dir, { withFileTypes: true })
+    const folder = entries.length === 1 && entries[0].isDirectory() ? path.join(dir, entries[0].name) : dir
+    try {
+      return this.importBase(folder, name ?? (folder === dir ? undefined : entries[0].name))
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   }
 
   /** Imports a TF.js layers model (folder or model.json) into the project as a pretrained base. */
