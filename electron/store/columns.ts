@@ -3,8 +3,6 @@ import type { ColumnStats, ColumnType } from '../../common/contract/dataset'
 /** Cell values read as "missing", compared case-insensitively after trimming. */
 export const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'nan', 'null', '?'])
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-const INTEGER = /^[+-]?\d+$/
 const BOOLEAN_TOKENS = new Set(['true', 'false', 'yes', 'no', 'y', 'n', 't', 'f', '0', '1'])
 const DATE = /^(\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}\/\d{1,2}\/\d{1,2})$/
 const ID_NAME = /^(id|uuid|guid|key|index|row_?id|.*[_ -]id|.*Id|.*ID)$/
@@ -24,14 +22,37 @@ export function isMissing(value: string | null | undefined): boolean {
   return value.length <= 12 && MISSING_TOKENS.has(value.trim().toLowerCase())
 }
 
-/** Streams one column's values and keeps what type inference and the health report need. */
+/**
+ * True when a trimmed cell that starts like a number (`n` being `Number(value)`) is a plain decimal number such as
+ * `-1.5e3`: `Number` does the parsing, and the forms it accepts beyond that (`0x1f`, `0b1`, `0o7`, `±Infinity`) are refused by their second character.
+ */
+function isPlainNumber(value: string, n: number): boolean {
+  if (n !== n) return false
+  const c1 = value.charCodeAt(1)
+  // x, X, b, B, o, O (radix prefixes) and I (±Infinity)
+  return !(c1 === 120 || c1 === 88 || c1 === 98 || c1 === 66 || c1 === 111 || c1 === 79 || c1 === 73)
+}
+
+/** True when a plain number (see {@link isPlainNumber}) is written as an integer: no point, no exponent. */
+function isIntegerText(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c === 46 || c === 101 || c === 69) return false
+  }
+  return true
+}
+
+/**
+ * Streams one column's values and keeps what type inference and the health report need. It runs once per cell
+ * of every imported table, so each check stops as soon as one value rules its type out.
+ */
 export class ColumnAccumulator {
   count = 0
   missing = 0
-  private numeric = 0
-  private integers = 0
-  private booleans = 0
-  private dates = 0
+  private allNumeric = true
+  private allIntegers = true
+  private allBooleans = true
+  private allDates = true
   private withSpaces = 0
   private totalLength = 0
   private maxLength = 0
@@ -57,28 +78,35 @@ export class ColumnAccumulator {
     const a = r.charCodeAt(0)
     const z = r.charCodeAt(r.length - 1)
     const value = a > 32 && a < 127 && z > 32 && z < 127 ? r : r.trim()
-    this.totalLength += value.length
-    if (value.length > this.maxLength) this.maxLength = value.length
-    if (value.includes(' ')) this.withSpaces++
+    const length = value.length
+    this.totalLength += length
+    if (length > this.maxLength) this.maxLength = length
     const seen = this.distinct.get(value)
     if (seen !== undefined) {
       this.distinct.set(value, seen + 1)
       this.allDistinct = false
     } else if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, 1)
     else this.capped = true
-    if (value.length <= 5 && BOOLEAN_TOKENS.has(value.toLowerCase())) this.booleans++
-    // Only strings starting like a number can be one: skip the regexes for the rest.
+    if (this.allBooleans && !(length <= 5 && BOOLEAN_TOKENS.has(value.toLowerCase()))) this.allBooleans = false
+    // Only strings starting like a number can be one (or a date).
     const c = value.charCodeAt(0)
     const numberLike = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46
-    if (numberLike && NUMBER.test(value)) {
-      const n = Number(value)
-      this.numeric++
-      if (INTEGER.test(value)) this.integers++
-      this.sum += n
-      this.sumSquares += n * n
-      if (n < this.min) this.min = n
-      if (n > this.max) this.max = n
-    } else if (numberLike && DATE.test(value)) this.dates++
+    if (this.allNumeric) {
+      const n = numberLike ? Number(value) : NaN
+      if (numberLike && isPlainNumber(value, n)) {
+        if (this.allIntegers && !isIntegerText(value)) this.allIntegers = false
+        this.sum += n
+        this.sumSquares += n * n
+        if (n < this.min) this.min = n
+        if (n > this.max) this.max = n
+        // A number is not a date, and has no spaces.
+        this.allDates = false
+        return false
+      }
+      this.allNumeric = false
+    }
+    if (this.allDates && !(numberLike && DATE.test(value))) this.allDates = false
+    if (value.includes(' ')) this.withSpaces++
     return false
   }
 
@@ -87,14 +115,14 @@ export class ColumnAccumulator {
     const present = this.count - this.missing
     if (present === 0) return 'categorical'
     const distinct = this.distinct.size
-    if (this.booleans === present && distinct <= 2) return 'boolean'
+    if (this.allBooleans && distinct <= 2) return 'boolean'
     const unique = this.allDistinct && present === this.count && present >= 10
-    if (this.numeric === present) {
-      if (this.integers === present && unique && (ID_NAME.test(this.name) || this.max - this.min + 1 === present)) return 'id'
-      if (this.integers === present && !this.capped && distinct <= 10 && present >= 20 * distinct) return 'categorical'
+    if (this.allNumeric) {
+      if (this.allIntegers && unique && (ID_NAME.test(this.name) || this.max - this.min + 1 === present)) return 'id'
+      if (this.allIntegers && !this.capped && distinct <= 10 && present >= 20 * distinct) return 'categorical'
       return 'numeric'
     }
-    if (this.dates === present) return 'date'
+    if (this.allDates) return 'date'
     const meanLength = this.totalLength / present
     if (unique && (ID_NAME.test(this.name) || (this.withSpaces === 0 && meanLength < 40))) return 'id'
     if (meanLength >= 25 || (this.withSpaces > present / 2 && (this.capped || distinct > present / 2))) return 'text'
@@ -108,7 +136,7 @@ export class ColumnAccumulator {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 10)
       .map(([value, count]) => ({ value, count }))
-    const numeric = this.numeric === present && present > 0
+    const numeric = this.allNumeric && present > 0
     const mean = numeric ? this.sum / present : undefined
     return {
       count: this.count,
@@ -123,9 +151,14 @@ export class ColumnAccumulator {
   }
 }
 
+/** True when a column's name is a conventional name for the value to predict (`label`, `target`, `class`…). */
+export function isTargetName(name: string): boolean {
+  return TARGET_NAME.test(name.trim())
+}
+
 /** The column a user most likely wants to predict: a conventional name, else the last plausible label column. */
 export function proposeTarget(columns: ReadonlyArray<{ name: string; type: ColumnType }>): string | null {
-  const named = columns.find((c) => TARGET_NAME.test(c.name.trim()) && c.type !== 'id' && c.type !== 'text')
+  const named = columns.find((c) => isTargetName(c.name) && c.type !== 'id' && c.type !== 'text')
   if (named) return named.name
   const usable = columns.filter((c) => c.type === 'categorical' || c.type === 'boolean')
   if (usable.length) return usable[usable.length - 1].name

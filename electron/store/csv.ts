@@ -133,10 +133,17 @@ function uniqueNames(cells: string[]): string[] {
   })
 }
 
-/** One record of a table file with the line it starts on (1-based, counting the header). */
-export interface CsvRecord {
-  line: number
-  cells: string[]
+/** A batch of records of a table file: their cells, and the line each starts on (1-based, counting the header). */
+export interface CsvBatch {
+  rows: string[][]
+  lines: number[]
+}
+
+/** How many times `char` occurs in `text`. */
+function countChar(text: string, char: string): number {
+  let n = 0
+  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) n++
+  return n
 }
 
 /**
@@ -146,12 +153,14 @@ export interface CsvRecord {
 export async function streamCsv(
   file: string,
   dialect: CsvDialect,
-  onBatch: (records: CsvRecord[], bytesRead: number) => Promise<void> | void,
+  onBatch: (batch: CsvBatch, bytesRead: number) => Promise<void> | void,
   signal?: AbortSignal
 ): Promise<string> {
   const parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: dialect.newline as '\n', quoteChar: '"' })
   const hash = crypto.createHash('sha256')
   const stream = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES })
+  // The character that ends a line ('\n' also ends '\r\n' lines).
+  const eol = dialect.newline === '\r' ? '\r' : '\n'
   let pending = ''
   let line = 1
   let first = true
@@ -160,20 +169,27 @@ export async function streamCsv(
 
   const emit = async (text: string, last: boolean): Promise<void> => {
     const result = parser.parse(text, 0, !last) as { data: string[][]; meta: { cursor: number } }
-    pending = last ? '' : text.slice(result.meta.cursor)
-    const records: CsvRecord[] = []
-    for (const cells of result.data) {
+    const consumed = last ? text.length : result.meta.cursor
+    pending = last ? '' : text.slice(consumed)
+    const data = result.data
+    // Complete records each end with one line break, so when the consumed text has no more breaks than records,
+    // no cell holds one and each record is one line. (The last piece is counted cell by cell.)
+    const oneLineEach = !last && countChar(text.slice(0, consumed), eol) === data.length
+    const rows: string[][] = []
+    const lines: number[] = []
+    for (const cells of data) {
       const start = line
-      for (const cell of cells) for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) line++
+      if (!oneLineEach) for (const cell of cells) line += countChar(cell, eol)
       line++
       if (cells.length === 1 && cells[0] === '') continue
       if (!headerSkipped) {
         headerSkipped = true
         continue
       }
-      records.push({ line: start, cells })
+      rows.push(cells)
+      lines.push(start)
     }
-    if (records.length) await onBatch(records, bytesRead)
+    if (rows.length) await onBatch({ rows, lines }, bytesRead)
   }
 
   const decoder = new TextDecoder('utf-8')

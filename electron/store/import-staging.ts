@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { ColumnType, SkipCode } from '../../common/contract/dataset'
+import { writeRowState, type Cells } from './table-rows'
 
 /** Folder under a project for work in progress (import staging, browser uploads); never part of a dataset. */
 export const STAGING_DIR = '.staging'
@@ -41,19 +42,23 @@ export interface ColumnRow {
   excluded: boolean
 }
 
+/** Per-row state of a staged table or text import: split codes (REMOVED for rows left out) and labels. */
+export interface StagedRowState {
+  splits: Uint8Array
+  labels: Array<string | null>
+}
+
 /**
- * Items of an import in progress, kept in a scratch SQLite file beside the project rather than in memory,
- * so a 100k-file import stays small; {@link commit} copies them into project.db in one transaction,
- * and a cancelled or crashed import leaves only this scratch file behind.
+ * Items of an import in progress — images one by one, table rows in chunks — kept in a scratch SQLite file beside
+ * the project rather than in memory, so a 100k-file import stays small; {@link commit} and {@link commitRows} copy
+ * them into project.db in one transaction, and a cancelled or crashed import leaves only this scratch file behind.
  */
 export class ImportStaging {
   readonly file: string
   private readonly db: Database.Database
   private readonly insertItem: Database.Statement
   private readonly insertSkipped: Database.Statement
-  private readonly insertRow: Database.Statement
-  /** SQL for a staged item's label: the label column, or a cell of its row once {@link labelFromRow} picked one. */
-  private labelSql = 'label'
+  private readonly insertChunk: Database.Statement
   private skippedCount = 0
   private itemCount = 0
 
@@ -68,9 +73,10 @@ export class ImportStaging {
     this.db.exec(`
       CREATE TABLE items (position INTEGER PRIMARY KEY, hash TEXT, label TEXT, text TEXT, row TEXT, meta TEXT NOT NULL);
       CREATE TABLE skipped (position INTEGER PRIMARY KEY, file TEXT NOT NULL, code TEXT NOT NULL, detail TEXT);
+      CREATE TABLE chunks (first INTEGER PRIMARY KEY, rows TEXT NOT NULL, lines TEXT NOT NULL);
     `)
     this.insertItem = this.db.prepare('INSERT INTO items (position, hash, label, text, row, meta) VALUES (?, ?, ?, ?, ?, ?)')
-    this.insertRow = this.db.prepare('INSERT INTO items (position, row, meta) VALUES (?, ?, ?)')
+    this.insertChunk = this.db.prepare('INSERT INTO chunks (first, rows, lines) VALUES (?, ?, ?)')
     this.insertSkipped = this.db.prepare('INSERT INTO skipped (position, file, code, detail) VALUES (?, ?, ?, ?)')
   }
 
@@ -84,15 +90,17 @@ export class ImportStaging {
     this.itemCount += items.length
   }
 
-  /**
-   * Stages table rows in one transaction: `rows[i]` is the JSON array of cells of the row at
-   * position `first + i`, read from line `lines[i]` of the file. The cheap path for big table imports.
-   */
-  addRows(first: number, rows: readonly string[], lines: readonly number[]): void {
-    this.db.transaction(() => {
-      for (let i = 0; i < rows.length; i++) this.insertRow.run(first + i, rows[i], `{"line":${lines[i]}}`)
-    })()
+  /** Stages a chunk of table rows starting at position `first`, with the line each was read from. */
+  addChunk(first: number, rows: readonly Cells[], lines: readonly number[]): void {
+    this.insertChunk.run(first, JSON.stringify(rows), JSON.stringify(lines))
     this.itemCount += rows.length
+  }
+
+  /** The staged table rows in order, a chunk at a time. */
+  *chunks(): IterableIterator<{ first: number; rows: Cells[]; lines: number[] }> {
+    for (const c of this.db.prepare('SELECT first, rows, lines FROM chunks ORDER BY first').iterate() as IterableIterator<{ first: number; rows: string; lines: string }>) {
+      yield { first: c.first, rows: JSON.parse(c.rows) as Cells[], lines: JSON.parse(c.lines) as number[] }
+    }
   }
 
   /** Records a file or row the import leaves out. */
@@ -119,31 +127,7 @@ export class ImportStaging {
 
   /** Every staged item's label, ordered by position. */
   labels(): Array<string | null> {
-    return this.db.prepare(`SELECT ${this.labelSql} FROM items ORDER BY position`).pluck().all() as Array<string | null>
-  }
-
-  /**
-   * Fills each staged item's label (and text) from cells of its row, drops the rows when the items are texts,
-   * and leaves out (as skipped) texts with no label or no text. Returns how many were left out.
-   */
-  labelFromRow(labelIndex: number | null, textIndex: number | null): number {
-    const cell = (i: number): string => `json_extract(row, '$[${Math.trunc(i)}]')`
-    if (textIndex === null) {
-      // Table rows keep their cells: the label is read from the row when needed, not written to every staged row.
-      this.labelSql = labelIndex === null ? 'NULL' : cell(labelIndex)
-      return 0
-    }
-    return this.db.transaction(() => {
-      this.db.prepare(`UPDATE items SET label = ${labelIndex === null ? 'NULL' : cell(labelIndex)}`).run()
-      this.db.prepare(`UPDATE items SET text = ${cell(textIndex)}, row = NULL`).run()
-      const empty = this.db
-        .prepare("SELECT position, json_extract(meta, '$.line') AS line FROM items WHERE label IS NULL OR text IS NULL ORDER BY position")
-        .all() as Array<{ position: number; line: number }>
-      for (const e of empty) this.addSkipped(`line ${e.line}`, 'emptyLabel')
-      this.db.prepare('DELETE FROM items WHERE label IS NULL OR text IS NULL').run()
-      this.itemCount -= empty.length
-      return empty.length
-    })()
+    return this.db.prepare('SELECT label FROM items ORDER BY position').pluck().all() as Array<string | null>
   }
 
   /** Every staged item's content hash with its label and file, ordered by position (for the fingerprint). */
@@ -154,13 +138,12 @@ export class ImportStaging {
   }
 
   /**
-   * Writes the dataset, its columns, its staged items (with `splits[i]` the split code of the i-th item
+   * Writes the dataset, its columns, its staged images (with `splits[i]` the split code of the i-th item
    * by position) and the skipped list into project.db in one transaction: all of it or none.
    */
   commit(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], splits: Uint8Array): void {
     const span = this.db.prepare('SELECT count(*) AS n, min(position) AS lo, max(position) AS hi FROM items').get() as { n: number; lo: number | null; hi: number | null }
     const dense = span.n === 0 || (span.lo === 0 && span.hi === span.n - 1)
-    this.db.close()
     // The split of the item of rank r is byte r of the splits blob (0 train, 1 validation, 2 test).
     const splitBlob = Buffer.from(splits.buffer, splits.byteOffset, splits.byteLength)
     const splitSql = "CASE substr(@splits, rank + 1, 1) WHEN x'00' THEN 'train' WHEN x'01' THEN 'validation' ELSE 'test' END"
@@ -168,6 +151,25 @@ export class ImportStaging {
     const ranked = dense
       ? 'SELECT position AS rank, * FROM staging.items'
       : 'SELECT row_number() OVER (ORDER BY position) - 1 AS rank, * FROM staging.items'
+    this.commitWith(db, dataset, columns, () => {
+      db.prepare(
+        `INSERT INTO items (dataset_id, position, hash, label, split, text, row, meta)
+         SELECT @id, rank, hash, label, ${splitSql}, text, row, meta
+         FROM (${ranked}) ORDER BY rank`
+      ).run({ id: dataset.id, splits: splitBlob })
+    })
+  }
+
+  /** Writes the dataset, its columns, its staged table rows with their per-row state and the skipped list into project.db in one transaction. */
+  commitRows(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], state: StagedRowState): void {
+    this.commitWith(db, dataset, columns, () => {
+      db.prepare('INSERT INTO table_chunks (dataset_id, first, rows, lines) SELECT ?, first, rows, lines FROM staging.chunks').run(dataset.id)
+      writeRowState(db, dataset.id, state)
+    })
+  }
+
+  private commitWith(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], writeItems: () => void): void {
+    this.db.close()
     db.prepare('ATTACH DATABASE ? AS staging').run(this.file)
     try {
       db.transaction(() => {
@@ -179,11 +181,7 @@ export class ImportStaging {
           'INSERT INTO columns (dataset_id, position, name, inferred_type, excluded, missing, stats) VALUES (?, ?, ?, ?, ?, ?, ?)'
         )
         for (const c of columns) col.run(dataset.id, c.position, c.name, c.inferredType, c.excluded ? 1 : 0, c.missing, JSON.stringify(c.stats))
-        db.prepare(
-          `INSERT INTO items (dataset_id, position, hash, label, split, text, row, meta)
-           SELECT @id, rank, hash, ${this.labelSql}, ${splitSql}, text, row, meta
-           FROM (${ranked}) ORDER BY rank`
-        ).run({ id: dataset.id, splits: splitBlob })
+        writeItems()
         db.prepare('INSERT INTO import_skipped (dataset_id, position, file, code, detail) SELECT ?, position, file, code, detail FROM staging.skipped').run(
           dataset.id
         )

@@ -1,10 +1,11 @@
 import fs from 'node:fs'
 import type { ColumnType, DatasetKind } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
-import { ColumnAccumulator, proposeTarget } from './columns'
+import { ColumnAccumulator, isTargetName, proposeTarget } from './columns'
 import { sniffCsv, streamCsv } from './csv'
 import type { ImporterContext } from './import-images'
-import type { ColumnRow } from './import-staging'
+import type { ColumnRow, StagedRowState } from './import-staging'
+import { CHUNK_ROWS, REMOVED, type Cells } from './table-rows'
 
 /** Choices the user makes for a table or text import. */
 export interface TableImportOptions {
@@ -22,6 +23,10 @@ export interface StagedTable {
   textColumn: string | null
   fileHash: string
   settings: Record<string, unknown>
+  /** Each staged row's label, and REMOVED as the split of rows left out (texts without a text or a label). */
+  rows: StagedRowState
+  /** How many rows are kept. */
+  kept: number
 }
 
 const MAX_LISTED_LINES = 10
@@ -39,9 +44,10 @@ function looksLikeText(columns: readonly ColumnRow[]): boolean {
 }
 
 /**
- * Streams a CSV/TSV file into the staging area: rows with the wrong number of fields are listed by line
- * (and skipped, or the import refused), column types and statistics are inferred on the way, and for a
- * text dataset each row becomes a text with its label.
+ * Streams a CSV/TSV file into the staging area in one pass: rows with the wrong number of fields are listed by line
+ * (and skipped, or the import refused), column types and statistics are inferred on the way, rows are staged in
+ * chunks, and the cells of the likely target are kept so labels need no second pass. For a text dataset each row
+ * becomes a text with its label; rows without either are left out.
  */
 export async function stageTableFile(ctx: ImporterContext, file: string, opts: TableImportOptions): Promise<StagedTable> {
   const { staging, signal } = ctx
@@ -50,38 +56,48 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   const size = (await fs.promises.stat(file)).size
   const accumulators = dialect.header.map((name) => new ColumnAccumulator(name))
   const raggedLines: number[] = []
+  // The column most likely to be the target: the one asked for, else one with a conventional name.
+  const wanted = opts.target?.toLowerCase()
+  const likelyTarget = dialect.header.findIndex((name) => (wanted === undefined ? isTargetName(name) : name.toLowerCase() === wanted))
+  const likelyLabels: Array<string | null> = []
+  let chunk: Cells[] = []
+  let chunkLines: number[] = []
   let position = 0
   let records = 0
+  const flush = (): void => {
+    if (chunk.length) staging.addChunk(position - chunk.length, chunk, chunkLines)
+    chunk = []
+    chunkLines = []
+  }
 
   const fileHash = await streamCsv(
     file,
     dialect,
-    async (batch, bytesRead) => {
+    async ({ rows, lines }, bytesRead) => {
       if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
-      const rows: string[] = []
-      const lines: number[] = []
-      const first = position
-      for (const { line, cells } of batch) {
+      for (let r = 0; r < rows.length; r++) {
+        const cells: Cells = rows[r]
         records++
         if (cells.length !== width) {
-          if (raggedLines.length < 100_000) raggedLines.push(line)
-          staging.addSkipped(`line ${line}`, 'ragged', `expected ${width} fields, found ${cells.length}`)
+          if (raggedLines.length < 100_000) raggedLines.push(lines[r])
+          staging.addSkipped(`line ${lines[r]}`, 'ragged', `expected ${width} fields, found ${cells.length}`)
           continue
         }
-        // One pass over the cells: statistics, and the row's cells with missing cells as null.
-        const row: Array<string | null> = new Array(width)
-        for (let i = 0; i < width; i++) row[i] = accumulators[i].add(cells[i]) ? null : cells[i]
-        rows.push(JSON.stringify(row))
-        lines.push(line)
+        // One pass over the cells: statistics, and missing cells become null in place.
+        for (let i = 0; i < width; i++) if (accumulators[i].add(cells[i])) cells[i] = null
+        if (likelyTarget >= 0) likelyLabels.push(cells[likelyTarget])
+        chunk.push(cells)
+        chunkLines.push(lines[r])
         position++
+        if (chunk.length === CHUNK_ROWS) flush()
       }
-      if (opts.ragged === 'skip') staging.addRows(first, rows, lines)
       ctx.onProgress?.({ phase: 'reading', unit: 'bytes', done: bytesRead, total: size })
       // Let other requests (and a cancel) through between chunks.
       await new Promise((resolve) => setImmediate(resolve))
     },
     signal
   )
+  flush()
   if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
   if (records === 0) throw new StrataError(dialect.hasHeader ? 'IMPORT_HEADER_ONLY' : 'IMPORT_EMPTY_FILE', { file })
   if (raggedLines.length && (opts.ragged === 'refuse' || position === 0)) {
@@ -115,8 +131,28 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   const target = targetName === null ? null : findColumn(columns, targetName, file)
   if (kind === 'text' && !target) throw new StrataError('IMPORT_BAD_COLUMN', { column: '(label)', file, columns: columns.map((c) => c.name).join(', ') })
   if (target) target.excluded = false
-  staging.labelFromRow(target?.position ?? null, textColumn?.position ?? null)
-  if (staging.items === 0) throw new StrataError('IMPORT_HEADER_ONLY', { file })
+
+  const state: StagedRowState = { splits: new Uint8Array(position), labels: likelyLabels }
+  let kept = position
+  if (target === null) state.labels = new Array<string | null>(position).fill(null)
+  else if (target.position !== likelyTarget || textColumn) {
+    // The target was not the column guessed before reading, or texts must be checked: read the staged rows again.
+    state.labels = []
+    const empty: number[] = []
+    for (const { first, rows, lines } of staging.chunks()) {
+      rows.forEach((cells, i) => {
+        const label = cells[target.position]
+        state.labels.push(label)
+        if (textColumn && (label === null || cells[textColumn.position] === null)) {
+          state.splits[first + i] = REMOVED
+          empty.push(lines[i])
+        }
+      })
+    }
+    for (const line of empty) staging.addSkipped(`line ${line}`, 'emptyLabel')
+    kept -= empty.length
+  }
+  if (kept === 0) throw new StrataError('IMPORT_HEADER_ONLY', { file })
 
   return {
     kind,
@@ -124,6 +160,8 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
     target: target?.name ?? null,
     textColumn: textColumn?.name ?? null,
     fileHash,
-    settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length }
+    settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length },
+    rows: state,
+    kept
   }
 }
