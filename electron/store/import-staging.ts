@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { ColumnType, SkipCode } from '../../common/contract/dataset'
-import { writeRowState, type Cells } from './table-rows'
+import { insertRows, type RowChunk, type RowSource, type RowState } from './table-rows'
 
 /** Folder under a project for work in progress (import staging, browser uploads); never part of a dataset. */
 export const STAGING_DIR = '.staging'
@@ -42,23 +42,18 @@ export interface ColumnRow {
   excluded: boolean
 }
 
-/** Per-row state of a staged table or text import: split codes (REMOVED for rows left out) and labels. */
-export interface StagedRowState {
-  splits: Uint8Array
-  labels: Array<string | null>
-}
-
 /**
- * Items of an import in progress — images one by one, table rows in chunks — kept in a scratch SQLite file beside
- * the project rather than in memory, so a 100k-file import stays small; {@link commit} and {@link commitRows} copy
- * them into project.db in one transaction, and a cancelled or crashed import leaves only this scratch file behind.
+ * Items of an import in progress, kept in a scratch SQLite file beside the project rather than in memory,
+ * so a 100k-file import stays small; {@link commit} copies them into project.db in one transaction (a table's rows
+ * need no copy: {@link commitRows} writes their index), and a cancelled or crashed import leaves only scratch files behind.
  */
 export class ImportStaging {
   readonly file: string
+  /** Where a table file that is not all UTF-8 has its decoded text written. */
+  readonly textFile: string
   private readonly db: Database.Database
   private readonly insertItem: Database.Statement
   private readonly insertSkipped: Database.Statement
-  private readonly insertChunk: Database.Statement
   private skippedCount = 0
   private itemCount = 0
 
@@ -66,6 +61,7 @@ export class ImportStaging {
     const dir = path.join(root, STAGING_DIR)
     fs.mkdirSync(dir, { recursive: true })
     this.file = path.join(dir, `import-${importId}.db`)
+    this.textFile = path.join(dir, `import-${importId}.txt`)
     fs.rmSync(this.file, { force: true })
     this.db = new Database(this.file)
     this.db.pragma('journal_mode = OFF')
@@ -73,10 +69,8 @@ export class ImportStaging {
     this.db.exec(`
       CREATE TABLE items (position INTEGER PRIMARY KEY, hash TEXT, label TEXT, text TEXT, row TEXT, meta TEXT NOT NULL);
       CREATE TABLE skipped (position INTEGER PRIMARY KEY, file TEXT NOT NULL, code TEXT NOT NULL, detail TEXT);
-      CREATE TABLE chunks (first INTEGER PRIMARY KEY, rows TEXT NOT NULL, lines TEXT NOT NULL);
     `)
     this.insertItem = this.db.prepare('INSERT INTO items (position, hash, label, text, row, meta) VALUES (?, ?, ?, ?, ?, ?)')
-    this.insertChunk = this.db.prepare('INSERT INTO chunks (first, rows, lines) VALUES (?, ?, ?)')
     this.insertSkipped = this.db.prepare('INSERT INTO skipped (position, file, code, detail) VALUES (?, ?, ?, ?)')
   }
 
@@ -88,19 +82,6 @@ export class ImportStaging {
       }
     })()
     this.itemCount += items.length
-  }
-
-  /** Stages a chunk of table rows starting at position `first`, with the line each was read from. */
-  addChunk(first: number, rows: readonly Cells[], lines: readonly number[]): void {
-    this.insertChunk.run(first, JSON.stringify(rows), JSON.stringify(lines))
-    this.itemCount += rows.length
-  }
-
-  /** The staged table rows in order, a chunk at a time. */
-  *chunks(): IterableIterator<{ first: number; rows: Cells[]; lines: number[] }> {
-    for (const c of this.db.prepare('SELECT first, rows, lines FROM chunks ORDER BY first').iterate() as IterableIterator<{ first: number; rows: string; lines: string }>) {
-      yield { first: c.first, rows: JSON.parse(c.rows) as Cells[], lines: JSON.parse(c.lines) as number[] }
-    }
   }
 
   /** Records a file or row the import leaves out. */
@@ -160,12 +141,12 @@ export class ImportStaging {
     })
   }
 
-  /** Writes the dataset, its columns, its staged table rows with their per-row state and the skipped list into project.db in one transaction. */
-  commitRows(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], state: StagedRowState): void {
-    this.commitWith(db, dataset, columns, () => {
-      db.prepare('INSERT INTO table_chunks (dataset_id, first, rows, lines) SELECT ?, first, rows, lines FROM staging.chunks').run(dataset.id)
-      writeRowState(db, dataset.id, state)
-    })
+  /**
+   * Writes the dataset, its columns, where its rows are read from (a blob already in blobs/) with their chunk index
+   * and per-row state, and the skipped list into project.db in one transaction.
+   */
+  commitRows(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], rows: { source: RowSource; chunks: readonly RowChunk[]; state: RowState }): void {
+    this.commitWith(db, dataset, columns, () => insertRows(db, dataset.id, rows.source, rows.chunks, rows.state))
   }
 
   private commitWith(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], writeItems: () => void): void {
@@ -192,10 +173,11 @@ export class ImportStaging {
     this.discard()
   }
 
-  /** Deletes the scratch file (after a commit, a cancel or a refusal). */
+  /** Deletes the scratch files (after a commit, a cancel or a refusal). */
   discard(): void {
     if (this.db.open) this.db.close()
     fs.rmSync(this.file, { force: true })
+    fs.rmSync(this.textFile, { force: true })
   }
 }
 
@@ -204,7 +186,7 @@ export function clearStaleStaging(root: string, running: ReadonlySet<string>): v
   const dir = path.join(root, STAGING_DIR)
   if (!fs.existsSync(dir)) return
   for (const name of fs.readdirSync(dir)) {
-    const m = /^import-(.+)\.db$/.exec(name)
+    const m = /^import-(.+)\.(db|txt)$/.exec(name)
     if (m && !running.has(m[1])) fs.rmSync(path.join(dir, name), { force: true })
   }
 }

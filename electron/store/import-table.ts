@@ -2,10 +2,10 @@ import fs from 'node:fs'
 import type { ColumnType, DatasetKind } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
 import { ColumnAccumulator, isTargetName, proposeTarget } from './columns'
-import { sniffCsv, streamCsv } from './csv'
+import { sniffCsv, streamCsv, writeDecodedText } from './csv'
 import type { ImporterContext } from './import-images'
-import type { ColumnRow, StagedRowState } from './import-staging'
-import { CHUNK_ROWS, REMOVED, type Cells } from './table-rows'
+import type { ColumnRow } from './import-staging'
+import { readChunkRows, REMOVED, type Cells, type RowChunk, type RowSource, type RowState } from './table-rows'
 
 /** Choices the user makes for a table or text import. */
 export interface TableImportOptions {
@@ -23,8 +23,12 @@ export interface StagedTable {
   textColumn: string | null
   fileHash: string
   settings: Record<string, unknown>
-  /** Each staged row's label, and REMOVED as the split of rows left out (texts without a text or a label). */
-  rows: StagedRowState
+  /** Where the rows are read from: `rowsFile` holds the text (the file itself, or its decoded text when it was not all UTF-8). */
+  source: Omit<RowSource, 'blob'>
+  rowsFile: string
+  chunks: RowChunk[]
+  /** Each row's label, and REMOVED as the split of rows left out (texts without a text or a label). */
+  rows: RowState
   /** How many rows are kept. */
   kept: number
 }
@@ -49,7 +53,7 @@ function looksLikeText(columns: readonly ColumnRow[]): boolean {
  * chunks, and the cells of the likely target are kept so labels need no second pass. For a text dataset each row
  * becomes a text with its label; rows without either are left out.
  */
-export async function stageTableFile(ctx: ImporterContext, file: string, opts: TableImportOptions): Promise<StagedTable> {
+export async function stageTableFile(ctx: ImporterContext, file: string, opts: TableImportOptions, decodedTextFile: string): Promise<StagedTable> {
   const { staging, signal } = ctx
   const dialect = await sniffCsv(file)
   const width = dialect.header.length
@@ -60,21 +64,17 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   const wanted = opts.target?.toLowerCase()
   const likelyTarget = dialect.header.findIndex((name) => (wanted === undefined ? isTargetName(name) : name.toLowerCase() === wanted))
   const likelyLabels: Array<string | null> = []
-  let chunk: Cells[] = []
-  let chunkLines: number[] = []
+  const chunks: RowChunk[] = []
+  let offset = 0
   let position = 0
   let records = 0
-  const flush = (): void => {
-    if (chunk.length) staging.addChunk(position - chunk.length, chunk, chunkLines)
-    chunk = []
-    chunkLines = []
-  }
 
-  const fileHash = await streamCsv(
+  const streamed = await streamCsv(
     file,
     dialect,
-    async ({ rows, lines }, bytesRead) => {
+    async ({ rows, lines, text, line, header }, bytesRead) => {
       if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
+      const first = position
       for (let r = 0; r < rows.length; r++) {
         const cells: Cells = rows[r]
         records++
@@ -86,18 +86,18 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
         // One pass over the cells: statistics, and missing cells become null in place.
         for (let i = 0; i < width; i++) if (accumulators[i].add(cells[i])) cells[i] = null
         if (likelyTarget >= 0) likelyLabels.push(cells[likelyTarget])
-        chunk.push(cells)
-        chunkLines.push(lines[r])
         position++
-        if (chunk.length === CHUNK_ROWS) flush()
       }
+      // The rows stay in the file's text: a chunk is the byte range this batch was parsed from.
+      const length = Buffer.byteLength(text)
+      if (position > first) chunks.push({ first, count: position - first, offset, length, line, header })
+      offset += length
       ctx.onProgress?.({ phase: 'reading', unit: 'bytes', done: bytesRead, total: size })
       // Let other requests (and a cancel) through between chunks.
       await new Promise((resolve) => setImmediate(resolve))
     },
     signal
   )
-  flush()
   if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
   if (records === 0) throw new StrataError(dialect.hasHeader ? 'IMPORT_HEADER_ONLY' : 'IMPORT_EMPTY_FILE', { file })
   if (raggedLines.length && (opts.ragged === 'refuse' || position === 0)) {
@@ -107,6 +107,15 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
       `lines with the wrong number of fields: ${raggedLines.slice(0, 1000).join(', ')}`
     )
   }
+  // Byte ranges count the decoded text; a file that was not all UTF-8 is stored as that text instead of itself.
+  let rowsFile = file
+  let rowsOffset = streamed.bomBytes
+  if (!streamed.clean) {
+    await writeDecodedText(file, decodedTextFile)
+    rowsFile = decodedTextFile
+    rowsOffset = 0
+  }
+  const source = { offset: rowsOffset, delimiter: dialect.delimiter, newline: dialect.newline, width }
 
   const columns: ColumnRow[] = accumulators.map((a, i) => {
     const type: ColumnType = a.inferType()
@@ -132,22 +141,28 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   if (kind === 'text' && !target) throw new StrataError('IMPORT_BAD_COLUMN', { column: '(label)', file, columns: columns.map((c) => c.name).join(', ') })
   if (target) target.excluded = false
 
-  const state: StagedRowState = { splits: new Uint8Array(position), labels: likelyLabels }
+  const state: RowState = { splits: new Uint8Array(position), labels: likelyLabels }
   let kept = position
   if (target === null) state.labels = new Array<string | null>(position).fill(null)
   else if (target.position !== likelyTarget || textColumn) {
-    // The target was not the column guessed before reading, or texts must be checked: read the staged rows again.
+    // The target was not the column guessed before reading, or texts must be checked: read the rows again.
     state.labels = []
     const empty: number[] = []
-    for (const { first, rows, lines } of staging.chunks()) {
-      rows.forEach((cells, i) => {
-        const label = cells[target.position]
-        state.labels.push(label)
-        if (textColumn && (label === null || cells[textColumn.position] === null)) {
-          state.splits[first + i] = REMOVED
-          empty.push(lines[i])
-        }
-      })
+    const fd = fs.openSync(rowsFile, 'r')
+    try {
+      for (const chunk of chunks) {
+        const { rows, lines } = readChunkRows(fd, source, chunk)
+        rows.forEach((cells, i) => {
+          const label = cells[target.position]
+          state.labels.push(label)
+          if (textColumn && (label === null || cells[textColumn.position] === null)) {
+            state.splits[chunk.first + i] = REMOVED
+            empty.push(lines[i])
+          }
+        })
+      }
+    } finally {
+      fs.closeSync(fd)
     }
     for (const line of empty) staging.addSkipped(`line ${line}`, 'emptyLabel')
     kept -= empty.length
@@ -159,8 +174,11 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
     columns,
     target: target?.name ?? null,
     textColumn: textColumn?.name ?? null,
-    fileHash,
+    fileHash: streamed.hash,
     settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length },
+    source,
+    rowsFile,
+    chunks,
     rows: state,
     kept
   }

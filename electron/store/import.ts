@@ -43,6 +43,12 @@ async function putFileBlob(root: string, file: string, hash: string): Promise<vo
   await fs.promises.rename(tmp, target)
 }
 
+async function hashFile(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256')
+  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) hash.update(chunk)
+  return hash.digest('hex')
+}
+
 function fingerprintOf(kind: DatasetKind, parts: Iterable<[string | null, string | null, string]>): string {
   const h = crypto.createHash('sha256').update(`${kind}\n`)
   for (const [hash, label, file] of parts) h.update(`${hash}\u0000${label}\u0000${file}\n`)
@@ -51,8 +57,8 @@ function fingerprintOf(kind: DatasetKind, parts: Iterable<[string | null, string
 
 /**
  * Imports an image folder or a CSV/TSV file as a new dataset, all or nothing: files are copied into blobs/
- * (harmless if the import stops), images and table rows are staged beside the project, and only a complete
- * import writes the dataset into project.db in one transaction. The same data imported again is not duplicated:
+ * (harmless if the import stops; a table's rows are read from its file there), images are staged beside the
+ * project, and only a complete import writes the dataset into project.db in one transaction. The same data imported again is not duplicated:
  * the existing dataset is returned with `duplicateOf` set.
  */
 export async function importDataset(project: { root: string; db: Database.Database }, source: string, opts: ImportOptions = {}, hooks: ImportHooks = {}): Promise<ImportResult> {
@@ -73,7 +79,8 @@ export async function importDataset(project: { root: string; db: Database.Databa
       await stageImageFolder(ctx, abs)
       fingerprint = fingerprintOf('images', staging.hashes())
     } else {
-      table = await stageTableFile(ctx, abs, { kind: opts.kind as 'table' | 'text' | undefined, target: opts.target, textColumn: opts.textColumn, ragged: opts.ragged ?? 'skip' })
+      const choices = { kind: opts.kind as 'table' | 'text' | undefined, target: opts.target, textColumn: opts.textColumn, ragged: opts.ragged ?? 'skip' } as const
+      table = await stageTableFile(ctx, abs, choices, staging.textFile)
       fingerprint = fingerprintOf(table.kind, [[table.fileHash, null, '']])
     }
     if (hooks.signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
@@ -87,7 +94,12 @@ export async function importDataset(project: { root: string; db: Database.Databa
 
     const imported = table ? table.kept : staging.items
     hooks.onProgress?.({ phase: 'saving', unit: 'files', done: 0, total: imported })
-    if (table) await putFileBlob(project.root, abs, table.fileHash)
+    let rowsBlob: string | null = null
+    if (table) {
+      await putFileBlob(project.root, abs, table.fileHash)
+      rowsBlob = table.rowsFile === abs ? table.fileHash : await hashFile(table.rowsFile)
+      if (rowsBlob !== table.fileHash) await putFileBlob(project.root, table.rowsFile, rowsBlob)
+    }
     const kind: DatasetKind = table?.kind ?? 'images'
     const targetType: ColumnType | undefined = table?.columns.find((c) => c.name === table.target)?.inferredType
     const stratify = kind !== 'table' || (targetType !== undefined && isClassType(targetType))
@@ -114,7 +126,7 @@ export async function importDataset(project: { root: string; db: Database.Databa
       // Kept rows take the split codes in order; removed rows keep REMOVED.
       const rowSplits = table.rows.splits
       for (let p = 0, k = 0; p < rowSplits.length; p++) if (rowSplits[p] !== REMOVED) rowSplits[p] = splits[k++]
-      staging.commitRows(project.db, dataset, table.columns, table.rows)
+      staging.commitRows(project.db, dataset, table.columns, { source: { ...table.source, blob: rowsBlob as string }, chunks: table.chunks, state: table.rows })
     } else staging.commit(project.db, dataset, [], splits)
     const d = getDataset(project.db, dataset.id)
     return { datasetId: d.id, kind, imported, skipped, duplicateOf: null, classes: d.classes, columns: d.columns, splits: d.splits }

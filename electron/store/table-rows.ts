@@ -1,17 +1,23 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
 import type Database from 'better-sqlite3'
+import Papa from 'papaparse'
 import type { ClassCount, DatasetItem, SplitCounts, SplitName } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
+import { blobPath } from './blobs'
+import { isMissing } from './columns'
+import { readCsvText, type CsvDialect, type CsvTextRange } from './csv'
 import { SPLIT_BY_CODE } from './splits'
 
 /**
  * The row store of table and text datasets. A 200k-row CSV as 200k rows of an indexed SQL table costs more to
- * write than to parse, so rows are kept in chunks of {@link CHUNK_ROWS} consecutive rows (JSON arrays of cells),
- * and what changes per row — its split and its label — in two compact per-dataset arrays. An item's id is its
- * position + 1; a removed row keeps its place (split code {@link REMOVED}) so ids never move.
+ * write than to parse, so the rows stay where they already are — in the imported file's text, kept in blobs/ —
+ * and project.db holds an index of chunks of that text (byte range, first row, first line) and, per dataset, what
+ * changes per row: its split and its label, as two compact arrays. Reading a chunk parses its text again, the same
+ * way the import did. An item's id is its position + 1; a removed row keeps its place (split code {@link REMOVED}),
+ * so ids never move.
  */
-
-/** Rows per stored chunk: a page of the table preview reads one or two chunks. */
-export const CHUNK_ROWS = 1024
 
 /** Split code of a removed row (after 0 train, 1 validation, 2 test). */
 export const REMOVED = 3
@@ -23,6 +29,21 @@ export type Cells = Array<string | null>
 export interface RowState {
   splits: Uint8Array
   labels: Array<string | null>
+}
+
+/** Where a dataset's rows are read from: a blob holding the text (from `offset` on), its dialect and row width. */
+export interface RowSource {
+  blob: string
+  offset: number
+  delimiter: string
+  newline: CsvDialect['newline']
+  width: number
+}
+
+/** One stored chunk: a byte range of the text (from the source's offset) and the position of its first row. */
+export interface RowChunk extends CsvTextRange {
+  first: number
+  count: number
 }
 
 /** How a dataset's stored rows become items: a table shows the row, a text dataset one cell of it. */
@@ -39,27 +60,98 @@ export function readRowState(db: Database.Database, datasetId: string): RowState
   return { splits: new Uint8Array(r.splits.buffer, r.splits.byteOffset, r.splits.byteLength), labels: JSON.parse(r.labels) as Array<string | null> }
 }
 
-/** Writes a dataset's per-row splits and/or labels (insert or replace). */
+/** Writes a dataset's per-row splits and/or labels. */
 export function writeRowState(db: Database.Database, datasetId: string, state: Partial<RowState>): void {
-  const current = state.splits && state.labels ? (state as RowState) : { ...readRowState(db, datasetId), ...state }
-  db.prepare('INSERT OR REPLACE INTO table_state (dataset_id, splits, labels) VALUES (?, ?, ?)').run(
-    datasetId,
-    Buffer.from(current.splits.buffer, current.splits.byteOffset, current.splits.byteLength),
-    JSON.stringify(current.labels)
-  )
+  if (state.splits) db.prepare('UPDATE table_state SET splits = ? WHERE dataset_id = ?').run(Buffer.from(state.splits.buffer, state.splits.byteOffset, state.splits.byteLength), datasetId)
+  if (state.labels) db.prepare('UPDATE table_state SET labels = ? WHERE dataset_id = ?').run(JSON.stringify(state.labels), datasetId)
 }
 
-/** The stored chunks of a dataset in order: each chunk's first position, its rows and their source lines. */
-export function* rowChunks(db: Database.Database, datasetId: string): IterableIterator<{ first: number; rows: Cells[]; lines: Array<number | null> }> {
-  const statement = db.prepare('SELECT first, rows, lines FROM table_chunks WHERE dataset_id = ? ORDER BY first')
-  for (const c of statement.iterate(datasetId) as IterableIterator<{ first: number; rows: string; lines: string }>) {
-    yield { first: c.first, rows: JSON.parse(c.rows) as Cells[], lines: JSON.parse(c.lines) as Array<number | null> }
+/** Stores a new dataset's row source, chunk index and per-row state (inside the import's transaction). */
+export function insertRows(db: Database.Database, datasetId: string, source: RowSource, chunks: readonly RowChunk[], state: RowState): void {
+  db.prepare('INSERT INTO table_state (dataset_id, blob, blob_offset, delimiter, newline, width, splits, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    datasetId,
+    source.blob,
+    source.offset,
+    source.delimiter,
+    source.newline,
+    source.width,
+    Buffer.from(state.splits.buffer, state.splits.byteOffset, state.splits.byteLength),
+    JSON.stringify(state.labels)
+  )
+  const put = db.prepare('INSERT INTO table_chunks (dataset_id, first, count, byte_offset, byte_length, line, header) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  for (const c of chunks) put.run(datasetId, c.first, c.count, c.offset, c.length, c.line, c.header ? 1 : 0)
+}
+
+/** The folder of the project a database belongs to (project.db lives at its top). */
+function projectRoot(db: Database.Database): string {
+  return path.dirname(db.name)
+}
+
+/**
+ * Reads the rows of chunks of a text: parses the chunk's text again, drops rows with the wrong number of fields
+ * (the import skipped them) and turns missing cells into null, as the import did.
+ */
+export function readChunkRows(fd: number, source: Omit<RowSource, 'blob'>, chunk: CsvTextRange): { rows: Cells[]; lines: number[] } {
+  const { rows, lines } = readCsvText(fd, { ...chunk, offset: source.offset + chunk.offset }, source)
+  const out = { rows: [] as Cells[], lines: [] as number[] }
+  rows.forEach((cells: Cells, i) => {
+    if (cells.length !== source.width) return
+    for (let c = 0; c < cells.length; c++) if (isMissing(cells[c])) cells[c] = null
+    out.rows.push(cells)
+    out.lines.push(lines[i])
+  })
+  return out
+}
+
+/** An open dataset's rows: its source, chunk index and a handle on the text. Close it when done. */
+class RowReader {
+  readonly chunks: RowChunk[]
+  private readonly source: RowSource
+  private readonly fd: number
+
+  constructor(db: Database.Database, datasetId: string) {
+    const source = db.prepare('SELECT blob, blob_offset AS offset, delimiter, newline, width FROM table_state WHERE dataset_id = ?').get(datasetId) as RowSource | undefined
+    if (!source) throw new StrataError('DATASET_NOT_FOUND', { id: datasetId })
+    this.source = source
+    this.chunks = (
+      db.prepare('SELECT first, count, byte_offset AS offset, byte_length AS length, line, header FROM table_chunks WHERE dataset_id = ? ORDER BY first').all(datasetId) as Array<
+        Omit<RowChunk, 'header'> & { header: number }
+      >
+    ).map((c) => ({ ...c, header: c.header === 1 }))
+    this.fd = fs.openSync(blobPath(projectRoot(db), source.blob), 'r')
+  }
+
+  read(chunk: RowChunk): { rows: Cells[]; lines: number[] } {
+    return readChunkRows(this.fd, this.source, chunk)
+  }
+
+  /** The chunk holding a position (binary search over the index), or undefined. */
+  chunkOf(position: number): RowChunk | undefined {
+    let lo = 0
+    let hi = this.chunks.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const c = this.chunks[mid]
+      if (position < c.first) hi = mid - 1
+      else if (position >= c.first + c.count) lo = mid + 1
+      else return c
+    }
+    return undefined
+  }
+
+  close(): void {
+    fs.closeSync(this.fd)
   }
 }
 
-function readChunk(db: Database.Database, datasetId: string, first: number): Cells[] {
-  const r = db.prepare('SELECT rows FROM table_chunks WHERE dataset_id = ? AND first = ?').get(datasetId, first) as { rows: string } | undefined
-  return r ? (JSON.parse(r.rows) as Cells[]) : []
+/** The rows of a dataset in order, a chunk at a time: each chunk's first position, its rows and their source lines. */
+export function* rowChunks(db: Database.Database, datasetId: string): IterableIterator<{ first: number; rows: Cells[]; lines: number[] }> {
+  const reader = new RowReader(db, datasetId)
+  try {
+    for (const chunk of reader.chunks) yield { first: chunk.first, ...reader.read(chunk) }
+  } finally {
+    reader.close()
+  }
 }
 
 function toItem(shape: RowShape, state: RowState, position: number, cells: Cells): DatasetItem {
@@ -91,18 +183,23 @@ function matching(state: RowState, filter: { split?: SplitName; label?: string }
 
 /** The items at some positions (kept rows only), in position order, reading only the chunks that hold them. */
 function itemsAt(db: Database.Database, datasetId: string, shape: RowShape, state: RowState, positions: readonly number[]): DatasetItem[] {
+  const wanted = positions.filter((p) => Number.isInteger(p) && p >= 0 && p < state.splits.length && state.splits[p] !== REMOVED).sort((a, b) => a - b)
+  if (!wanted.length) return []
   const items: DatasetItem[] = []
-  let chunkFirst = -1
-  let chunk: Cells[] = []
-  for (const p of [...positions].sort((a, b) => a - b)) {
-    if (p < 0 || p >= state.splits.length || state.splits[p] === REMOVED) continue
-    const first = p - (p % CHUNK_ROWS)
-    if (first !== chunkFirst) {
-      chunk = readChunk(db, datasetId, first)
-      chunkFirst = first
+  const reader = new RowReader(db, datasetId)
+  try {
+    let current: RowChunk | undefined
+    let rows: Cells[] = []
+    for (const p of wanted) {
+      if (!current || p < current.first || p >= current.first + current.count) {
+        current = reader.chunkOf(p)
+        rows = current ? reader.read(current).rows : []
+      }
+      const cells = current ? rows[p - current.first] : undefined
+      if (cells) items.push(toItem(shape, state, p, cells))
     }
-    const cells = chunk[p - first]
-    if (cells) items.push(toItem(shape, state, p, cells))
+  } finally {
+    reader.close()
   }
   return items
 }
@@ -287,81 +384,93 @@ export function leakingColumns(db: Database.Database, datasetId: string, positio
 
 /** The SQL of the row store (migration 6). */
 export const ROW_STORE_SCHEMA = `
-  -- Rows of table and text datasets, CHUNK_ROWS consecutive rows per chunk: rows is a JSON array of rows
-  -- (arrays of cells, null where missing), lines the JSON array of the line each row was read from.
-  CREATE TABLE table_chunks (
-    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
-    first      INTEGER NOT NULL,
-    rows       TEXT NOT NULL,
-    lines      TEXT NOT NULL,
-    PRIMARY KEY (dataset_id, first)
-  );
-  -- What changes per row: splits has one byte per row (0 train, 1 validation, 2 test, 3 removed),
-  -- labels is the JSON array of each row's label.
+  -- Where each table or text dataset's rows are read from (a blob of CSV text, from blob_offset on, in this
+  -- dialect, rows of width cells) and what changes per row: splits holds one byte per row (0 train,
+  -- 1 validation, 2 test, 3 removed), labels the JSON array of each row's label.
   CREATE TABLE table_state (
-    dataset_id TEXT PRIMARY KEY REFERENCES datasets (id) ON DELETE CASCADE,
-    splits     BLOB NOT NULL,
-    labels     TEXT NOT NULL
+    dataset_id  TEXT PRIMARY KEY REFERENCES datasets (id) ON DELETE CASCADE,
+    blob        TEXT NOT NULL,
+    blob_offset INTEGER NOT NULL,
+    delimiter   TEXT NOT NULL,
+    newline     TEXT NOT NULL,
+    width       INTEGER NOT NULL,
+    splits      BLOB NOT NULL,
+    labels      TEXT NOT NULL
+  );
+  -- Chunks of that text: byte range (after blob_offset), the position of the first row and how many rows
+  -- it holds, the line it starts on, and whether it starts with the header.
+  CREATE TABLE table_chunks (
+    dataset_id  TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    first       INTEGER NOT NULL,
+    count       INTEGER NOT NULL,
+    byte_offset INTEGER NOT NULL,
+    byte_length INTEGER NOT NULL,
+    line        INTEGER NOT NULL,
+    header      INTEGER NOT NULL,
+    PRIMARY KEY (dataset_id, first)
   );
 `
 
+/** Rows per chunk when the migration writes a dataset's rows as text. */
+const MIGRATED_CHUNK_ROWS = 1024
+
 /**
  * Moves the items of a project's table and text datasets from the items table into the row store (migration 6):
- * kept items are numbered again from 1 in import order, and evaluations and dataset edits are renumbered with them
- * (an item removed before the move keeps a negative id that matches nothing).
+ * each dataset's rows are written as CSV text into a blob, kept items are numbered again from 1 in import order,
+ * and evaluations and dataset edits are renumbered with them (an item removed before the move keeps a negative id
+ * that matches nothing). Rows keep their cells; their original line numbers become their order.
  */
 export function moveItemsIntoRowStore(db: Database.Database): void {
-  db.exec('CREATE TEMP TABLE moved_ids (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)')
   const datasets = db.prepare("SELECT id, kind, target, text_column FROM datasets WHERE kind IN ('table', 'text')").all() as Array<{
     id: string
     kind: 'table' | 'text'
     target: string | null
     text_column: string | null
   }>
-  const putChunk = db.prepare('INSERT INTO table_chunks (dataset_id, first, rows, lines) VALUES (?, ?, ?, ?)')
+  if (!datasets.length) return
+  db.exec('CREATE TEMP TABLE moved_ids (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)')
   const putId = db.prepare('INSERT INTO moved_ids (old, new) VALUES (?, ?)')
   for (const d of datasets) {
     const columns = db.prepare('SELECT name, position FROM columns WHERE dataset_id = ? ORDER BY position').all(d.id) as Array<{ name: string; position: number }>
     const width = Math.max(columns.length, 1)
     const textAt = columns.find((c) => c.name === d.text_column)?.position ?? 0
     const labelAt = columns.find((c) => c.name === d.target)?.position ?? null
-    const items = db.prepare('SELECT id, label, split, text, row, meta FROM items WHERE dataset_id = ? ORDER BY position, id').iterate(d.id) as IterableIterator<{
+    const items = db.prepare('SELECT id, label, split, text, row FROM items WHERE dataset_id = ? ORDER BY position, id').all(d.id) as Array<{
       id: number
       label: string | null
       split: SplitName
       text: string | null
       row: string | null
-      meta: string
     }>
-    const splits: number[] = []
-    const labels: Array<string | null> = []
-    let rows: Cells[] = []
-    let lines: Array<number | null> = []
-    const flush = (): void => {
-      if (rows.length) putChunk.run(d.id, splits.length - rows.length, JSON.stringify(rows), JSON.stringify(lines))
-      rows = []
-      lines = []
-    }
-    const ids: Array<[number, number]> = []
-    for (const it of items) {
-      let cells: Cells
-      if (d.kind === 'table') cells = it.row ? (JSON.parse(it.row) as Cells) : []
-      else {
+    const texts: string[] = []
+    const chunks: RowChunk[] = []
+    let offset = 0
+    for (let first = 0; first < items.length; first += MIGRATED_CHUNK_ROWS) {
+      const rows = items.slice(first, first + MIGRATED_CHUNK_ROWS).map((it) => {
+        if (d.kind === 'table') return it.row ? (JSON.parse(it.row) as Cells) : new Array<string | null>(width).fill(null)
         // A text dataset kept only the text and the label of each row: they go back in their columns.
-        cells = new Array<string | null>(width).fill(null)
+        const cells = new Array<string | null>(width).fill(null)
         cells[textAt] = it.text
         if (labelAt !== null) cells[labelAt] = it.label
-      }
-      ids.push([it.id, splits.length + 1])
-      splits.push(SPLIT_CODE[it.split])
-      labels.push(it.label)
-      rows.push(cells)
-      lines.push((JSON.parse(it.meta) as { line?: number }).line ?? null)
-      if (rows.length === CHUNK_ROWS) flush()
+        return cells
+      })
+      const text = Papa.unparse(rows, { delimiter: ',', newline: '\n' }) + '\n'
+      const length = Buffer.byteLength(text)
+      chunks.push({ first, count: rows.length, offset, length, line: first + 1, header: false })
+      texts.push(text)
+      offset += length
     }
-    flush()
-    for (const [old, now] of ids) putId.run(old, now)
-    db.prepare('INSERT INTO table_state (dataset_id, splits, labels) VALUES (?, ?, ?)').run(d.id, Buffer.from(Uint8Array.from(splits)), JSON.stringify(labels))
+    const bytes = Buffer.from(texts.join(''))
+    const blob = crypto.createHash('sha256').update(bytes).digest('hex')
+    const file = blobPath(projectRoot(db), blob)
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    if (!fs.existsSync(file)) {
+      fs.writeFileSync(`${file}.tmp`, bytes)
+      fs.renameSync(`${file}.tmp`, file)
+    }
+    const state: RowState = { splits: Uint8Array.from(items, (it) => SPLIT_CODE[it.split]), labels: items.map((it) => it.label) }
+    insertRows(db, d.id, { blob, offset: 0, delimiter: ',', newline: '\n', width }, chunks, state)
+    items.forEach((it, i) => putId.run(it.id, i + 1))
     db.prepare('DELETE FROM items WHERE dataset_id = ?').run(d.id)
     // Two steps, so no renumbered id ever meets an old one: first every id of this dataset negative, then the kept ones renumbered.
     const runs = '(SELECT id FROM runs WHERE dataset_id = ?)'
