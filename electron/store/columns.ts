@@ -42,9 +42,19 @@ function isIntegerText(value: string): boolean {
   return true
 }
 
+/** What a column remembers about one distinct value: how often it occurred, and what checking it once found. */
+interface SeenValue {
+  count: number
+  /** The value as a number (NaN when it is not a plain number). */
+  number: number
+  space: boolean
+}
+
 /**
  * Streams one column's values and keeps what type inference and the health report need. It runs once per cell
- * of every imported table, so each check stops as soon as one value rules its type out.
+ * of every imported table, so a value is checked once, when first seen (a repeat reuses what was found), and each
+ * check stops as soon as one value rules its type out. Once a number column has {@link DISTINCT_CAP} distinct values
+ * its new values are not looked up any more: it is a measurement or an ID, and only its first values' counts are kept.
  */
 export class ColumnAccumulator {
   count = 0
@@ -61,8 +71,10 @@ export class ColumnAccumulator {
   private min = Infinity
   private max = -Infinity
   private allDistinct = true
-  private readonly distinct = new Map<string, number>()
+  private readonly distinct = new Map<string, SeenValue>()
   private capped = false
+  /** Whether the value {@link check} last saw has a space. */
+  private lastHadSpace = false
 
   constructor(readonly name: string) {}
 
@@ -78,36 +90,53 @@ export class ColumnAccumulator {
     const a = r.charCodeAt(0)
     const z = r.charCodeAt(r.length - 1)
     const value = a > 32 && a < 127 && z > 32 && z < 127 ? r : r.trim()
-    const length = value.length
-    this.totalLength += length
-    if (length > this.maxLength) this.maxLength = length
-    const seen = this.distinct.get(value)
+    this.totalLength += value.length
+    const seen = this.capped && this.allNumeric ? undefined : this.distinct.get(value)
     if (seen !== undefined) {
-      this.distinct.set(value, seen + 1)
+      seen.count++
       this.allDistinct = false
-    } else if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, 1)
+      if (this.allNumeric) this.addNumber(seen.number)
+      else if (seen.space) this.withSpaces++
+      return false
+    }
+    const number = this.check(value)
+    if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, { count: 1, number, space: this.lastHadSpace })
     else this.capped = true
+    return false
+  }
+
+  private addNumber(n: number): void {
+    this.sum += n
+    this.sumSquares += n * n
+    if (n < this.min) this.min = n
+    if (n > this.max) this.max = n
+  }
+
+  /** Checks a value not seen before against every type still possible; returns it as a number (NaN if it is none). */
+  private check(value: string): number {
+    const length = value.length
+    if (length > this.maxLength) this.maxLength = length
     if (this.allBooleans && !(length <= 5 && BOOLEAN_TOKENS.has(value.toLowerCase()))) this.allBooleans = false
     // Only strings starting like a number can be one (or a date).
     const c = value.charCodeAt(0)
     const numberLike = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46
+    const n = numberLike ? Number(value) : NaN
+    const number = numberLike && isPlainNumber(value, n)
     if (this.allNumeric) {
-      const n = numberLike ? Number(value) : NaN
-      if (numberLike && isPlainNumber(value, n)) {
+      if (number) {
         if (this.allIntegers && !isIntegerText(value)) this.allIntegers = false
-        this.sum += n
-        this.sumSquares += n * n
-        if (n < this.min) this.min = n
-        if (n > this.max) this.max = n
+        this.addNumber(n)
         // A number is not a date, and has no spaces.
         this.allDates = false
-        return false
+        this.lastHadSpace = false
+        return n
       }
       this.allNumeric = false
     }
     if (this.allDates && !(numberLike && DATE.test(value))) this.allDates = false
-    if (value.includes(' ')) this.withSpaces++
-    return false
+    this.lastHadSpace = value.includes(' ')
+    if (this.lastHadSpace) this.withSpaces++
+    return number ? n : NaN
   }
 
   /** The type this column most likely has. */
@@ -133,9 +162,9 @@ export class ColumnAccumulator {
   stats(): ColumnStats {
     const present = this.count - this.missing
     const top = [...this.distinct.entries()]
-      .sort((a, b) => b[1] - a[1])
+      .sort((a, b) => b[1].count - a[1].count)
       .slice(0, 10)
-      .map(([value, count]) => ({ value, count }))
+      .map(([value, seen]) => ({ value, count: seen.count }))
     const numeric = this.allNumeric && present > 0
     const mean = numeric ? this.sum / present : undefined
     return {

@@ -237,7 +237,7 @@ export async function streamCsv(
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     if (signal?.aborted) {
       stream.destroy()
-      throw signal.reason ?? new Error('aborted')
+      throw new StrataError('IMPORT_CANCELLED')
     }
     hash.update(chunk)
     bytesRead += chunk.length

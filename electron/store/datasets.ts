@@ -27,7 +27,8 @@ import {
   rowSplitCounts,
   setRowSplits,
   updateRow,
-  type RowShape
+  type RowShape,
+  type RowState
 } from './table-rows'
 
 export { blobPath, readBlob, thumbPath } from './blobs'
@@ -114,18 +115,23 @@ export function hasClasses(db: Database.Database, datasetId: string): boolean {
   return target ? isClassType(target.type) : false
 }
 
+/** A table or text dataset's per-row state (null for images), read once for several counts. */
+function rowStateOf(db: Database.Database, datasetId: string): RowState | null {
+  return datasetRow(db, datasetId).kind === 'images' ? null : readRowState(db, datasetId)
+}
+
 /** How many items carry each label, largest first (empty for a table whose target is not a class). */
-export function classCounts(db: Database.Database, datasetId: string): ClassCount[] {
+export function classCounts(db: Database.Database, datasetId: string, rows: RowState | null = rowStateOf(db, datasetId)): ClassCount[] {
   if (!hasClasses(db, datasetId)) return []
-  if (datasetRow(db, datasetId).kind !== 'images') return rowClassCounts(readRowState(db, datasetId))
+  if (rows) return rowClassCounts(rows)
   return db
     .prepare('SELECT label, COUNT(*) AS count FROM items WHERE dataset_id = ? AND label IS NOT NULL GROUP BY label ORDER BY count DESC, label')
     .all(datasetId) as ClassCount[]
 }
 
 /** How many items each split holds. */
-export function splitCounts(db: Database.Database, datasetId: string): SplitCounts {
-  if (datasetRow(db, datasetId).kind !== 'images') return rowSplitCounts(readRowState(db, datasetId))
+export function splitCounts(db: Database.Database, datasetId: string, rows: RowState | null = rowStateOf(db, datasetId)): SplitCounts {
+  if (rows) return rowSplitCounts(rows)
   const counts: SplitCounts = { train: 0, validation: 0, test: 0 }
   for (const r of db.prepare('SELECT split, COUNT(*) AS n FROM items WHERE dataset_id = ? GROUP BY split').all(datasetId) as Array<{ split: SplitName; n: number }>) {
     counts[r.split] = r.n
@@ -136,7 +142,8 @@ export function splitCounts(db: Database.Database, datasetId: string): SplitCoun
 /** Everything the studio shows about one dataset. */
 export function getDataset(db: Database.Database, datasetId: string): DatasetSummary {
   const d = datasetRow(db, datasetId)
-  const splits = splitCounts(db, datasetId)
+  const rows = rowStateOf(db, datasetId)
+  const splits = splitCounts(db, datasetId, rows)
   const skipped = db
     .prepare('SELECT file, code, detail FROM import_skipped WHERE dataset_id = ? ORDER BY position LIMIT ?')
     .all(datasetId, MAX_LISTED_SKIPPED) as Array<{ file: string; code: SkippedFile['code']; detail: string | null }>
@@ -152,7 +159,7 @@ export function getDataset(db: Database.Database, datasetId: string): DatasetSum
     target: d.target,
     textColumn: d.text_column,
     itemCount: splits.train + splits.validation + splits.test,
-    classes: classCounts(db, datasetId),
+    classes: classCounts(db, datasetId, rows),
     splits,
     columns: getColumns(db, datasetId),
     skipped: skipped.map((s) => describeSkip(s.file, s.code, s.detail)),

@@ -27,7 +27,7 @@ function write(name: string, content: string | Buffer): string {
 }
 
 function dbCounts(): number[] {
-  return ['datasets', 'items', 'columns', 'import_skipped'].map((t) => (project.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n)
+  return ['datasets', 'items', 'columns', 'import_skipped', 'table_state', 'table_chunks'].map((t) => (project.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n)
 }
 
 const flowers = (sep: string, eol: string): string =>
