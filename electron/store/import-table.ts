@@ -48,10 +48,11 @@ function looksLikeText(columns: readonly ColumnRow[]): boolean {
 }
 
 /**
- * Streams a CSV/TSV file into the staging area in one pass: rows with the wrong number of fields are listed by line
- * (and skipped, or the import refused), column types and statistics are inferred on the way, rows are staged in
- * chunks, and the cells of the likely target are kept so labels need no second pass. For a text dataset each row
- * becomes a text with its label; rows without either are left out.
+ * Reads a CSV/TSV file in one pass: rows with the wrong number of fields are listed by line (and skipped, or the
+ * import refused), column types and statistics are inferred on the way, each batch of text read becomes a chunk of
+ * the row store (its byte range; the rows stay in the file), and the cells of the likely target are kept so labels
+ * need no second pass. For a text dataset each row becomes a text with its label; rows without either are left out.
+ * `decodedTextFile` receives the file's decoded text when it is not all UTF-8.
  */
 export async function stageTableFile(ctx: ImporterContext, file: string, opts: TableImportOptions, decodedTextFile: string): Promise<StagedTable> {
   const { staging, signal } = ctx
