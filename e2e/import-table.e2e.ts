@@ -46,14 +46,14 @@ test('upload a CSV through the Data view, see its columns typed and pick the tar
   await page.getByTestId('column-age').getByTestId('column-type').selectOption('categorical')
   await expect(page.getByTestId('column-age').getByTestId('column-type')).toHaveValue('categorical')
 
-  // A file dropped anywhere on the window starts an import (the drop is made in the page with a real DataTransfer).
+  // A file dropped anywhere on the window starts an import (the drop carries a real DataTransfer made in the page).
   const dropped = customersCsv(24, 7)
-  await page.evaluate((text) => {
-    const transfer = new DataTransfer()
-    transfer.items.add(new File([text], 'more-customers.csv', { type: 'text/csv' }))
-    window.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }))
-    window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }))
-  }, dropped)
+  const transfer = await page.evaluateHandle(
+    `(() => { const t = new DataTransfer(); t.items.add(new File([${JSON.stringify(dropped)}], 'more-customers.csv', { type: 'text/csv' })); return t })()`
+  )
+  await page.dispatchEvent('body', 'dragover', { dataTransfer: transfer })
+  await expect(page.getByTestId('drop-overlay')).toBeVisible()
+  await page.dispatchEvent('body', 'drop', { dataTransfer: transfer })
   await expect(page.getByTestId('import-notice')).toContainText('Imported 24 items into "more-customers"')
   await expect(page.getByTestId('dataset-tab')).toHaveCount(2)
   fs.rmSync(folder, { recursive: true, force: true })
