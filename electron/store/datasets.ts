@@ -14,11 +14,11 @@ import type {
 import { StrataError } from '../../common/errors'
 import { translate } from '../../common/i18n'
 import { isClassType } from './columns'
-import { assignSplits, SPLIT_BY_CODE } from './splits'
+import { assignSplits, assignSplitsByClass, SPLIT_BY_CODE } from './splits'
 import {
   dropRowDuplicates,
   iterateRowItems,
-  keptLabels,
+  keptClasses,
   labelRowsFromCell,
   listRowItems,
   readRowState,
@@ -272,8 +272,9 @@ export function resplit(db: Database.Database, datasetId: string, ratios?: Split
     db.prepare('UPDATE datasets SET seed = ?, ratio_train = ?, ratio_validation = ?, ratio_test = ? WHERE id = ?').run(s, r.train, r.validation, r.test, datasetId)
   }
   if (d.kind !== 'images') {
-    const labels = keptLabels(readRowState(db, datasetId))
-    const codes = assignSplits(hasClasses(db, datasetId) ? labels : labels.map(() => null), r, s)
+    const state = readRowState(db, datasetId)
+    const classes = keptClasses(state)
+    const codes = assignSplitsByClass(hasClasses(db, datasetId) ? classes : classes.fill(-1), state.labels.values, r, s)
     db.transaction(() => {
       saveRatios()
       setRowSplits(db, datasetId, codes)

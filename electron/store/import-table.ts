@@ -5,7 +5,7 @@ import { ColumnAccumulator, isTargetName, proposeTarget } from './columns'
 import { sniffCsv, streamCsv, writeDecodedText } from './csv'
 import type { ImporterContext } from './import-images'
 import type { ColumnRow } from './import-staging'
-import { readChunkRows, REMOVED, type Cells, type RowChunk, type RowSource, type RowState } from './table-rows'
+import { readChunkRows, REMOVED, RowLabels, type Cells, type RowChunk, type RowSource, type RowState } from './table-rows'
 
 /** Choices the user makes for a table or text import. */
 export interface TableImportOptions {
@@ -64,7 +64,10 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   // The column most likely to be the target: the one asked for, else one with a conventional name.
   const wanted = opts.target?.toLowerCase()
   const likelyTarget = dialect.header.findIndex((name) => (wanted === undefined ? isTargetName(name) : name.toLowerCase() === wanted))
-  const likelyLabels: Array<string | null> = []
+  // The likely target's cells as class numbers into likelyValues (-1: missing): one string per distinct label.
+  const likelyCodes: number[] = []
+  const likelyValues: string[] = []
+  const likelyIndex = new Map<string, number>()
   const chunks: RowChunk[] = []
   let offset = 0
   let position = 0
@@ -86,7 +89,15 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
         }
         // One pass over the cells: statistics, and missing cells become null in place.
         for (let i = 0; i < width; i++) if (accumulators[i].add(cells[i])) cells[i] = null
-        if (likelyTarget >= 0) likelyLabels.push(cells[likelyTarget])
+        if (likelyTarget >= 0) {
+          const label = cells[likelyTarget]
+          let code = label === null ? -1 : likelyIndex.get(label)
+          if (code === undefined) {
+            code = likelyValues.push(label as string) - 1
+            likelyIndex.set(label as string, code)
+          }
+          likelyCodes.push(code)
+        }
         position++
       }
       // The rows stay in the file's text: a chunk is the byte range this batch was parsed from.
@@ -142,12 +153,12 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   if (kind === 'text' && !target) throw new StrataError('IMPORT_BAD_COLUMN', { column: '(label)', file, columns: columns.map((c) => c.name).join(', ') })
   if (target) target.excluded = false
 
-  const state: RowState = { splits: new Uint8Array(position), labels: likelyLabels }
+  const state: RowState = { splits: new Uint8Array(position), labels: new RowLabels(Int32Array.from(likelyCodes), likelyValues) }
   let kept = position
-  if (target === null) state.labels = new Array<string | null>(position).fill(null)
+  if (target === null) state.labels = new RowLabels(new Int32Array(position).fill(-1), [])
   else if (target.position !== likelyTarget || textColumn) {
     // The target was not the column guessed before reading, or texts must be checked: read the rows again.
-    state.labels = []
+    state.labels = new RowLabels(new Int32Array(position), [])
     const empty: number[] = []
     const fd = fs.openSync(rowsFile, 'r')
     try {
@@ -155,7 +166,7 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
         const { rows, lines } = readChunkRows(fd, source, chunk)
         rows.forEach((cells, i) => {
           const label = cells[target.position]
-          state.labels.push(label)
+          state.labels.set(chunk.first + i, label)
           if (textColumn && (label === null || cells[textColumn.position] === null)) {
             state.splits[chunk.first + i] = REMOVED
             empty.push(lines[i])

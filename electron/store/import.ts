@@ -10,8 +10,8 @@ import { describeSkip, getDataset } from './datasets'
 import { stageImageFolder, type ImportProgressTick } from './import-images'
 import { ImportStaging, type DatasetRow } from './import-staging'
 import { stageTableFile, type StagedTable } from './import-table'
-import { assignSplits, DEFAULT_RATIOS, newSeed } from './splits'
-import { REMOVED } from './table-rows'
+import { assignSplits, assignSplitsByClass, DEFAULT_RATIOS, newSeed } from './splits'
+import { keptClasses, REMOVED } from './table-rows'
 
 /** What the user chose for one import. */
 export interface ImportOptions {
@@ -105,8 +105,11 @@ export async function importDataset(project: { root: string; db: Database.Databa
     const stratify = kind !== 'table' || (targetType !== undefined && isClassType(targetType))
     const seed = opts.seed ?? newSeed()
     const ratios = opts.ratios ?? DEFAULT_RATIOS
-    const labels = table ? table.rows.labels.filter((_, p) => table.rows.splits[p] !== REMOVED) : staging.labels()
-    const splits = assignSplits(stratify ? labels : labels.map(() => null), ratios, seed)
+    let splits: Uint8Array
+    if (table) {
+      const classes = keptClasses(table.rows)
+      splits = assignSplitsByClass(stratify ? classes : classes.fill(-1), table.rows.labels.values, ratios, seed)
+    } else splits = assignSplits(stratify ? staging.labels() : new Array<null>(staging.items).fill(null), ratios, seed)
     const skipped = staging.skippedList().map((s) => describeSkip(s.file, s.code, s.detail))
     const dataset: DatasetRow = {
       id: crypto.randomBytes(8).toString('hex'),

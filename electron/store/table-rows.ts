@@ -25,10 +25,61 @@ export const REMOVED = 3
 /** A row's cells as imported: strings, null where the cell was missing. */
 export type Cells = Array<string | null>
 
+/**
+ * Each row's label, kept as a class number into a list of distinct labels (-1: no label): a 200k-row dataset's
+ * labels are one typed array and a short list, cheap to store, count and split.
+ */
+export class RowLabels {
+  private readonly index: Map<string, number>
+
+  constructor(
+    readonly codes: Int32Array,
+    readonly values: string[]
+  ) {
+    this.index = new Map(values.map((v, i) => [v, i]))
+  }
+
+  /** Labels given as strings, one per row. */
+  static of(labels: ReadonlyArray<string | null>): RowLabels {
+    const out = new RowLabels(new Int32Array(labels.length), [])
+    labels.forEach((label, p) => out.set(p, label))
+    return out
+  }
+
+  /** The label of the row at a position. */
+  at(position: number): string | null {
+    const c = this.codes[position]
+    return c < 0 ? null : this.values[c]
+  }
+
+  /** The class number of a label (-1 when no row has it). */
+  codeOf(label: string | null): number {
+    return label === null ? -1 : (this.index.get(label) ?? -2)
+  }
+
+  /** Sets the label of the row at a position. */
+  set(position: number, label: string | null): void {
+    if (label === null) {
+      this.codes[position] = -1
+      return
+    }
+    let c = this.index.get(label)
+    if (c === undefined) {
+      c = this.values.push(label) - 1
+      this.index.set(label, c)
+    }
+    this.codes[position] = c
+  }
+}
+
 /** Per-row split codes and labels of a table or text dataset. */
 export interface RowState {
   splits: Uint8Array
-  labels: Array<string | null>
+  labels: RowLabels
+}
+
+function int32Blob(codes: Int32Array): Buffer {
+  return Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength)
 }
 
 /** Where a dataset's rows are read from: a blob holding the text (from `offset` on), its dialect and row width. */
@@ -55,20 +106,29 @@ const SPLIT_CODE: Record<SplitName, number> = { train: 0, validation: 1, test: 2
 
 /** Reads a dataset's per-row splits and labels. */
 export function readRowState(db: Database.Database, datasetId: string): RowState {
-  const r = db.prepare('SELECT splits, labels FROM table_state WHERE dataset_id = ?').get(datasetId) as { splits: Buffer; labels: string } | undefined
-  if (!r) return { splits: new Uint8Array(0), labels: [] }
-  return { splits: new Uint8Array(r.splits.buffer, r.splits.byteOffset, r.splits.byteLength), labels: JSON.parse(r.labels) as Array<string | null> }
+  const r = db.prepare('SELECT splits, labels, label_values FROM table_state WHERE dataset_id = ?').get(datasetId) as
+    | { splits: Buffer; labels: Buffer; label_values: string }
+    | undefined
+  if (!r) return { splits: new Uint8Array(0), labels: new RowLabels(new Int32Array(0), []) }
+  // Copied into fresh arrays: a Buffer from SQLite need not be aligned for an Int32Array.
+  const codes = new Int32Array(r.labels.byteLength / 4)
+  new Uint8Array(codes.buffer).set(r.labels)
+  return { splits: Uint8Array.from(r.splits), labels: new RowLabels(codes, JSON.parse(r.label_values) as string[]) }
 }
 
 /** Writes a dataset's per-row splits and/or labels. */
 export function writeRowState(db: Database.Database, datasetId: string, state: Partial<RowState>): void {
   if (state.splits) db.prepare('UPDATE table_state SET splits = ? WHERE dataset_id = ?').run(Buffer.from(state.splits.buffer, state.splits.byteOffset, state.splits.byteLength), datasetId)
-  if (state.labels) db.prepare('UPDATE table_state SET labels = ? WHERE dataset_id = ?').run(JSON.stringify(state.labels), datasetId)
+  if (state.labels) {
+    db.prepare('UPDATE table_state SET labels = ?, label_values = ? WHERE dataset_id = ?').run(int32Blob(state.labels.codes), JSON.stringify(state.labels.values), datasetId)
+  }
 }
 
 /** Stores a new dataset's row source, chunk index and per-row state (inside the import's transaction). */
 export function insertRows(db: Database.Database, datasetId: string, source: RowSource, chunks: readonly RowChunk[], state: RowState): void {
-  db.prepare('INSERT INTO table_state (dataset_id, blob, blob_offset, delimiter, newline, width, splits, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+  db.prepare(
+    'INSERT INTO table_state (dataset_id, blob, blob_offset, delimiter, newline, width, splits, labels, label_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+  ).run(
     datasetId,
     source.blob,
     source.offset,
@@ -76,7 +136,8 @@ export function insertRows(db: Database.Database, datasetId: string, source: Row
     source.newline,
     source.width,
     Buffer.from(state.splits.buffer, state.splits.byteOffset, state.splits.byteLength),
-    JSON.stringify(state.labels)
+    int32Blob(state.labels.codes),
+    JSON.stringify(state.labels.values)
   )
   const put = db.prepare('INSERT INTO table_chunks (dataset_id, first, count, byte_offset, byte_length, line, header) VALUES (?, ?, ?, ?, ?, ?, ?)')
   for (const c of chunks) put.run(datasetId, c.first, c.count, c.offset, c.length, c.line, c.header ? 1 : 0)
@@ -158,7 +219,7 @@ function toItem(shape: RowShape, state: RowState, position: number, cells: Cells
   const text = shape.textPosition === null ? null : (cells[shape.textPosition] ?? null)
   return {
     id: position + 1,
-    label: state.labels[position] ?? null,
+    label: state.labels.at(position),
     split: SPLIT_BY_CODE[state.splits[position]],
     hash: null,
     file: null,
@@ -172,10 +233,12 @@ function toItem(shape: RowShape, state: RowState, position: number, cells: Cells
 /** Positions of the rows a filter keeps, in order. */
 function matching(state: RowState, filter: { split?: SplitName; label?: string }): number[] {
   const split = filter.split === undefined ? -1 : SPLIT_CODE[filter.split]
+  const label = filter.label === undefined ? null : state.labels.codeOf(filter.label)
+  const codes = state.labels.codes
   const out: number[] = []
   for (let p = 0; p < state.splits.length; p++) {
     const s = state.splits[p]
-    if (s === REMOVED || (split >= 0 && s !== split) || (filter.label !== undefined && state.labels[p] !== filter.label)) continue
+    if (s === REMOVED || (split >= 0 && s !== split) || (label !== null && codes[p] !== label)) continue
     out.push(p)
   }
   return out
@@ -226,11 +289,12 @@ export function rowItemsById(db: Database.Database, datasetId: string, shape: Ro
 export function* iterateRowItems(db: Database.Database, datasetId: string, shape: RowShape, filter: { split?: SplitName; label?: string } = {}): IterableIterator<DatasetItem> {
   const state = readRowState(db, datasetId)
   const split = filter.split === undefined ? -1 : SPLIT_CODE[filter.split]
+  const label = filter.label === undefined ? null : state.labels.codeOf(filter.label)
   for (const { first, rows } of rowChunks(db, datasetId)) {
     for (let i = 0; i < rows.length; i++) {
       const p = first + i
       const s = state.splits[p]
-      if (s === REMOVED || (split >= 0 && s !== split) || (filter.label !== undefined && state.labels[p] !== filter.label)) continue
+      if (s === REMOVED || (split >= 0 && s !== split) || (label !== null && state.labels.codes[p] !== label)) continue
       yield toItem(shape, state, p, rows[i])
     }
   }
@@ -245,11 +309,13 @@ export function rowSplitCounts(state: RowState): SplitCounts {
 
 /** How many kept rows carry each label, largest first. */
 export function rowClassCounts(state: RowState): ClassCount[] {
-  const counts = new Map<string, number>()
-  state.labels.forEach((label, p) => {
-    if (label !== null && state.splits[p] !== REMOVED) counts.set(label, (counts.get(label) ?? 0) + 1)
-  })
-  return [...counts.entries()].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
+  const { codes, values } = state.labels
+  const counts = new Array<number>(values.length).fill(0)
+  for (let p = 0; p < codes.length; p++) if (codes[p] >= 0 && state.splits[p] !== REMOVED) counts[codes[p]]++
+  return values
+    .map((label, c) => ({ label, count: counts[c] }))
+    .filter((c) => c.count > 0)
+    .sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
 }
 
 /** Relabels or removes one row. */
@@ -258,7 +324,7 @@ export function updateRow(db: Database.Database, datasetId: string, itemId: numb
   const p = itemId - 1
   if (!Number.isInteger(p) || p < 0 || p >= state.splits.length || state.splits[p] === REMOVED) throw new StrataError('ITEM_NOT_FOUND', { id: itemId })
   if (change.remove) state.splits[p] = REMOVED
-  else if (change.label !== undefined) state.labels[p] = change.label.normalize('NFC')
+  else if (change.label !== undefined) state.labels.set(p, change.label.normalize('NFC'))
   writeRowState(db, datasetId, state)
 }
 
@@ -270,17 +336,17 @@ export function setRowSplits(db: Database.Database, datasetId: string, codes: Ui
   writeRowState(db, datasetId, state)
 }
 
-/** The kept rows' labels in order (what stratified splits are cut from). */
-export function keptLabels(state: RowState): Array<string | null> {
-  return state.labels.filter((_, p) => state.splits[p] !== REMOVED)
+/** The kept rows' class numbers in order (what stratified splits are cut from; see {@link RowLabels}). */
+export function keptClasses(state: RowState): Int32Array {
+  return state.labels.codes.filter((_, p) => state.splits[p] !== REMOVED)
 }
 
 /** Refills every row's label from one of its cells (null: no label), dropping any relabelling. */
 export function labelRowsFromCell(db: Database.Database, datasetId: string, position: number | null): void {
   const state = readRowState(db, datasetId)
-  if (position !== null) for (const { first, rows } of rowChunks(db, datasetId)) rows.forEach((cells, i) => (state.labels[first + i] = cells[position] ?? null))
-  else state.labels.fill(null)
-  writeRowState(db, datasetId, state)
+  const labels = new RowLabels(new Int32Array(state.splits.length).fill(-1), [])
+  if (position !== null) for (const { first, rows } of rowChunks(db, datasetId)) rows.forEach((cells, i) => labels.set(first + i, cells[position] ?? null))
+  writeRowState(db, datasetId, { labels })
 }
 
 /** What a row is compared by for duplicates: a table's cells, a text dataset's text. */
@@ -304,7 +370,7 @@ function contentGroups(db: Database.Database, datasetId: string, shape: RowShape
       if (state.splits[p] === REMOVED) return
       const key = contentKey(shape, cells)
       if (key === null) return
-      const label = state.labels[p] ?? null
+      const label = state.labels.at(p)
       const g = groups.get(key)
       if (g) {
         g.labels.set(label, (g.labels.get(label) ?? 0) + 1)
@@ -343,7 +409,7 @@ export function dropRowDuplicates(db: Database.Database, datasetId: string, shap
     rows.forEach((cells, i) => {
       const p = first + i
       if (state.splits[p] === REMOVED) return
-      const key = `${contentKey(shape, cells)}\u0000${state.labels[p]}`
+      const key = `${contentKey(shape, cells)}\u0000${state.labels.codes[p]}`
       if (!seen.has(key)) seen.add(key)
       else {
         state.splits[p] = REMOVED
@@ -386,7 +452,8 @@ export function leakingColumns(db: Database.Database, datasetId: string, positio
 export const ROW_STORE_SCHEMA = `
   -- Where each table or text dataset's rows are read from (a blob of CSV text, from blob_offset on, in this
   -- dialect, rows of width cells) and what changes per row: splits holds one byte per row (0 train,
-  -- 1 validation, 2 test, 3 removed), labels the JSON array of each row's label.
+  -- 1 validation, 2 test, 3 removed), labels one 32-bit class number per row (-1: none) into the JSON array
+  -- label_values.
   CREATE TABLE table_state (
     dataset_id  TEXT PRIMARY KEY REFERENCES datasets (id) ON DELETE CASCADE,
     blob        TEXT NOT NULL,
@@ -394,8 +461,9 @@ export const ROW_STORE_SCHEMA = `
     delimiter   TEXT NOT NULL,
     newline     TEXT NOT NULL,
     width       INTEGER NOT NULL,
-    splits      BLOB NOT NULL,
-    labels      TEXT NOT NULL
+    splits       BLOB NOT NULL,
+    labels       BLOB NOT NULL,
+    label_values TEXT NOT NULL
   );
   -- Chunks of that text: byte range (after blob_offset), the position of the first row and how many rows
   -- it holds, the line it starts on, and whether it starts with the header.
@@ -468,7 +536,7 @@ export function moveItemsIntoRowStore(db: Database.Database): void {
       fs.writeFileSync(`${file}.tmp`, bytes)
       fs.renameSync(`${file}.tmp`, file)
     }
-    const state: RowState = { splits: Uint8Array.from(items, (it) => SPLIT_CODE[it.split]), labels: items.map((it) => it.label) }
+    const state: RowState = { splits: Uint8Array.from(items, (it) => SPLIT_CODE[it.split]), labels: RowLabels.of(items.map((it) => it.label)) }
     insertRows(db, d.id, { blob, offset: 0, delimiter: ',', newline: '\n', width }, chunks, state)
     items.forEach((it, i) => putId.run(it.id, i + 1))
     db.prepare('DELETE FROM items WHERE dataset_id = ?').run(d.id)
