@@ -81,6 +81,9 @@ export class ColumnAccumulator {
   /** Adds one raw cell; returns true when it is missing. */
   add(raw: string | null): boolean {
     this.count++
+    const lookUp = !(this.capped && this.allNumeric)
+    // Most cells repeat a value already seen as it is (missing tokens and untrimmed values never are keys).
+    if (lookUp && raw !== null && this.repeat(raw)) return false
     if (isMissing(raw)) {
       this.missing++
       return true
@@ -90,19 +93,24 @@ export class ColumnAccumulator {
     const a = r.charCodeAt(0)
     const z = r.charCodeAt(r.length - 1)
     const value = a > 32 && a < 127 && z > 32 && z < 127 ? r : r.trim()
+    if (lookUp && value !== r && this.repeat(value)) return false
     this.totalLength += value.length
-    const seen = this.capped && this.allNumeric ? undefined : this.distinct.get(value)
-    if (seen !== undefined) {
-      seen.count++
-      this.allDistinct = false
-      if (this.allNumeric) this.addNumber(seen.number)
-      else if (seen.space) this.withSpaces++
-      return false
-    }
     const number = this.check(value)
     if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, { count: 1, number, space: this.lastHadSpace })
     else this.capped = true
     return false
+  }
+
+  /** Counts a value seen before (returns false for a new one). */
+  private repeat(value: string): boolean {
+    const seen = this.distinct.get(value)
+    if (seen === undefined) return false
+    seen.count++
+    this.allDistinct = false
+    this.totalLength += value.length
+    if (this.allNumeric) this.addNumber(seen.number)
+    else if (seen.space) this.withSpaces++
+    return true
   }
 
   private addNumber(n: number): void {
