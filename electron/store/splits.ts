@@ -59,10 +59,12 @@ export function assignSplitsByClass(classOf: ArrayLike<number>, names: readonly 
     const random = seededRandom(seed ^ hashString(label ?? '\u0000'))
     for (let i = indices.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1))
-      ;[indices[i], indices[j]] = [indices[j], indices[i]]
+      const swap = indices[i]
+      indices[i] = indices[j]
+      indices[j] = swap
     }
     const [train, validation] = splitSizes(indices.length, ratios)
-    indices.forEach((index, k) => (out[index] = k < train ? 0 : k < train + validation ? 1 : 2))
+    for (let k = 0; k < indices.length; k++) out[indices[k]] = k < train ? 0 : k < train + validation ? 1 : 2
   })
   return out
 }

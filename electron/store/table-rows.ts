@@ -338,7 +338,11 @@ export function setRowSplits(db: Database.Database, datasetId: string, codes: Ui
 
 /** The kept rows' class numbers in order (what stratified splits are cut from; see {@link RowLabels}). */
 export function keptClasses(state: RowState): Int32Array {
-  return state.labels.codes.filter((_, p) => state.splits[p] !== REMOVED)
+  const { codes } = state.labels
+  const out = new Int32Array(codes.length)
+  let k = 0
+  for (let p = 0; p < codes.length; p++) if (state.splits[p] !== REMOVED) out[k++] = codes[p]
+  return out.subarray(0, k)
 }
 
 /** Refills every row's label from one of its cells (null: no label), dropping any relabelling. */
