@@ -51,9 +51,8 @@ export class ImportStaging {
   readonly file: string
   /** Where a table file that is not all UTF-8 has its decoded text written. */
   readonly textFile: string
-  private readonly db: Database.Database
-  private readonly insertItem: Database.Statement
-  private readonly insertSkipped: Database.Statement
+  /** The scratch database, created when first needed (a clean table import needs none). */
+  private scratch: { db: Database.Database; insertItem: Database.Statement; insertSkipped: Database.Statement } | null = null
   private skippedCount = 0
   private itemCount = 0
 
@@ -63,22 +62,35 @@ export class ImportStaging {
     this.file = path.join(dir, `import-${importId}.db`)
     this.textFile = path.join(dir, `import-${importId}.txt`)
     fs.rmSync(this.file, { force: true })
-    this.db = new Database(this.file)
-    this.db.pragma('journal_mode = OFF')
-    this.db.pragma('synchronous = OFF')
-    this.db.exec(`
+  }
+
+  private get db(): Database.Database {
+    return this.open().db
+  }
+
+  private open(): NonNullable<ImportStaging['scratch']> {
+    if (this.scratch) return this.scratch
+    const db = new Database(this.file)
+    db.pragma('journal_mode = OFF')
+    db.pragma('synchronous = OFF')
+    db.exec(`
       CREATE TABLE items (position INTEGER PRIMARY KEY, hash TEXT, label TEXT, text TEXT, row TEXT, meta TEXT NOT NULL);
       CREATE TABLE skipped (position INTEGER PRIMARY KEY, file TEXT NOT NULL, code TEXT NOT NULL, detail TEXT);
     `)
-    this.insertItem = this.db.prepare('INSERT INTO items (position, hash, label, text, row, meta) VALUES (?, ?, ?, ?, ?, ?)')
-    this.insertSkipped = this.db.prepare('INSERT INTO skipped (position, file, code, detail) VALUES (?, ?, ?, ?)')
+    this.scratch = {
+      db,
+      insertItem: db.prepare('INSERT INTO items (position, hash, label, text, row, meta) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertSkipped: db.prepare('INSERT INTO skipped (position, file, code, detail) VALUES (?, ?, ?, ?)')
+    }
+    return this.scratch
   }
 
   /** Stages a batch of items in one transaction. */
   addItems(items: readonly StagedItem[]): void {
-    this.db.transaction(() => {
+    const { db, insertItem } = this.open()
+    db.transaction(() => {
       for (const it of items) {
-        this.insertItem.run(it.position, it.hash, it.label, it.text, it.row ? JSON.stringify(it.row) : null, JSON.stringify(it.meta))
+        insertItem.run(it.position, it.hash, it.label, it.text, it.row ? JSON.stringify(it.row) : null, JSON.stringify(it.meta))
       }
     })()
     this.itemCount += items.length
@@ -86,7 +98,7 @@ export class ImportStaging {
 
   /** Records a file or row the import leaves out. */
   addSkipped(file: string, code: SkipCode, detail?: string): void {
-    this.insertSkipped.run(this.skippedCount++, file, code, detail ?? null)
+    this.open().insertSkipped.run(this.skippedCount++, file, code, detail ?? null)
   }
 
   /** How many items are staged. */
@@ -101,6 +113,7 @@ export class ImportStaging {
 
   /** The skipped files, in the order they were found. */
   skippedList(limit = Infinity): Array<{ file: string; code: SkipCode; detail: string | null }> {
+    if (!this.scratch) return []
     return this.db
       .prepare('SELECT file, code, detail FROM skipped ORDER BY position LIMIT ?')
       .all(Number.isFinite(limit) ? limit : -1) as Array<{ file: string; code: SkipCode; detail: string | null }>
@@ -150,8 +163,10 @@ export class ImportStaging {
   }
 
   private commitWith(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], writeItems: () => void): void {
-    this.db.close()
-    db.prepare('ATTACH DATABASE ? AS staging').run(this.file)
+    const staged = this.scratch !== null
+    this.scratch?.db.close()
+    this.scratch = null
+    if (staged) db.prepare('ATTACH DATABASE ? AS staging').run(this.file)
     try {
       db.transaction(() => {
         db.prepare(
@@ -163,19 +178,22 @@ export class ImportStaging {
         )
         for (const c of columns) col.run(dataset.id, c.position, c.name, c.inferredType, c.excluded ? 1 : 0, c.missing, JSON.stringify(c.stats))
         writeItems()
-        db.prepare('INSERT INTO import_skipped (dataset_id, position, file, code, detail) SELECT ?, position, file, code, detail FROM staging.skipped').run(
-          dataset.id
-        )
+        if (staged) {
+          db.prepare('INSERT INTO import_skipped (dataset_id, position, file, code, detail) SELECT ?, position, file, code, detail FROM staging.skipped').run(
+            dataset.id
+          )
+        }
       })()
     } finally {
-      db.prepare('DETACH DATABASE staging').run()
+      if (staged) db.prepare('DETACH DATABASE staging').run()
     }
     this.discard()
   }
 
   /** Deletes the scratch files (after a commit, a cancel or a refusal). */
   discard(): void {
-    if (this.db.open) this.db.close()
+    this.scratch?.db.close()
+    this.scratch = null
     fs.rmSync(this.file, { force: true })
     fs.rmSync(this.textFile, { force: true })
   }
