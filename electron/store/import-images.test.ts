@@ -129,7 +129,7 @@ describe('image folder import', () => {
     expect(conflict?.fix).toMatchObject({ kind: 'relabel-item', labels: ['a', 'b'] })
   })
 
-  it('cancelling mid-import leaves the t.project exactly as before', async () => {
+  it('cancelling mid-import leaves the project exactly as before', async () => {
     const source = path.join(t.dir, 'photos')
     await makeImageFolder(source, { a: 30, b: 30 })
     const before = dbCounts()

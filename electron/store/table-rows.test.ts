@@ -104,7 +104,16 @@ describe('table rows', () => {
     expect(blobs[0]).not.toBe(JSON.parse((t.project.db.prepare('SELECT settings FROM datasets').get() as { settings: string }).settings).fileBlob)
   })
 
-  it('cancelling mid-import leaves the t.project exactly as before', async () => {
+  it('says plainly when the file holding the rows is gone', async () => {
+    const { datasetId } = await importDataset(t.project, t.write('t.csv', bigCsv(30).text), { target: 'label' })
+    const blob = t.project.db.prepare('SELECT blob FROM table_state').pluck().get() as string
+    fs.rmSync(path.join(t.project.root, 'blobs', blob.slice(0, 2), blob))
+    expect(() => listItems(t.project.db, datasetId)).toThrow(expect.objectContaining({ code: 'DATASET_FILE_MISSING', message: expect.stringContaining('Import the table again') }))
+    // What project.db holds still answers.
+    expect(getDataset(t.project.db, datasetId).itemCount).toBe(30)
+  })
+
+  it('cancelling mid-import leaves the project exactly as before', async () => {
     const file = t.write('big.csv', bigCsv(40_000).text)
     const before = dbCounts()
     const blobsBefore = fs.readdirSync(path.join(t.project.root, 'blobs'))

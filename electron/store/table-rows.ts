@@ -52,7 +52,7 @@ export class RowLabels {
     return c < 0 ? null : this.values[c]
   }
 
-  /** The class number of a label (-1 when no row has it). */
+  /** The class number of a label: -1 for no label, -2 for a label no row has. */
   codeOf(label: string | null): number {
     return label === null ? -1 : (this.index.get(label) ?? -2)
   }
@@ -117,7 +117,7 @@ export function readRowState(db: Database.Database, datasetId: string): RowState
 }
 
 /** Writes a dataset's per-row splits and/or labels. */
-export function writeRowState(db: Database.Database, datasetId: string, state: Partial<RowState>): void {
+function writeRowState(db: Database.Database, datasetId: string, state: Partial<RowState>): void {
   if (state.splits) db.prepare('UPDATE table_state SET splits = ? WHERE dataset_id = ?').run(Buffer.from(state.splits.buffer, state.splits.byteOffset, state.splits.byteLength), datasetId)
   if (state.labels) {
     db.prepare('UPDATE table_state SET labels = ?, label_values = ? WHERE dataset_id = ?').run(int32Blob(state.labels.codes), JSON.stringify(state.labels.values), datasetId)
@@ -179,7 +179,12 @@ class RowReader {
         Omit<RowChunk, 'header'> & { header: number }
       >
     ).map((c) => ({ ...c, header: c.header === 1 }))
-    this.fd = fs.openSync(blobPath(projectRoot(db), source.blob), 'r')
+    const file = blobPath(projectRoot(db), source.blob)
+    try {
+      this.fd = fs.openSync(file, 'r')
+    } catch (err) {
+      throw new StrataError('DATASET_FILE_MISSING', { id: datasetId, file: path.relative(projectRoot(db), file) }, String(err))
+    }
   }
 
   read(chunk: RowChunk): { rows: Cells[]; lines: number[] } {
@@ -206,7 +211,7 @@ class RowReader {
 }
 
 /** The rows of a dataset in order, a chunk at a time: each chunk's first position, its rows and their source lines. */
-export function* rowChunks(db: Database.Database, datasetId: string): IterableIterator<{ first: number; rows: Cells[]; lines: number[] }> {
+function* rowChunks(db: Database.Database, datasetId: string): IterableIterator<{ first: number; rows: Cells[]; lines: number[] }> {
   const reader = new RowReader(db, datasetId)
   try {
     for (const chunk of reader.chunks) yield { first: chunk.first, ...reader.read(chunk) }
