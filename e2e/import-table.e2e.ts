@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { expect, test } from './fixtures'
+import { expect, newProjectDataView, test } from './fixtures'
 
 /** A small customer table: a number, a category, a yes/no column and the value to predict. */
 function customersCsv(rows: number, offset = 0): string {
@@ -15,12 +15,7 @@ test('upload a CSV through the Data view, see its columns typed and pick the tar
   const file = path.join(folder, 'customers.csv')
   fs.writeFileSync(file, customersCsv(40))
 
-  await page.goto(studio.url)
-  await page.getByTestId('project-name').fill('Churn')
-  await page.getByTestId('create-project-submit').click()
-  await expect(page.getByTestId('status-project')).toContainText('Churn')
-  await page.getByTestId('nav-data').click()
-  await expect(page.getByTestId('no-datasets')).toBeVisible()
+  await newProjectDataView(page, studio, 'Churn')
 
   // Browser mode: the one file is uploaded through <input type=file>, then imported on the host.
   await page.getByTestId('import-file-input').setInputFiles(file)
