@@ -117,6 +117,12 @@ describe('table import', () => {
     expect(dbCounts()).toEqual(before)
   })
 
+  it('imports a file without ragged rows when ragged rows are to be refused', async () => {
+    const result = await importDataset(t.project, t.write('clean.csv', flowers(',', '\n')), { ragged: 'refuse' })
+    expect(result.imported).toBe(30)
+    expect(result.skipped).toEqual([])
+  })
+
   it.each([
     ['an empty file', '', 'IMPORT_EMPTY_FILE'],
     ['a file of blank lines', '\n\n \n', 'IMPORT_EMPTY_FILE'],
