@@ -710,6 +710,7 @@ export const en = {
     RUN_BUSY: 'Run {runId} is {status}; wait for it to finish or stop it first.',
     DATASET_NOT_FOUND: 'The dataset {id} was not found in this project. It may have been removed.',
     ITEM_NOT_FOUND: 'The item {id} was not found in this dataset. It may have been removed already.',
+    DATASET_FILE_MISSING: 'The file holding the rows of dataset {id} is missing from the project folder ({file}). Import the table again.',
     COLUMN_NOT_FOUND: 'The column "{column}" was not found in this dataset.',
     IMPORT_PATH_NOT_FOUND: 'Nothing was found at {path}. Check the path. Nothing was imported.',
     IMPORT_UNSUPPORTED: '{path} cannot be imported as {kind}: images come from a folder, tables and texts from a CSV file. Nothing was imported.',

@@ -712,6 +712,7 @@ export const zhCN: Messages = {
     RUN_BUSY: '运行 {runId} 当前状态为 {status}；请等它结束或先停止它。',
     DATASET_NOT_FOUND: '在这个项目中找不到数据集 {id}，它可能已被删除。',
     ITEM_NOT_FOUND: '在这个数据集中找不到第 {id} 项，它可能已被删除。',
+    DATASET_FILE_MISSING: '项目文件夹中缺少保存数据集 {id} 各行的文件（{file}）。请重新导入这个表格。',
     COLUMN_NOT_FOUND: '在这个数据集中找不到列“{column}”。',
     IMPORT_PATH_NOT_FOUND: '{path} 处什么也没有。请检查路径；没有导入任何内容。',
     IMPORT_UNSUPPORTED: '{path} 不能作为{kind}导入：图片来自文件夹，表格和文本来自 CSV 文件。没有导入任何内容。',
