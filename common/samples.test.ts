@@ -12,7 +12,10 @@ describe('sample projects', () => {
         for (const key of ['name', 'description']) expect(translate(locale, `samples.${sample.id}.${key}`)).not.toBe(`samples.${sample.id}.${key}`)
       }
       expect(isTemplateId(sample.template)).toBe(true)
-      if (sample.data.source === 'csv') expect(fs.existsSync(path.resolve(__dirname, '..', 'resources', 'samples', sample.data.file))).toBe(true)
+      const shipped = (name: string) => fs.existsSync(path.resolve(__dirname, '..', 'resources', 'samples', name))
+      if (sample.data.source === 'csv') expect(shipped(sample.data.file)).toBe(true)
+      if (sample.data.source === 'images') expect(shipped(sample.data.folder)).toBe(true)
+      if (sample.base) expect(shipped(`${sample.base}/model.json`)).toBe(true)
     })
   }
 })

@@ -5,6 +5,7 @@ import type { TemplateId } from './model/templates'
 export type SampleData =
   | { source: 'csv'; file: string; kind: 'table' | 'text'; target: string; textColumn?: string }
   | { source: 'mnist'; train: number; test: number }
+  | { source: 'images'; folder: string }
 
 /** How a sample is judged: a metric on the test split compared with a target (or, for the line, the learned weights). */
 export type SampleGoal =
@@ -20,6 +21,10 @@ export interface Sample {
   fit: { inputShape?: number[]; classes?: number; task?: TaskKind }
   training: Record<string, unknown>
   goal: SampleGoal
+  /** A pretrained base shipped in resources/samples (a TF.js layers model folder), imported and set on the template's PretrainedBase. */
+  base?: string
+  /** The recommended run must stop early (early stopping visible), not run out its epochs. */
+  stopsEarly?: boolean
   /** A shorter variant that still proves learning, for CI: smaller data, fewer epochs, a lower bar. */
   quick: { data?: Partial<Extract<SampleData, { source: 'mnist' }>>; training?: Record<string, unknown>; goal: SampleGoal }
 }
@@ -82,6 +87,25 @@ export const SAMPLES: readonly Sample[] = [
     training: { optimizer: 'adam', learningRate: 0.005, epochs: 30, batchSize: 32 },
     goal: { metric: 'accuracy-over-majority', margin: 0.05 },
     quick: { training: { epochs: 15 }, goal: { metric: 'accuracy-over-majority', margin: 0.03 } }
+  },
+  {
+    id: 'photos-pretrained',
+    data: { source: 'images', folder: 'photos' },
+    base: 'shapes-base',
+    template: 'pretrained-image',
+    fit: { inputShape: [32, 32, 3], classes: 2 },
+    // Pixels are rescaled to 0…1 by the image pipeline; flips, zoom and shear vary the photos every epoch.
+    training: {
+      optimizer: 'adam',
+      learningRate: 0.01,
+      epochs: 80,
+      batchSize: 16,
+      augmentation: { flip: true, zoom: 0.1, shear: 0.1 },
+      earlyStopping: { enabled: true, monitor: 'val_loss', patience: 5 }
+    },
+    goal: { metric: 'accuracy', atLeast: 0.8 },
+    stopsEarly: true,
+    quick: { goal: { metric: 'accuracy', atLeast: 0.7 } }
   }
 ]
 

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { test as base } from '@playwright/test'
+import { expect, test as base, type Page } from '@playwright/test'
 
 /** A headless studio started for one test, with its own empty data folder. */
 export interface Studio {
@@ -51,4 +51,15 @@ export const test = base.extend<{ studio: Studio }>({
   }
 })
 
-export { expect } from '@playwright/test'
+/** Opens the studio, creates a project from Home and goes to its (empty) Data view. */
+export async function newProjectDataView(page: Page, studio: Studio, name: string): Promise<void> {
+  await page.goto(studio.url)
+  await page.getByTestId('project-name').fill(name)
+  await page.getByTestId('create-project-submit').click()
+  await expect(page.getByTestId('status-project')).toContainText(name)
+  await page.getByTestId('nav-data').click()
+  await expect(page.getByTestId('view-data')).toBeVisible()
+  await expect(page.getByTestId('no-datasets')).toBeVisible()
+}
+
+export { expect }

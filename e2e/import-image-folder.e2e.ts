@@ -2,21 +2,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { makeImageFolder, writeTree } from '../electron/store/test-data'
-import { expect, test } from './fixtures'
+import { expect, newProjectDataView, test } from './fixtures'
 
 test('import a folder of images through the Data view and see class counts and thumbnails', async ({ page, studio }) => {
   const source = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-images-')), 'shapes')
   await makeImageFolder(source, { circles: 5, squares: 3 }, ['jpeg', 'png', 'webp'])
   writeTree(source, { 'squares/broken.jpg': 'not really a jpeg', 'notes.txt': 'ignored' })
 
-  await page.goto(studio.url)
-  await page.getByTestId('project-name').fill('Shapes')
-  await page.getByTestId('create-project-submit').click()
-  await expect(page.getByTestId('status-project')).toContainText('Shapes')
-
-  await page.getByTestId('nav-data').click()
-  await expect(page.getByTestId('view-data')).toBeVisible()
-  await expect(page.getByTestId('no-datasets')).toBeVisible()
+  await newProjectDataView(page, studio, 'Shapes')
 
   // Browser mode: the folder is uploaded through <input webkitdirectory>, then imported on the host.
   await page.getByTestId('import-folder-input').setInputFiles(source)

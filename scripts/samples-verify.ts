@@ -64,7 +64,12 @@ async function verify(id: string): Promise<Row> {
     const preprocessing = runPreprocessing(services.projects.require().db, run.id) as Preprocessing
     const { accuracy, majority } = await testAccuracy(project.path, run.id, datasetId, preprocessing)
     if (goal.metric === 'accuracy') {
-      return { id, metric: 'test accuracy', target: `≥ ${goal.atLeast}`, result: accuracy.toFixed(4), pass: accuracy >= goal.atLeast, seconds, backend }
+      const row = { id, metric: 'test accuracy', target: `≥ ${goal.atLeast}`, result: accuracy.toFixed(4), pass: accuracy >= goal.atLeast, seconds, backend }
+      if (!sample.stopsEarly) return row
+      // Early stopping must be visible: the run ends before its last epoch.
+      const stopped = summary.epochsDone < summary.epochs
+      const when = stopped ? `stopped early at epoch ${summary.epochsDone}/${summary.epochs}` : `ran all ${summary.epochs} epochs`
+      return { ...row, target: `${row.target}, stops early`, result: `${row.result}, ${when}`, pass: row.pass && stopped }
     }
     const bar = majority + goal.margin
     return { id, metric: 'test accuracy', target: `≥ majority ${majority.toFixed(3)} + ${goal.margin}`, result: accuracy.toFixed(4), pass: accuracy >= bar, seconds, backend }

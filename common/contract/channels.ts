@@ -5,7 +5,7 @@ import { ENGINE_CHANNELS } from './engine'
 import { EXPORT_CHANNELS, EXPORT_EVENTS } from './export'
 import { EVALUATION_CHANNELS, EVALUATION_EVENTS } from './evaluation'
 import { EXPERIMENT_CHANNELS } from './experiments'
-import { MODEL_CHANNELS } from './model'
+import { MODEL_CHANNELS, MODEL_EVENTS } from './model'
 import { PROJECT_CHANNELS, PROJECT_EVENTS } from './project'
 import { SAMPLE_CHANNELS, SAMPLE_EVENTS } from './sample'
 import { TRAINING_CHANNELS, TRAINING_EVENTS } from './training'
@@ -30,6 +30,7 @@ export const EVENTS = {
   ...TRAINING_EVENTS,
   ...DATASET_EVENTS,
   ...SAMPLE_EVENTS,
+  ...MODEL_EVENTS,
   ...EXPORT_EVENTS,
   ...EVALUATION_EVENTS
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { TEMPLATE_IDS } from '../model/templates'
-import { ModelSpecSchema, TaskKind } from '../model/spec'
-import { channel } from './define'
+import { LAYER_TYPES, type LayerType } from '../model/catalog'
+import { ModelSpecSchema, ParamValueSchema, TaskKind } from '../model/spec'
+import { channel, event } from './define'
 
 /** A dataset's facts a template is fitted to: shape of one example, number of classes, task. */
 export const DatasetFitSchema = z
@@ -38,6 +39,27 @@ export const TemplateInfo = z.object({
 })
 export type TemplateInfo = z.infer<typeof TemplateInfo>
 
+/** A pretrained base imported into the project, described as catalog layers (see common/model/bases.ts). */
+export const BaseInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  inputShape: z.array(z.number().int()),
+  layers: z.array(
+    z.object({
+      name: z.string(),
+      source: z.string(),
+      type: z.enum(LAYER_TYPES as [LayerType, ...LayerType[]]),
+      params: z.record(z.string(), ParamValueSchema),
+      inputs: z.array(z.string()),
+      outputShape: z.array(z.number().int()),
+      paramCount: z.number().int(),
+      flops: z.number()
+    })
+  ),
+  defaultCut: z.string(),
+  sha256: z.string()
+})
+
 const ModelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
 
 /** Model channels. */
@@ -61,8 +83,32 @@ export const MODEL_CHANNELS = {
     z.object({ id: ModelId, spec: ModelSpecSchema, name: z.string().trim().min(1).max(120).optional() }).strict(),
     z.object({ id: z.string(), version: z.number().int(), updatedAt: z.string(), changed: z.boolean() })
   ),
+  /** The pretrained bases imported into the open project. */
+  'model:bases': channel(z.object({}).strict(), z.array(BaseInfoSchema)),
+  /** Copies a TF.js layers model into the project as a base: its folder or model.json on this computer, or a finished upload (browser mode). */
+  'model:import-base': channel(
+    z
+      .object({ path: z.string().min(1).max(4096).optional(), uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(), name: z.string().trim().min(1).max(120).optional() })
+      .strict()
+      .refine((r) => Boolean(r.path) !== Boolean(r.uploadId), { message: 'give a path or an uploadId' }),
+    BaseInfoSchema
+  ),
+  /**
+   * Downloads a TF.js layers model once into the app's cache (checked against its sha256, with progress events), then
+   * imports it as a base. Fails plainly when the address cannot be reached (offline): pick a model file instead.
+   */
+  'model:download-base': channel(
+    z.object({ name: z.string().trim().min(1).max(120), url: z.string().url().regex(/^https?:\/\//), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/) }).strict(),
+    BaseInfoSchema
+  ),
   'model:code': channel(
     z.object({ id: ModelId, version: z.number().int().positive().optional(), lang: z.enum(['tfjs', 'keras']) }).strict(),
     z.object({ code: z.string() })
   )
+}
+
+/** Model events. */
+export const MODEL_EVENTS = {
+  /** Bytes of a base download received so far (total once the model's manifest is read). */
+  'model:download-progress': event(z.object({ name: z.string(), done: z.number().int(), total: z.number().int().nullable() }))
 }

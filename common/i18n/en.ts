@@ -172,6 +172,12 @@ export const en = {
     paletteHint: 'Drag a layer onto the canvas, or double-click it (Enter) to add it at the bottom.',
     inspectorTitle: 'Layer settings',
     inspectorEmpty: 'Select a layer to change its settings.',
+    baseNone: '— choose a base —',
+    baseDefaultCut: 'before its classifier ({layer})',
+    baseImportPath: 'Folder (or model.json) of a TF.js model on this computer',
+    baseImport: 'Import base',
+    baseUpload: 'Pick a model folder…',
+    frozenParams: 'Frozen (not trained)',
     inspectorMany: '{count} layers selected.',
     outputShape: 'Output shape',
     layerParams: 'Parameters',
@@ -234,7 +240,7 @@ export const en = {
       RandomFlip: 'Mirrors images at random while training (augmentation).',
       RandomRotation: 'Rotates images a little at random while training (augmentation).',
       RandomZoom: 'Zooms images in or out at random while training (augmentation).',
-      PretrainedBase: 'A network already trained on millions of images, reused as a feature extractor (coming soon).'
+      PretrainedBase: 'A network trained before on other images, reused as a feature extractor: only the layers after it need to learn.'
     },
     params: {
       shape: 'Shape of one example, e.g. 28×28×1 for a small grey image.',
@@ -261,8 +267,9 @@ export const en = {
       mode: 'Which way images may be mirrored.',
       factor: 'Largest rotation, as a fraction of a full turn (0.1 = 36°).',
       heightFactor: 'Largest zoom, as a fraction of the size (0.1 = 10%).',
-      base: 'Which pretrained network to use.',
-      trainable: 'Let training adjust the pretrained weights too (slower, needs more data).'
+      base: 'Which pretrained network to use: import one (a TF.js model.json) into the project first.',
+      cutAt: 'The layer to cut the base at: its output feeds your layers. Empty: just before the base\'s own classifier.',
+      unfreeze: 'How many of the base\'s last layers with weights also learn (fine-tuning). 0 keeps the whole base frozen: fastest.',
     },
     hints: {
       image: 'height×width×channels',
@@ -295,7 +302,10 @@ export const en = {
       outputUnits: 'The output has {units} values but {task} here needs {needed} — set the last layer to {needed} units.',
       outputActivation: 'The output uses {actual}, but {task} needs {expected} (it trains with {loss}).',
       inputShapeDataset: 'The input shape {shape} does not match the dataset ({dataset}).',
-      pretrainedUnavailable: 'Pretrained bases are not available yet: this model can be designed but not trained until they are.'
+      baseMissing: 'Choose which pretrained base to use: import a TF.js model (model.json) into the project, then pick it here.',
+      baseUnknown: 'The pretrained base "{base}" is not in this project. Import it again, or pick another base.',
+      baseCut: 'The base {base} has no layer "{layer}" to cut at. Pick one of its layers, or leave it empty.',
+      baseInputShape: 'The base {base} takes images shaped {expected}, but gets {shape}. Resize the dataset\'s images, or set the input to {expected}.'
     },
     fixes: {
       noInput: 'Add an Input layer',
@@ -317,7 +327,7 @@ export const en = {
       'mnist-mlp': { name: 'MNIST MLP', about: 'Flatten → Dense 128 relu → Dense 10 softmax: the classic digit classifier.' },
       'mnist-cnn': { name: 'MNIST CNN', about: 'Two convolution + pooling blocks, then Dense 128: better on images.' },
       'mlp-3layer': { name: '784-128-64 MLP', about: 'Three Dense layers: 128, 64, then one per class.' },
-      'pretrained-image': { name: 'Image classifier on a pretrained base', about: 'Reuses a network trained on millions of images (coming soon).' },
+      'pretrained-image': { name: 'Image classifier on a pretrained base', about: 'Reuses a network trained before on other images; only the new head learns, so it trains fast on few photos.' },
       'text-embedding': { name: 'Text classifier (embedding)', about: 'Embedding → average → Dense: fast and strong for short texts.' },
       'text-lstm': { name: 'Text classifier (LSTM)', about: 'Embedding → LSTM → Dense: reads word order.' }
     }
@@ -382,6 +392,8 @@ export const en = {
     validationSeries: 'validation',
     batchLoss: 'Batch loss',
     overfitting: 'Validation loss is rising while training loss falls: the model is starting to memorise the training data. Stop early, add Dropout, or get more data.',
+    featuresCached: 'The pretrained base is frozen: its features were computed once for {items} images, so only the new layers train.',
+    featuresPerBatch: 'The pretrained base is frozen, but augmentation changes the images every epoch, so its features are computed for each batch (only the new layers train).',
     earlyStopped: 'Stopped early at epoch {epoch}: {monitor} had not improved since epoch {bestEpoch}. The best model (epoch {bestEpoch}) is kept.',
     gpuMemoryGrowing: 'GPU memory use grew from {first} to {tensors} tensors since the first epoch; the run may stop when the GPU runs out of memory.',
     noRun: 'Choose a dataset and a model, then start training.'
@@ -420,6 +432,10 @@ export const en = {
     'customer-churn': {
       name: 'Customer churn',
       description: '1,200 customers of a subscription service: predict who leaves from tenure, plan, fees and support calls.'
+    },
+    'photos-pretrained': {
+      name: 'Photos, two classes, pretrained base',
+      description: '300 small product photos, intact or scratched: a new head on a pretrained base, with augmentation and early stopping.'
     }
   },
   evaluate: {
@@ -709,6 +725,7 @@ export const en = {
     RUN_BUSY: 'Run {runId} is {status}; wait for it to finish or stop it first.',
     DATASET_NOT_FOUND: 'The dataset {id} was not found in this project. It may have been removed.',
     ITEM_NOT_FOUND: 'The item {id} was not found in this dataset. It may have been removed already.',
+    DATASET_FILE_MISSING: 'The file holding the rows of dataset {id} is missing from the project folder ({file}). Import the table again.',
     COLUMN_NOT_FOUND: 'The column "{column}" was not found in this dataset.',
     IMPORT_PATH_NOT_FOUND: 'Nothing was found at {path}. Check the path. Nothing was imported.',
     IMPORT_UNSUPPORTED: '{path} cannot be imported as {kind}: images come from a folder, tables and texts from a CSV file. Nothing was imported.',
@@ -723,6 +740,11 @@ export const en = {
     MODEL_INVALID: 'The model spec is not valid: {issues}. Nothing was saved.',
     MODEL_HAS_PROBLEMS: 'The model cannot be built yet: {problems}',
     MODEL_NOT_TRAINABLE: 'This model uses {layer}, which cannot be trained yet. Replace it to train the model.',
+    BASE_UNREADABLE: 'This is not a TensorFlow.js layers model Strata can read ({reason}). Pick the folder or the model.json of a model saved with TensorFlow.js.',
+    BASE_UNSUPPORTED: 'Strata cannot rebuild this base: {layers}. Pick a base made of supported layers.',
+    BASE_NOT_FOUND: 'The pretrained base "{base}" is not in this project. Import it again, or pick another base.',
+    BASE_OFFLINE: 'The model "{name}" cannot be downloaded: {url} cannot be reached (you may be offline). Pick a model file on this computer instead.',
+    BASE_CHECKSUM: 'The downloaded model "{name}" is damaged or not the expected file (its checksum does not match), so it was not kept. Try again later, or pick a model file instead.',
     TEMPLATE_UNKNOWN: 'There is no template "{template}". Run "strata templates" to see them.',
     EXPORT_LAYER_UNSUPPORTED: 'Layer {layer} ({type}) cannot be exported to {format} yet. Replace it, or choose another format.',
     EXPORT_NO_MODEL: 'Run {runId} has no trained model to export yet: train it for at least one epoch first.',
@@ -732,7 +754,7 @@ export const en = {
     TOO_FEW_ITEMS: 'There are too few items for this: {reason}',
   },
   cli: {
-    usage: 'Usage: strata <command> [options]\n\nCommands:\n  new <folder>                 create a project\n  layers [--json]              list the layers models can use\n  templates [--json]           list the model templates\n  model <project> --template NAME [--input 28x28x1 --classes 10] | --spec FILE\n                               save a model and show its summary\n  code <project> --model ID --lang tfjs|keras\n                               print the code that builds a model\n  info [project] [--json]      show the training backends (and a project)\n  serve [--port N] [--host H] [--open]\n                               start the studio in your browser\n  import <project> <path> [--name NAME] [--target COLUMN] [--kind images|table|text]\n         [--text-column COLUMN] [--ragged skip|refuse] [--seed N] [--json]\n                               import an image folder or a CSV file as a dataset\n  datasets <project> [--json]  list the datasets of a project\n  train <project> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               train a model on a dataset\n  resume <project> --run ID    continue an interrupted run from its last checkpoint\n  runs <project> [--json]      list the training runs\n  export <project> --run ID --format tfjs|onnx|keras|card|web|all [--out DIR] [--json]\n                               export a trained model and check each export\n  evaluate <project> --run ID [--split test|validation] [--json]\n                               judge a trained run: metrics and confusion matrix\n  predict <project> --run ID --input FILE_OR_JSON [--json]\n                               predict an image file, a JSON row or a text with a run\n\nEvery command accepts --json.',
+    usage: 'Usage: strata <command> [options]\n\nCommands:\n  new <folder>                 create a project\n  layers [--json]              list the layers models can use\n  templates [--json]           list the model templates\n  model <project> --template NAME [--input 28x28x1 --classes 10] | --spec FILE\n                               save a model and show its summary\n  code <project> --model ID --lang tfjs|keras\n                               print the code that builds a model\n  import-base <project> <path> | --url URL --sha256 HEX [--name NAME]\n                               import a TF.js layers model (folder or model.json) as a pretrained base\n  bases <project> [--json]     list the pretrained bases of a project\n  info [project] [--json]      show the training backends (and a project)\n  serve [--port N] [--host H] [--open]\n                               start the studio in your browser\n  import <project> <path> [--name NAME] [--target COLUMN] [--kind images|table|text]\n         [--text-column COLUMN] [--ragged skip|refuse] [--seed N] [--json]\n                               import an image folder or a CSV file as a dataset\n  datasets <project> [--json]  list the datasets of a project\n  train <project> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               train a model on a dataset\n  resume <project> --run ID    continue an interrupted run from its last checkpoint\n  runs <project> [--json]      list the training runs\n  export <project> --run ID --format tfjs|onnx|keras|card|web|all [--out DIR] [--json]\n                               export a trained model and check each export\n  evaluate <project> --run ID [--split test|validation] [--json]\n                               judge a trained run: metrics and confusion matrix\n  predict <project> --run ID --input FILE_OR_JSON [--json]\n                               predict an image file, a JSON row or a text with a run\n\nEvery command accepts --json.',
     exportLine: '{format}: {status}{detail} → {path}',
     exportDetail: ' (largest difference {diff})',
     exportCopied: 'Copied the exports to {path}',
@@ -752,6 +774,7 @@ export const en = {
     serving: 'Strata is running in browser mode. Open this address in your browser:\n  {url}\nPress Ctrl+C to stop.',
     noElectron: 'The desktop window is not available ({reason}), so Strata opens in your browser instead.',
     stopped: 'Strata stopped.',
+    baseImported: 'Imported the base "{name}" (id {id}): {layers} layers, input {shape}, cut by default at {cut}. Use it in a model with a PretrainedBase layer (base={id}).',
     layersTitle: 'Layers (by category):',
     templatesTitle: 'Model templates:',
     modelSaved: 'Saved model {id} (version {version}) in "{project}".',

@@ -174,6 +174,12 @@ export const zhCN: Messages = {
     paletteHint: '把层拖到画布上，或双击（回车）把它添加到最下方。',
     inspectorTitle: '层设置',
     inspectorEmpty: '选择一个层来修改它的设置。',
+    baseNone: '— 选择基础网络 —',
+    baseDefaultCut: '在它的分类器之前（{layer}）',
+    baseImportPath: '这台电脑上 TF.js 模型的文件夹（或 model.json）',
+    baseImport: '导入基础网络',
+    baseUpload: '选择模型文件夹…',
+    frozenParams: '冻结（不训练）',
     inspectorMany: '已选择 {count} 个层。',
     outputShape: '输出形状',
     layerParams: '参数量',
@@ -236,7 +242,7 @@ export const zhCN: Messages = {
       RandomFlip: '训练时随机镜像翻转图像（数据增强）。',
       RandomRotation: '训练时随机小幅旋转图像（数据增强）。',
       RandomZoom: '训练时随机放大或缩小图像（数据增强）。',
-      PretrainedBase: '已在数百万张图像上训练好的网络，作为特征提取器复用（即将推出）。'
+      PretrainedBase: '先前在其他图像上训练好的网络，作为特征提取器复用：只需训练它之后的层。'
     },
     params: {
       shape: '单个样本的形状，例如小灰度图为 28×28×1。',
@@ -263,8 +269,9 @@ export const zhCN: Messages = {
       mode: '图像可以朝哪个方向翻转。',
       factor: '最大旋转角度，占一整圈的比例（0.1 = 36°）。',
       heightFactor: '最大缩放，占尺寸的比例（0.1 = 10%）。',
-      base: '使用哪个预训练网络。',
-      trainable: '让训练也调整预训练的权重（更慢，需要更多数据）。'
+      base: '使用哪个预训练网络：请先把一个 TF.js 模型（model.json）导入项目。',
+      cutAt: '在基础网络的哪一层截断：它的输出接入你的层。留空：在基础网络自己的分类器之前。',
+      unfreeze: '基础网络最后几个带权重的层也参与学习（微调）。0 表示整个基础网络保持冻结：最快。',
     },
     hints: {
       image: '高×宽×通道',
@@ -297,7 +304,10 @@ export const zhCN: Messages = {
       outputUnits: '输出有 {units} 个值，但这里的{task}需要 {needed} 个——把最后一层设为 {needed} 个单元。',
       outputActivation: '输出使用了 {actual}，但{task}需要 {expected}（训练使用 {loss}）。',
       inputShapeDataset: '输入形状 {shape} 与数据集（{dataset}）不一致。',
-      pretrainedUnavailable: '预训练基础网络尚不可用：可以设计这个模型，但暂时无法训练。'
+      baseMissing: '请选择要使用的预训练基础网络：先把 TF.js 模型（model.json）导入项目，再在这里选择。',
+      baseUnknown: '预训练基础网络“{base}”不在这个项目中。请重新导入，或选择其他基础网络。',
+      baseCut: '基础网络 {base} 中没有名为“{layer}”的层可供截断。请选择它的某一层，或留空。',
+      baseInputShape: '基础网络 {base} 需要形状为 {expected} 的图像，但得到的是 {shape}。请调整数据集图像的大小，或把输入设为 {expected}。'
     },
     fixes: {
       noInput: '添加输入层',
@@ -319,7 +329,7 @@ export const zhCN: Messages = {
       'mnist-mlp': { name: 'MNIST 多层感知机', about: 'Flatten → Dense 128 relu → Dense 10 softmax：经典的手写数字分类器。' },
       'mnist-cnn': { name: 'MNIST 卷积网络', about: '两个卷积 + 池化块，再接 Dense 128：更适合图像。' },
       'mlp-3layer': { name: '784-128-64 多层感知机', about: '三个 Dense 层：128、64，再为每个类别一个输出。' },
-      'pretrained-image': { name: '基于预训练网络的图像分类器', about: '复用在数百万张图像上训练好的网络（即将推出）。' },
+      'pretrained-image': { name: '基于预训练网络的图像分类器', about: '复用先前在其他图像上训练好的网络；只训练新的头部，少量照片也能很快训练好。' },
       'text-embedding': { name: '文本分类器（词嵌入）', about: 'Embedding → 平均 → Dense：短文本上又快又好。' },
       'text-lstm': { name: '文本分类器（LSTM）', about: 'Embedding → LSTM → Dense：能读懂词序。' }
     }
@@ -384,6 +394,8 @@ export const zhCN: Messages = {
     validationSeries: '验证集',
     batchLoss: '每批损失',
     overfitting: '验证集损失在上升而训练集损失在下降：模型开始死记训练数据。请提前停止、加入 Dropout，或收集更多数据。',
+    featuresCached: '预训练基础网络已冻结：已为 {items} 张图像一次性计算好特征，因此只训练新加的层。',
+    featuresPerBatch: '预训练基础网络已冻结，但数据增强每轮都会改变图像，因此每个批次都重新计算它的特征（只训练新加的层）。',
     earlyStopped: '已在第 {epoch} 轮提前停止：{monitor} 自第 {bestEpoch} 轮以来没有改善。已保留最好的模型（第 {bestEpoch} 轮）。',
     gpuMemoryGrowing: '自第一个轮次以来，GPU 内存中的张量从 {first} 个增加到 {tensors} 个；GPU 内存耗尽时训练可能会停止。',
     noRun: '选择数据集和模型，然后开始训练。'
@@ -422,6 +434,10 @@ export const zhCN: Messages = {
     'customer-churn': {
       name: '客户流失',
       description: '某订阅服务的 1,200 位客户：根据使用时长、套餐、费用和客服电话次数预测谁会流失。'
+    },
+    'photos-pretrained': {
+      name: '照片二分类（预训练基础网络）',
+      description: '300 张小尺寸产品照片，完好或有划痕：在预训练基础网络上训练新的头部，带数据增强和提前停止。'
     }
   },
   evaluate: {
@@ -711,6 +727,7 @@ export const zhCN: Messages = {
     RUN_BUSY: '运行 {runId} 当前状态为 {status}；请等它结束或先停止它。',
     DATASET_NOT_FOUND: '在这个项目中找不到数据集 {id}，它可能已被删除。',
     ITEM_NOT_FOUND: '在这个数据集中找不到第 {id} 项，它可能已被删除。',
+    DATASET_FILE_MISSING: '项目文件夹中缺少保存数据集 {id} 各行的文件（{file}）。请重新导入这个表格。',
     COLUMN_NOT_FOUND: '在这个数据集中找不到列“{column}”。',
     IMPORT_PATH_NOT_FOUND: '{path} 处什么也没有。请检查路径；没有导入任何内容。',
     IMPORT_UNSUPPORTED: '{path} 不能作为{kind}导入：图片来自文件夹，表格和文本来自 CSV 文件。没有导入任何内容。',
@@ -725,6 +742,11 @@ export const zhCN: Messages = {
     MODEL_INVALID: '模型规格无效：{issues}。没有保存任何内容。',
     MODEL_HAS_PROBLEMS: '模型暂时无法构建：{problems}',
     MODEL_NOT_TRAINABLE: '这个模型使用了 {layer}，它暂时无法训练。请替换它再训练。',
+    BASE_UNREADABLE: '这不是 Strata 能读取的 TensorFlow.js 层模型（{reason}）。请选择用 TensorFlow.js 保存的模型文件夹或其 model.json。',
+    BASE_UNSUPPORTED: 'Strata 无法重建这个基础网络：{layers}。请选择由受支持的层组成的基础网络。',
+    BASE_NOT_FOUND: '预训练基础网络“{base}”不在这个项目中。请重新导入，或选择其他基础网络。',
+    BASE_OFFLINE: '无法下载模型“{name}”：无法连接 {url}（你可能处于离线状态）。请改为选择这台电脑上的模型文件。',
+    BASE_CHECKSUM: '下载的模型“{name}”已损坏或不是预期的文件（校验和不匹配），因此没有保留。请稍后再试，或改为选择模型文件。',
     TEMPLATE_UNKNOWN: '没有名为“{template}”的模板。运行 “strata templates” 查看所有模板。',
     EXPORT_LAYER_UNSUPPORTED: '层 {layer}（{type}）暂时无法导出为 {format}。请替换该层，或选择其他格式。',
     EXPORT_NO_MODEL: '运行 {runId} 还没有可导出的训练好的模型：请先至少训练一个轮次。',
@@ -734,7 +756,7 @@ export const zhCN: Messages = {
     TOO_FEW_ITEMS: '数据项太少，无法进行：{reason}',
   },
   cli: {
-    usage: '用法：strata <命令> [选项]\n\n命令：\n  new <文件夹>                 新建项目\n  layers [--json]              列出模型可用的层\n  templates [--json]           列出模型模板\n  model <项目> --template 名称 [--input 28x28x1 --classes 10] | --spec 文件\n                               保存模型并显示概要\n  code <项目> --model ID --lang tfjs|keras\n                               输出构建模型的代码\n  info [项目] [--json]         显示训练后端（以及项目信息）\n  serve [--port N] [--host H] [--open]\n                               在浏览器中启动工作室\n  import <项目> <路径> [--name 名称] [--target 列] [--kind images|table|text]\n         [--text-column 列] [--ragged skip|refuse] [--seed N] [--json]\n                               把图片文件夹或 CSV 文件导入为数据集\n  datasets <项目> [--json]     列出项目中的数据集\n  train <项目> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               在数据集上训练模型\n  resume <项目> --run ID       从最后的检查点继续被中断的运行\n  runs <项目> [--json]         列出训练运行\n  export <项目> --run ID --format tfjs|onnx|keras|card|web|all [--out 文件夹] [--json]\n                               导出训练好的模型并检查每个导出\n  evaluate <项目> --run ID [--split test|validation] [--json]\n                               评估训练好的运行：指标和混淆矩阵\n  predict <项目> --run ID --input 文件或JSON [--json]\n                               用某次运行预测一个图像文件、一行 JSON 或一段文本\n\n每个命令都支持 --json。',
+    usage: '用法：strata <命令> [选项]\n\n命令：\n  new <文件夹>                 新建项目\n  layers [--json]              列出模型可用的层\n  templates [--json]           列出模型模板\n  model <项目> --template 名称 [--input 28x28x1 --classes 10] | --spec 文件\n                               保存模型并显示概要\n  code <项目> --model ID --lang tfjs|keras\n                               输出构建模型的代码\n  import-base <项目> <路径> | --url 地址 --sha256 校验和 [--name 名称]\n                               把 TF.js 层模型（文件夹或 model.json）导入为预训练基础网络\n  bases <项目> [--json]        列出项目中的预训练基础网络\n  info [项目] [--json]         显示训练后端（以及项目信息）\n  serve [--port N] [--host H] [--open]\n                               在浏览器中启动工作室\n  import <项目> <路径> [--name 名称] [--target 列] [--kind images|table|text]\n         [--text-column 列] [--ragged skip|refuse] [--seed N] [--json]\n                               把图片文件夹或 CSV 文件导入为数据集\n  datasets <项目> [--json]     列出项目中的数据集\n  train <项目> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               在数据集上训练模型\n  resume <项目> --run ID       从最后的检查点继续被中断的运行\n  runs <项目> [--json]         列出训练运行\n  export <项目> --run ID --format tfjs|onnx|keras|card|web|all [--out 文件夹] [--json]\n                               导出训练好的模型并检查每个导出\n  evaluate <项目> --run ID [--split test|validation] [--json]\n                               评估训练好的运行：指标和混淆矩阵\n  predict <项目> --run ID --input 文件或JSON [--json]\n                               用某次运行预测一个图像文件、一行 JSON 或一段文本\n\n每个命令都支持 --json。',
     exportLine: '{format}：{status}{detail} → {path}',
     exportDetail: '（最大差异 {diff}）',
     exportCopied: '已将导出复制到 {path}',
@@ -754,6 +776,7 @@ export const zhCN: Messages = {
     serving: 'Strata 正以浏览器模式运行。请在浏览器中打开：\n  {url}\n按 Ctrl+C 停止。',
     noElectron: '桌面窗口不可用（{reason}），因此 Strata 改为在浏览器中打开。',
     stopped: 'Strata 已停止。',
+    baseImported: '已导入基础网络“{name}”（ID {id}）：{layers} 层，输入 {shape}，默认在 {cut} 处截断。在模型中用 PretrainedBase 层使用它（base={id}）。',
     layersTitle: '层（按类别）：',
     templatesTitle: '模型模板：',
     modelSaved: '已在“{project}”中保存模型 {id}（第 {version} 版）。',

@@ -21,6 +21,7 @@ export type ParamDef =
   | { kind: 'enum'; default: string; options: readonly string[] }
   | { kind: 'bool'; default: boolean }
   | { kind: 'shape'; default: readonly number[]; allowInfer?: boolean }
+  | { kind: 'text'; default: string }
 
 /** A shape function's complaint, turned into a plain-language problem by inference. */
 export interface ShapeComplaint {
@@ -416,14 +417,14 @@ export const CATALOG = {
   PretrainedBase: {
     category: 'pretrained',
     inputs: 1,
-    params: { base: choice('MobileNetV2', ['MobileNetV2']), trainable: bool(false) },
-    // MobileNetV2 without its top shrinks height and width 32-fold and ends in 1280 channels.
-    shape: (inputs) =>
-      rank(inputs, 3, 'image') ?? ok([Math.ceil(inputs[0][0] / 32), Math.ceil(inputs[0][1] / 32), 1280]),
-    paramCount: () => 2_257_984,
-    flops: () => 2 * 300_000_000,
+    // Which imported base, the layer to cut it at ('' = before its classifier), and how many of its last weighted layers train.
+    params: { base: { kind: 'text', default: '' }, cutAt: { kind: 'text', default: '' }, unfreeze: int(0, 0, 1000) },
+    // The base's own shapes and sizes come from its imported description (common/model/bases.ts), not from here.
+    shape: (inputs) => ok([...inputs[0]]),
+    paramCount: zero,
+    flops: zero,
     tfjs: 'StrataPretrainedBase',
-    keras: 'MobileNetV2'
+    keras: 'StrataPretrainedBase'
   }
 } as const satisfies Record<string, LayerDef>
 
@@ -477,6 +478,8 @@ export function checkParam(def: ParamDef, value: ParamValue): { reason: 'type' |
       return typeof value === 'boolean' ? null : { reason: 'type' }
     case 'shape':
       return Array.isArray(value) && value.length > 0 && value.every((d) => Number.isInteger(d)) ? null : { reason: 'type' }
+    case 'text':
+      return typeof value === 'string' && value.length <= 200 ? null : { reason: 'type' }
   }
 }
 

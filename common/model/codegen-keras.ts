@@ -53,11 +53,9 @@ export function kerasBuildFunction(spec: ModelSpec): string[] {
       continue
     }
     if (node.type === 'PretrainedBase') {
-      const shape = analysis.nodes[node.id]?.inputShapes[0]
-      lines.push(`    ${node.variable}_base = keras.applications.${String(node.params.base)}(include_top=False, weights="imagenet"${shape ? `, input_shape=${literal(shape)}` : ''})`)
-      lines.push(`    ${node.variable}_base.trainable = ${literal(node.params.trainable)}`)
-      lines.push(`    ${node.variable} = ${node.variable}_base(${node.inputs[0] ?? 'None'}, training=False)`)
-      continue
+      // Strata writes a base out as its own layers (expandBases) when the project holds it; here it does not.
+      lines.push(`    raise ValueError(${literal(`The pretrained base "${String(node.params.base)}" of "${node.id}" is not in the project, so its layers cannot be written out.`)})`)
+      return lines
     }
     const applied = layerDef(node.type).inputs === 'many' ? `[${node.inputs.join(', ')}]` : (node.inputs[0] ?? 'None')
     lines.push(`    ${node.variable} = ${layerExpression(node)}(${applied})`)

@@ -66,8 +66,8 @@ export function generateTfjs(spec: ModelSpec): string {
       continue
     }
     if (node.type === 'PretrainedBase') {
-      lines.push(`  // "${node.id}": pretrained bases cannot be rebuilt in TF.js code yet.`)
-      lines.push(`  throw new Error('The pretrained base "${node.id}" is not available in TF.js code yet.')`)
+      // Strata writes a base out as its own layers (expandBases) when the project holds it; here it does not.
+      lines.push(`  throw new Error(${literal(`The pretrained base "${String(node.params.base)}" of "${node.id}" is not in the project, so its layers cannot be written out.`)})`)
       break
     }
     const applied = layerDef(node.type).inputs === 'many' ? `[${node.inputs.join(', ')}]` : (node.inputs[0] ?? 'undefined')

@@ -56,7 +56,7 @@ describe('problems are found, in plain language, with one-click fixes where obvi
       code: 'outputActivation',
       fixed: true
     },
-    { name: 'pretrained base is not available yet', spec: buildTemplate('pretrained-image'), code: 'pretrainedUnavailable', fixed: false }
+    { name: 'pretrained base not chosen yet', spec: buildTemplate('pretrained-image'), code: 'baseMissing', fixed: false }
   ]
 
   for (const { name, spec, code, fixed } of cases) {

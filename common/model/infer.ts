@@ -9,6 +9,7 @@ import {
   type Shape,
   type ShapeComplaint
 } from './catalog'
+import { cutOf, summarizeBase, type BaseInfo } from './bases'
 import { connect, freshId, graphIds, insertOnEdge, type ModelChange } from './changes'
 import type { LayerNode, ModelSpec, TaskKind } from './spec'
 import { TASK_HEADS, outputUnitsFor } from './task'
@@ -38,7 +39,10 @@ export const PROBLEM_CODES = [
   'outputUnits',
   'outputActivation',
   'inputShapeDataset',
-  'pretrainedUnavailable'
+  'baseMissing',
+  'baseUnknown',
+  'baseCut',
+  'baseInputShape'
 ] as const
 export type ProblemCode = (typeof PROBLEM_CODES)[number]
 
@@ -61,6 +65,8 @@ export interface NodeInfo {
   /** Null when it cannot be computed (an upstream or own problem). */
   outputShape: Shape | null
   params: number
+  /** Of `params`, the weights that stay fixed while training (a frozen pretrained base). */
+  frozenParams?: number
   flops: number
 }
 
@@ -69,6 +75,11 @@ export interface DatasetFit {
   inputShape?: Shape
   classes?: number
   task?: TaskKind
+}
+
+/** What analysis knows beyond the spec: the dataset's facts and the project's imported bases by id. */
+export interface AnalyzeOptions extends DatasetFit {
+  bases?: Readonly<Record<string, BaseInfo>>
 }
 
 /** Everything the builder shows about a model: shapes, sizes, cost and problems. */
@@ -81,6 +92,8 @@ export interface ModelAnalysis {
   /** The shape flowing along each edge (its source's output), or null. */
   edgeShapes: Record<string, Shape | null>
   totalParams: number
+  /** Of `totalParams`, the weights that stay fixed while training. */
+  frozenParams: number
   /** Weights at 32-bit floats. */
   sizeBytes: number
   /** Approximate floating point operations to train on one sample (forward + backward ≈ 3× forward). */
@@ -160,11 +173,29 @@ function outputActivation(node: LayerNode): string {
   return String(resolveParams(node.type, node.params).activation)
 }
 
+/** Fills a PretrainedBase node's shape and sizes from its imported base, or says what stops it. */
+function inferBase(info: NodeInfo, params: Record<string, ParamValue>, bases: AnalyzeOptions['bases']): Omit<Problem, 'nodeId'> | null {
+  const id = String(params.base)
+  if (!id) return { code: 'baseMissing', severity: 'error', params: {} }
+  const base = bases?.[id]
+  if (!base) return { code: 'baseUnknown', severity: 'error', params: { base: id } }
+  const summary = summarizeBase(base, params)
+  if (!summary) return { code: 'baseCut', severity: 'error', params: { base: base.name, layer: cutOf(base, params) } }
+  if (formatShape(info.inputShapes[0]) !== formatShape(base.inputShape)) {
+    return { code: 'baseInputShape', severity: 'error', params: { base: base.name, shape: formatShape(info.inputShapes[0]), expected: formatShape(base.inputShape) } }
+  }
+  info.outputShape = summary.outputShape
+  info.params = summary.params
+  info.frozenParams = summary.frozenParams
+  info.flops = summary.flops
+  return null
+}
+
 /**
  * Infers every node's output shape, parameter count and cost, and lists the model's problems in a form
  * the message table turns into plain language. Pure and fast enough to run on every edit.
  */
-export function analyzeModel(spec: ModelSpec, fit: DatasetFit = {}): ModelAnalysis {
+export function analyzeModel(spec: ModelSpec, fit: AnalyzeOptions = {}): ModelAnalysis {
   const problems: Problem[] = []
   const nodes: Record<string, NodeInfo> = {}
   const edgeShapes: Record<string, Shape | null> = {}
@@ -219,9 +250,6 @@ export function analyzeModel(spec: ModelSpec, fit: DatasetFit = {}): ModelAnalys
         fix: { kind: 'setParam', id, param: name, value: undefined }
       })
     }
-    if (node.type === 'PretrainedBase') {
-      problems.push({ code: 'pretrainedUnavailable', severity: 'warning', nodeId: id, params: { layer: node.type } })
-    }
     if (def.inputs === 0 && edgesIn.length) {
       problems.push({ code: 'inputHasInputs', severity: 'error', nodeId: id, params: { layer: node.type }, fix: { kind: 'batch', changes: edgesIn.map((e) => ({ kind: 'removeEdge', id: e.id })) } })
     }
@@ -237,6 +265,11 @@ export function analyzeModel(spec: ModelSpec, fit: DatasetFit = {}): ModelAnalys
     const inShapes = def.inputs === 0 ? [] : edgesIn.map((e) => nodes[e.source]?.outputShape ?? null)
     if (!paramsOk || inShapes.some((s) => s === null)) continue
     info.inputShapes = inShapes as Shape[]
+    if (node.type === 'PretrainedBase') {
+      const problem = inferBase(info, params, fit.bases)
+      if (problem) problems.push({ ...problem, nodeId: id })
+      continue
+    }
     const result = def.shape(info.inputShapes, params)
     if ('complaint' in result) {
       problems.push({
@@ -325,10 +358,12 @@ export function analyzeModel(spec: ModelSpec, fit: DatasetFit = {}): ModelAnalys
   }
 
   let totalParams = 0
+  let frozenParams = 0
   let flops = 0
   for (const id of Object.keys(nodes)) {
     if (inputs.length && !reachable.has(id)) continue
     totalParams += nodes[id].params
+    frozenParams += nodes[id].frozenParams ?? 0
     flops += nodes[id].flops
   }
   return {
@@ -338,6 +373,7 @@ export function analyzeModel(spec: ModelSpec, fit: DatasetFit = {}): ModelAnalys
     outputId,
     edgeShapes,
     totalParams,
+    frozenParams,
     sizeBytes: totalParams * 4,
     trainingFlops: 3 * flops,
     problems,

@@ -84,10 +84,8 @@ export const TEMPLATES: readonly Template[] = [
     kind: 'image',
     defaults: { inputShape: [224, 224, 3], classes: 5, task: 'classification' },
     body: () => [
-      // MobileNetV2 expects pixels scaled to -1 … 1.
-      ['Rescaling', { scale: 1 / 127.5, offset: -1 }],
-      ['PretrainedBase', { base: 'MobileNetV2', trainable: false }],
-      ['GlobalAveragePooling2D'],
+      // The base is chosen once one is imported; its default cut ends before its own classifier.
+      ['PretrainedBase', { base: '' }],
       ['Dropout', { rate: 0.2 }]
     ]
   },

@@ -152,8 +152,8 @@ describe('templates compile to the same model inference describes', () => {
     })
   }
 
-  it('the pretrained base is refused with a plain reason until it exists', () => {
-    expect(() => compileModel(tf, buildTemplate('pretrained-image'))).toThrow(/cannot be trained yet/)
+  it('a pretrained base not chosen yet is refused with a plain reason', () => {
+    expect(() => compileModel(tf, buildTemplate('pretrained-image'))).toThrow(/Choose which pretrained base to use/)
   })
 
   it('a model with errors is refused with its problems in plain words', () => {

@@ -1,5 +1,6 @@
 import type * as TfNs from '@tensorflow/tfjs'
 import { layerDef, resolveParams, type LayerType, type ParamValue } from '../../common/model/catalog'
+import { expandBases, usesBase, type BaseInfo } from '../../common/model/bases'
 import { analyzeModel, problemText, type DatasetFit, type ModelAnalysis } from '../../common/model/infer'
 import type { ModelSpec, TaskKind } from '../../common/model/spec'
 import { TASK_HEADS, type TaskHead } from '../../common/model/task'
@@ -17,6 +18,11 @@ export interface CompileOptions extends DatasetFit {
   classes?: number
   /** The dataset's task, used when the spec names none. */
   task?: TaskKind
+  /**
+   * The project's bases the spec names: each PretrainedBase is built as the base's own layers up to its cut, frozen
+   * as asked, with the base's weights copied in when its loaded model is given.
+   */
+  bases?: Record<string, { info: BaseInfo; model?: TfNs.LayersModel }>
 }
 
 type LayerFactory = (config: Record<string, unknown>) => TfNs.layers.Layer
@@ -120,6 +126,7 @@ function makeLayer(tf: Tf, type: LayerType, params: Record<string, ParamValue>, 
       return new Layer({ name, mode: params.mode as string, factor: params.factor as number, heightFactor: params.heightFactor as number })
     }
     case 'PretrainedBase':
+      // compileModel writes bases out as their own layers first; one left here has no base to build.
       throw new StrataError('MODEL_NOT_TRAINABLE', { layer: type })
     default: {
       // The catalog names the tf.layers factory of every other layer.
@@ -142,14 +149,14 @@ export function withInputShape(spec: ModelSpec, inputShape?: number[]): ModelSpe
  */
 export function compileModel(tf: Tf, spec: ModelSpec, opts: CompileOptions = {}): TfNs.LayersModel {
   const fitted = withInputShape(spec, opts.inputShape)
-  const analysis: ModelAnalysis = analyzeModel(fitted, { classes: opts.classes, task: opts.task })
-  const pretrained = fitted.nodes.find((n) => n.type === 'PretrainedBase')
-  if (pretrained) throw new StrataError('MODEL_NOT_TRAINABLE', { layer: pretrained.type })
+  const infos = Object.fromEntries(Object.entries(opts.bases ?? {}).map(([id, b]) => [id, b.info]))
+  const analysis: ModelAnalysis = analyzeModel(fitted, { classes: opts.classes, task: opts.task, bases: infos })
   const errors = analysis.problems.filter((p) => p.severity === 'error')
   if (errors.length || !analysis.inputId || !analysis.outputId) {
     const t = (key: string, params?: Record<string, string | number>) => translate('en', key, params)
     throw new StrataError('MODEL_HAS_PROBLEMS', { problems: errors.map((p) => problemText(t, p)).join(' ') || 'no output' })
   }
+  if (usesBase(fitted)) return compileExpanded(tf, fitted, opts, infos)
   const tensors = new Map<string, TfNs.SymbolicTensor>()
   const built: TfNs.layers.Layer[] = []
   try {
@@ -175,6 +182,23 @@ export function compileModel(tf: Tf, spec: ModelSpec, opts: CompileOptions = {})
     for (const layer of built) if (layer.built) layer.dispose()
     throw err
   }
+}
+
+/** Builds a spec with its bases written out as plain layers, then fills them with the bases' weights and freezes them. */
+function compileExpanded(tf: Tf, spec: ModelSpec, opts: CompileOptions, infos: Record<string, BaseInfo>): TfNs.LayersModel {
+  const expanded = expandBases(spec, infos)
+  const model = compileModel(tf, expanded.spec, { ...opts, bases: undefined })
+  try {
+    for (const [nodeId, origin] of Object.entries(expanded.origins)) {
+      const source = opts.bases?.[origin.baseId]?.model
+      if (source) model.getLayer(nodeId).setWeights(source.getLayer(origin.layer).getWeights())
+    }
+  } catch (err) {
+    model.dispose()
+    throw err
+  }
+  for (const id of expanded.frozen) model.getLayer(id).trainable = false
+  return model
 }
 
 /** How a task trains: output activation, loss, metrics (TF.js names) and label encoding. Default: classification. */

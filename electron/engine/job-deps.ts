@@ -2,6 +2,8 @@ import { StrataError } from '../../common/errors'
 import { ModelSpecSchema, type ModelSpec } from '../../common/model/spec'
 import type { TrainingData } from './data-source'
 import { augmentationLayers, compileModel } from './compile-model'
+import { frozenBaseFeatures, splitAtFrozenBase } from './feature-cache'
+import { expandProjectSpec, projectBases, releaseBases } from './pretrained'
 import { prepareTrainingData } from './prepare-data'
 import type { JobDeps } from './training-job'
 
@@ -12,12 +14,24 @@ export const JOB_DEPS: JobDeps = {
     augmentationLayers(tf)
     return prepareTrainingData(job.projectRoot, job.datasetId, ModelSpecSchema.parse(job.spec), job.config)
   },
-  buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data)
+  buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data, job.projectRoot),
+  trainingView: async (tf, job, model, data) => {
+    const split = splitAtFrozenBase(tf, model, expandProjectSpec(job.projectRoot, ModelSpecSchema.parse(job.spec)))
+    if (!split) return null
+    const features = await frozenBaseFeatures(tf, split, data, job.config)
+    return { model: split.head, data: features.data, warning: { key: features.mode === 'cached' ? 'featuresCached' : 'featuresPerBatch', params: { items: features.baseForwardItems() } } }
+  }
 }
 
 /** Compiles a spec for a dataset and checks its outputs fit the task; throws DATA_MODEL_MISMATCH in plain words when not. */
-export function buildModelFor(tf: Parameters<JobDeps['buildModel']>[0], spec: ModelSpec, data: TrainingData): ReturnType<JobDeps['buildModel']> {
-  const model = compileModel(tf, spec, { inputShape: data.inputShape })
+export async function buildModelFor(tf: Parameters<JobDeps['buildModel']>[0], spec: ModelSpec, data: TrainingData, projectRoot: string): ReturnType<JobDeps['buildModel']> {
+  const bases = await projectBases(tf, projectRoot, spec, true)
+  let model: Awaited<ReturnType<JobDeps['buildModel']>>
+  try {
+    model = compileModel(tf, spec, { inputShape: data.inputShape, bases })
+  } finally {
+    releaseBases(bases)
+  }
   const outputs = model.outputs[0].shape[model.outputs[0].shape.length - 1]
   if (outputs !== data.targetSize) {
     model.dispose()

@@ -219,7 +219,7 @@ export async function crossValidate(job: CrossValidateJob, onProgress: (p: Cross
         validation: null,
         classCounts: p.task === 'regression' ? undefined : classCounts(trainItems.map((i) => i.label), p.classes ?? [])
       }
-      const model = buildModelFor(tf, spec, data)
+      const model = await buildModelFor(tf, spec, data, job.projectRoot)
       const optimizer = makeOptimizer(tf, job.config)
       try {
         await train(tf, model, optimizer, data, job.config, {

@@ -42,7 +42,12 @@ export class JobControls {
 /** How a job gets its data and model; the engine process wires the real store and compiler. */
 export interface JobDeps {
   loadData(tf: Tf, job: TrainJob): Promise<{ data: TrainingData; preprocessing: unknown }>
-  buildModel(tf: Tf, job: TrainJob, data: TrainingData): tfType.LayersModel
+  buildModel(tf: Tf, job: TrainJob, data: TrainingData): Promise<tfType.LayersModel>
+  /**
+   * What actually trains, when only part of the model learns: e.g. the head of a frozen pretrained base on the
+   * base's features, computed once. It shares its layers with `model`, so checkpoints of `model` hold its training.
+   */
+  trainingView?(tf: Tf, job: TrainJob, model: tfType.LayersModel, data: TrainingData): Promise<{ model: tfType.LayersModel; data: TrainingData; warning: { key: string; params: Record<string, string | number> } } | null>
 }
 
 /** Checkpoint folders of a run. */
@@ -72,11 +77,13 @@ export async function runTrainingJob(job: TrainJob, send: (event: JobEvent) => v
       model = await loadModel(tf, last)
       resumeFrom = await loadTrainingState(tf, last, optimizer)
     } else {
-      model = deps.buildModel(tf, job, data)
+      model = await deps.buildModel(tf, job, data)
     }
+    const view = await deps.trainingView?.(tf, job, model, data)
+    if (view) send({ type: 'warning', ...view.warning })
 
     let lastSent = 0
-    const end = await train(tf, model, optimizer, data, job.config, {
+    const end = await train(tf, view?.model ?? model, optimizer, view?.data ?? data, job.config, {
       resumeFrom,
       signal: controls.abort.signal,
       waitIfPaused: controls.waitIfPaused,

@@ -45,6 +45,11 @@ export function progressReporter(importId: string, send: (p: ImportProgress) => 
   }
 }
 
+/** The folder a browser upload's files are stored in (inside the project's staging area) until they are imported. */
+export function uploadFolder(root: string, uploadId: string): string {
+  return path.join(root, STAGING_DIR, UPLOADS_DIR, uploadId)
+}
+
 /** Imports, browses, edits and splits the open project's datasets. */
 export class DatasetService {
   private readonly running = new Map<string, AbortController>()
@@ -52,7 +57,7 @@ export class DatasetService {
   constructor(private readonly opts: { project: () => OpenProject; emit: EmitEvent }) {}
 
   private uploadDir(root: string, uploadId: string): string {
-    return path.join(root, STAGING_DIR, UPLOADS_DIR, uploadId)
+    return uploadFolder(root, uploadId)
   }
 
   /** Where an upload's data is: the single folder or file the user chose, else the upload folder itself. */

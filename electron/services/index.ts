@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type { BackendReport, EmitEvent, Handlers } from '../../common/contract'
 import { matchLocale } from '../../common/i18n'
 import type { EnginePort } from '../engine/protocol'
@@ -61,7 +62,7 @@ export function createServices(opts: ServiceOptions): Services {
   const projects = new ProjectService({ ...opts, onOpen: (db) => training.recoverInterrupted(db) })
   const training: TrainingService = new TrainingService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, lookups: TRAINING_LOOKUPS })
   const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit })
-  const models = new ModelService(projects)
+  const models = new ModelService(projects, { cacheDir: path.join(opts.dataDir, 'cache', 'bases'), emit: opts.emit })
   const samples = new SampleService({ projectsDir: opts.projectsDir, resourcesDir: opts.resourcesDir, projects, datasets, models, emit: opts.emit })
   const exports = new ExportService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, version: opts.version, locale: matchLocale(opts.systemLocale), pickPath: opts.pickPath })
   const evaluation = new EvaluationService({ project: () => projects.require(), launchEngine: opts.launchEngine, emit: opts.emit, datasets })
@@ -111,6 +112,9 @@ export function createServices(opts: ServiceOptions): Services {
     'model:get': ({ id, version }) => models.get(id, version),
     'model:save': ({ id, spec, name }) => models.save(id, spec, name),
     'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) }),
+    'model:bases': () => models.bases(),
+    'model:import-base': ({ path, uploadId, name }) => (uploadId ? models.importUploadedBase(uploadId, name) : models.importBase(path!, name)),
+    'model:download-base': (source) => models.downloadBase(source),
     'sample:list': () => samples.list(),
     'sample:open': ({ id, quick }) => samples.open(id, { quick }),
     'export:run': ({ runId, formats, card, locale }) => exports.run(runId, formats, card, locale),

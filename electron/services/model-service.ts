@@ -6,8 +6,15 @@ import type { DatasetFit } from '../../common/model/infer'
 import { emptySpec, type ModelSpec } from '../../common/model/spec'
 import { TEMPLATES, buildTemplate, isTemplateId, type TemplateId } from '../../common/model/templates'
 import type Database from 'better-sqlite3'
+import { baseIdsOf, expandBases, usesBase, type BaseInfo } from '../../common/model/bases'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { EmitEvent } from '../../common/contract'
+import { downloadModel, type DownloadSource } from '../store/base-download'
+import { basesById, importBase, listBases } from '../store/bases'
 import { featureColumns, getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
+import { uploadFolder } from './dataset-service'
 import type { ProjectService } from './project-service'
 
 /** What a new model starts from: a template fitted to a dataset, a given spec, or an Input layer alone. */
@@ -54,7 +61,10 @@ export function datasetFit(db: Database.Database, datasetId: string): DatasetFit
 
 /** Creates, lists, saves and generates code for the open project's models. */
 export class ModelService {
-  constructor(private readonly projects: Pick<ProjectService, 'require'>) {}
+  constructor(
+    private readonly projects: Pick<ProjectService, 'require'>,
+    private readonly opts: { cacheDir?: string; emit?: EmitEvent } = {}
+  ) {}
 
   private store(): ModelStore {
     return new ModelStore(this.projects.require().db)
@@ -87,6 +97,51 @@ export class ModelService {
   /** The TF.js (TypeScript) or Keras (Python) code that builds a model. */
   code(id: string, lang: 'tfjs' | 'keras', version?: number): string {
     const { spec } = this.get(id, version)
-    return lang === 'tfjs' ? generateTfjs(spec) : generateKeras(spec)
+    // A pretrained base is written out as its own layers, so the code rebuilds the whole network.
+    const root = this.projects.require().root
+    const ids = baseIdsOf(spec).filter((b) => listBases(root).some((info) => info.id === b))
+    const full = usesBase(spec) && ids.length === baseIdsOf(spec).length ? safeExpand(spec, basesById(root, ids)) : spec
+    return lang === 'tfjs' ? generateTfjs(full) : generateKeras(full)
+  }
+
+  /** The pretrained bases imported into the project. */
+  bases(): BaseInfo[] {
+    return listBases(this.projects.require().root)
+  }
+
+  /** Downloads a model once into the app's cache (sha256-checked, with progress) and imports it as a base. */
+  async downloadBase(source: DownloadSource): Promise<BaseInfo> {
+    const cacheDir = this.opts.cacheDir
+    if (!cacheDir) throw new StrataError('BAD_ARGUMENTS', { reason: 'downloads need the app cache folder' })
+    const folder = await downloadModel(cacheDir, source, { onProgress: (p) => this.opts.emit?.('model:download-progress', { name: source.name, ...p }) })
+    return this.importBase(folder, source.name)
+  }
+
+  /** Imports a model folder uploaded with `dataset:upload` (browser mode) as a base, then clears the upload. */
+  importUploadedBase(uploadId: string, name?: string): BaseInfo {
+    const dir = uploadFolder(this.projects.require().root, uploadId)
+    if (!fs.existsSync(dir)) throw new StrataError('UPLOAD_NOT_FOUND', { id: uploadId })
+    // A picked folder arrives as one folder inside the upload; its name names the base.
+    const entries = fs.readdirSync(dir, { withFileTypes: true })
+    const folder = entries.length === 1 && entries[0].isDirectory() ? path.join(dir, entries[0].name) : dir
+    try {
+      return this.importBase(folder, name ?? (folder === dir ? undefined : entries[0].name))
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  /** Imports a TF.js layers model (folder or model.json) into the project as a pretrained base. */
+  importBase(source: string, name?: string): BaseInfo {
+    return importBase(this.projects.require().root, source, name)
+  }
+}
+
+/** The spec with its bases written out, or as it is when a cut names no layer (the code then says why). */
+function safeExpand(spec: ModelSpec, bases: Record<string, BaseInfo>): ModelSpec {
+  try {
+    return expandBases(spec, bases).spec
+  } catch {
+    return spec
   }
 }

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { TrainConfig, type EmitEvent, type ProjectSummary, type SampleLine } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import { translate } from '../../common/i18n'
+import { buildTemplate } from '../../common/model/templates'
 import { SAMPLES, sampleById, type Sample } from '../../common/samples'
 import { setSplitsBy } from '../store/datasets'
 import { writeMnistFolder } from '../store/mnist'
@@ -86,7 +87,16 @@ export class SampleService {
     progress('data')
     const datasetId = await this.importData(sample, variant.data, (done, total) => progress('data', done, total))
     progress('model')
-    this.opts.models.create({ name: translate('en', `samples.${sample.id}.name`), template: sample.template, fit: sample.fit, datasetId })
+    const name = translate('en', `samples.${sample.id}.name`)
+    if (sample.base) {
+      // The shipped base is copied into the project and named by the template's PretrainedBase layer.
+      const base = this.opts.models.importBase(path.join(this.opts.resourcesDir, 'samples', sample.base))
+      const spec = buildTemplate(sample.template, sample.fit, name)
+      const withBase = { ...spec, nodes: spec.nodes.map((n) => (n.type === 'PretrainedBase' ? { ...n, params: { ...n.params, base: base.id } } : n)) }
+      this.opts.models.create({ name, spec: withBase, datasetId })
+    } else {
+      this.opts.models.create({ name, template: sample.template, fit: sample.fit, datasetId })
+    }
     setTrainingDefaults(this.opts.projects.require().db, variant.training)
     progress('done')
     // Re-open so the summary carries the saved training settings.
@@ -94,6 +104,16 @@ export class SampleService {
   }
 
   private async importData(sample: Sample, data: Sample['data'], onProgress: (done: number, total: number) => void): Promise<string> {
+    if (data.source === 'images') {
+      const result = await this.opts.datasets.import({
+        path: path.join(this.opts.resourcesDir, 'samples', data.folder),
+        kind: 'images',
+        name: translate('en', `samples.${sample.id}.name`),
+        ragged: 'skip',
+        seed: 42
+      })
+      return result.datasetId
+    }
     if (data.source === 'csv') {
       const result = await this.opts.datasets.import({
         path: path.join(this.opts.resourcesDir, 'samples', data.file),

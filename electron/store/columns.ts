@@ -3,8 +3,6 @@ import type { ColumnStats, ColumnType } from '../../common/contract/dataset'
 /** Cell values read as "missing", compared case-insensitively after trimming. */
 export const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'nan', 'null', '?'])
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-const INTEGER = /^[+-]?\d+$/
 const BOOLEAN_TOKENS = new Set(['true', 'false', 'yes', 'no', 'y', 'n', 't', 'f', '0', '1'])
 const DATE = /^(\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}\/\d{1,2}\/\d{1,2})$/
 const ID_NAME = /^(id|uuid|guid|key|index|row_?id|.*[_ -]id|.*Id|.*ID)$/
@@ -24,14 +22,47 @@ export function isMissing(value: string | null | undefined): boolean {
   return value.length <= 12 && MISSING_TOKENS.has(value.trim().toLowerCase())
 }
 
-/** Streams one column's values and keeps what type inference and the health report need. */
+/**
+ * True when a trimmed cell that starts like a number (`n` being `Number(value)`) is a plain decimal number such as
+ * `-1.5e3`: `Number` does the parsing, and the forms it accepts beyond that (`0x1f`, `0b1`, `0o7`, `±Infinity`) are refused by their second character.
+ */
+function isPlainNumber(value: string, n: number): boolean {
+  if (n !== n) return false
+  const c1 = value.charCodeAt(1)
+  // x, X, b, B, o, O (radix prefixes) and I (±Infinity)
+  return !(c1 === 120 || c1 === 88 || c1 === 98 || c1 === 66 || c1 === 111 || c1 === 79 || c1 === 73)
+}
+
+/** True when a plain number (see {@link isPlainNumber}) is written as an integer: no point, no exponent. */
+function isIntegerText(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c === 46 || c === 101 || c === 69) return false
+  }
+  return true
+}
+
+/** What a column remembers about one distinct value: how often it occurred, and what checking it once found. */
+interface SeenValue {
+  count: number
+  /** The value as a number (NaN when it is not a plain number). */
+  number: number
+  space: boolean
+}
+
+/**
+ * Streams one column's values and keeps what type inference and the health report need. It runs once per cell
+ * of every imported table, so a value is checked once, when first seen (a repeat reuses what was found), and each
+ * check stops as soon as one value rules its type out. Once a number column has {@link DISTINCT_CAP} distinct values
+ * its new values are not looked up any more: it is a measurement or an ID, and only its first values' counts are kept.
+ */
 export class ColumnAccumulator {
   count = 0
   missing = 0
-  private numeric = 0
-  private integers = 0
-  private booleans = 0
-  private dates = 0
+  private allNumeric = true
+  private allIntegers = true
+  private allBooleans = true
+  private allDates = true
   private withSpaces = 0
   private totalLength = 0
   private maxLength = 0
@@ -40,14 +71,19 @@ export class ColumnAccumulator {
   private min = Infinity
   private max = -Infinity
   private allDistinct = true
-  private readonly distinct = new Map<string, number>()
+  private readonly distinct = new Map<string, SeenValue>()
   private capped = false
+  /** Whether the value {@link check} last saw has a space. */
+  private lastHadSpace = false
 
   constructor(readonly name: string) {}
 
   /** Adds one raw cell; returns true when it is missing. */
   add(raw: string | null): boolean {
     this.count++
+    const lookUp = !(this.capped && this.allNumeric)
+    // Most cells repeat a value already seen as it is (missing tokens and untrimmed values never are keys).
+    if (lookUp && raw !== null && this.repeat(raw)) return false
     if (isMissing(raw)) {
       this.missing++
       return true
@@ -57,29 +93,58 @@ export class ColumnAccumulator {
     const a = r.charCodeAt(0)
     const z = r.charCodeAt(r.length - 1)
     const value = a > 32 && a < 127 && z > 32 && z < 127 ? r : r.trim()
+    if (lookUp && value !== r && this.repeat(value)) return false
     this.totalLength += value.length
-    if (value.length > this.maxLength) this.maxLength = value.length
-    if (value.includes(' ')) this.withSpaces++
-    const seen = this.distinct.get(value)
-    if (seen !== undefined) {
-      this.distinct.set(value, seen + 1)
-      this.allDistinct = false
-    } else if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, 1)
+    const number = this.check(value)
+    if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, { count: 1, number, space: this.lastHadSpace })
     else this.capped = true
-    if (value.length <= 5 && BOOLEAN_TOKENS.has(value.toLowerCase())) this.booleans++
-    // Only strings starting like a number can be one: skip the regexes for the rest.
+    return false
+  }
+
+  /** Counts a value seen before (returns false for a new one). */
+  private repeat(value: string): boolean {
+    const seen = this.distinct.get(value)
+    if (seen === undefined) return false
+    seen.count++
+    this.allDistinct = false
+    this.totalLength += value.length
+    if (this.allNumeric) this.addNumber(seen.number)
+    else if (seen.space) this.withSpaces++
+    return true
+  }
+
+  private addNumber(n: number): void {
+    this.sum += n
+    this.sumSquares += n * n
+    if (n < this.min) this.min = n
+    if (n > this.max) this.max = n
+  }
+
+  /** Checks a value not seen before against every type still possible; returns it as a number (NaN if it is none). */
+  private check(value: string): number {
+    const length = value.length
+    if (length > this.maxLength) this.maxLength = length
+    if (this.allBooleans && !(length <= 5 && BOOLEAN_TOKENS.has(value.toLowerCase()))) this.allBooleans = false
+    // Only strings starting like a number can be one (or a date).
     const c = value.charCodeAt(0)
     const numberLike = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46
-    if (numberLike && NUMBER.test(value)) {
-      const n = Number(value)
-      this.numeric++
-      if (INTEGER.test(value)) this.integers++
-      this.sum += n
-      this.sumSquares += n * n
-      if (n < this.min) this.min = n
-      if (n > this.max) this.max = n
-    } else if (numberLike && DATE.test(value)) this.dates++
-    return false
+    const n = numberLike ? Number(value) : NaN
+    const number = numberLike && isPlainNumber(value, n)
+    if (this.allNumeric) {
+      if (number) {
+        if (this.allIntegers && !isIntegerText(value)) this.allIntegers = false
+        this.addNumber(n)
+        // A number is not a date, and has no spaces.
+        this.allDates = false
+        this.lastHadSpace = false
+        return n
+      }
+      this.allNumeric = false
+    }
+    if (this.allDates && !(numberLike && DATE.test(value))) this.allDates = false
+    this.lastHadSpace = value.includes(' ')
+    if (this.lastHadSpace) this.withSpaces++
+    return number ? n : NaN
   }
 
   /** The type this column most likely has. */
@@ -87,14 +152,14 @@ export class ColumnAccumulator {
     const present = this.count - this.missing
     if (present === 0) return 'categorical'
     const distinct = this.distinct.size
-    if (this.booleans === present && distinct <= 2) return 'boolean'
+    if (this.allBooleans && distinct <= 2) return 'boolean'
     const unique = this.allDistinct && present === this.count && present >= 10
-    if (this.numeric === present) {
-      if (this.integers === present && unique && (ID_NAME.test(this.name) || this.max - this.min + 1 === present)) return 'id'
-      if (this.integers === present && !this.capped && distinct <= 10 && present >= 20 * distinct) return 'categorical'
+    if (this.allNumeric) {
+      if (this.allIntegers && unique && (ID_NAME.test(this.name) || this.max - this.min + 1 === present)) return 'id'
+      if (this.allIntegers && !this.capped && distinct <= 10 && present >= 20 * distinct) return 'categorical'
       return 'numeric'
     }
-    if (this.dates === present) return 'date'
+    if (this.allDates) return 'date'
     const meanLength = this.totalLength / present
     if (unique && (ID_NAME.test(this.name) || (this.withSpaces === 0 && meanLength < 40))) return 'id'
     if (meanLength >= 25 || (this.withSpaces > present / 2 && (this.capped || distinct > present / 2))) return 'text'
@@ -105,10 +170,10 @@ export class ColumnAccumulator {
   stats(): ColumnStats {
     const present = this.count - this.missing
     const top = [...this.distinct.entries()]
-      .sort((a, b) => b[1] - a[1])
+      .sort((a, b) => b[1].count - a[1].count)
       .slice(0, 10)
-      .map(([value, count]) => ({ value, count }))
-    const numeric = this.numeric === present && present > 0
+      .map(([value, seen]) => ({ value, count: seen.count }))
+    const numeric = this.allNumeric && present > 0
     const mean = numeric ? this.sum / present : undefined
     return {
       count: this.count,
@@ -123,9 +188,14 @@ export class ColumnAccumulator {
   }
 }
 
+/** True when a column's name is a conventional name for the value to predict (`label`, `target`, `class`…). */
+export function isTargetName(name: string): boolean {
+  return TARGET_NAME.test(name.trim())
+}
+
 /** The column a user most likely wants to predict: a conventional name, else the last plausible label column. */
 export function proposeTarget(columns: ReadonlyArray<{ name: string; type: ColumnType }>): string | null {
-  const named = columns.find((c) => TARGET_NAME.test(c.name.trim()) && c.type !== 'id' && c.type !== 'text')
+  const named = columns.find((c) => isTargetName(c.name) && c.type !== 'id' && c.type !== 'text')
   if (named) return named.name
   const usable = columns.filter((c) => c.type === 'categorical' || c.type === 'boolean')
   if (usable.length) return usable[usable.length - 1].name

@@ -8,7 +8,11 @@ import { isMissing } from './columns'
 export const DELIMITERS = [',', ';', '\t', '|'] as const
 
 const SAMPLE_BYTES = 64 * 1024
-const CHUNK_BYTES = 1024 * 1024
+/**
+ * Bytes read (and parsed) at a time. papaparse is much slower on large pieces of text (a 1 MiB piece parses at about
+ * half the speed of 64 KiB ones), and each piece becomes one chunk of the row store, read whole for a page of the preview.
+ */
+export const CSV_READ_BYTES = 64 * 1024
 
 /** What sniffing the start of a table file found. */
 export interface CsvDialect {
@@ -133,62 +137,161 @@ function uniqueNames(cells: string[]): string[] {
   })
 }
 
-/** One record of a table file with the line it starts on (1-based, counting the header). */
-export interface CsvRecord {
+/** How many times `char` occurs in `text`. */
+function countChar(text: string, char: string): number {
+  let n = 0
+  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) n++
+  return n
+}
+
+/** The character that ends a line of a dialect ('\n' also ends '\r\n' lines). */
+function lineEnd(newline: CsvDialect['newline']): string {
+  return newline === '\r' ? '\r' : '\n'
+}
+
+/**
+ * Turns parsed records into rows with the line each starts on (1-based, counting the header): skips blank lines
+ * and, once, the header. The import and every later read of the stored text walk records the same way.
+ */
+class RecordWalker {
+  constructor(
+    public line: number,
+    public headerPending: boolean,
+    private readonly eol: string
+  ) {}
+
+  /** `oneLineEach`: the caller knows no cell holds a line break, so lines need not be counted cell by cell. */
+  walk(data: string[][], oneLineEach: boolean, rows: string[][], lines: number[]): void {
+    for (const cells of data) {
+      const start = this.line
+      if (!oneLineEach) for (const cell of cells) this.line += countChar(cell, this.eol)
+      this.line++
+      if (cells.length === 1 && cells[0] === '') continue
+      if (this.headerPending) {
+        this.headerPending = false
+        continue
+      }
+      rows.push(cells)
+      lines.push(start)
+    }
+  }
+}
+
+/**
+ * A batch of records of a table file: their cells and lines, and the exact text they were parsed from with where it
+ * starts (so the text can be stored and parsed again into the same rows by {@link readCsvText}).
+ */
+export interface CsvBatch {
+  rows: string[][]
+  lines: number[]
+  /** The text of the batch's records (the file decoded as UTF-8, without a BOM). */
+  text: string
+  /** The line the text starts on. */
   line: number
-  cells: string[]
+  /** True when the text holds the header record. */
+  header: boolean
+}
+
+/** What streaming a table file found besides its records. */
+export interface CsvStreamed {
+  /** SHA-256 of the file's bytes. */
+  hash: string
+  /** Bytes of the UTF-8 BOM the file starts with (0 or 3). */
+  bomBytes: number
+  /** False when some bytes were not UTF-8 (the decoded text then differs from the bytes). */
+  clean: boolean
 }
 
 /**
  * Streams the records of a table file in batches, after the header: quoted fields may hold delimiters
- * and line breaks, a UTF-8 BOM is dropped, blank lines are skipped. Resolves to the SHA-256 of the file.
+ * and line breaks, a UTF-8 BOM is dropped, blank lines are skipped.
  */
 export async function streamCsv(
   file: string,
   dialect: CsvDialect,
-  onBatch: (records: CsvRecord[], bytesRead: number) => Promise<void> | void,
+  onBatch: (batch: CsvBatch, bytesRead: number) => Promise<void> | void,
   signal?: AbortSignal
-): Promise<string> {
+): Promise<CsvStreamed> {
   const parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: dialect.newline as '\n', quoteChar: '"' })
   const hash = crypto.createHash('sha256')
-  const stream = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES })
+  const stream = fs.createReadStream(file, { highWaterMark: CSV_READ_BYTES })
+  const eol = lineEnd(dialect.newline)
+  const walker = new RecordWalker(1, dialect.hasHeader, eol)
   let pending = ''
-  let line = 1
   let first = true
-  let headerSkipped = !dialect.hasHeader
+  let bomBytes = 0
+  let clean = true
   let bytesRead = 0
 
   const emit = async (text: string, last: boolean): Promise<void> => {
     const result = parser.parse(text, 0, !last) as { data: string[][]; meta: { cursor: number } }
-    pending = last ? '' : text.slice(result.meta.cursor)
-    const records: CsvRecord[] = []
-    for (const cells of result.data) {
-      const start = line
-      for (const cell of cells) for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) line++
-      line++
-      if (cells.length === 1 && cells[0] === '') continue
-      if (!headerSkipped) {
-        headerSkipped = true
-        continue
-      }
-      records.push({ line: start, cells })
-    }
-    if (records.length) await onBatch(records, bytesRead)
+    const consumed = last ? text.length : result.meta.cursor
+    pending = last ? '' : text.slice(consumed)
+    const batchText = consumed === text.length ? text : text.slice(0, consumed)
+    if (clean && batchText.includes('\uFFFD')) clean = false
+    // Complete records each end with one line break, so when the consumed text has no more breaks than records,
+    // no cell holds one and each record is one line. (The last piece is counted cell by cell.)
+    const oneLineEach = !last && countChar(batchText, eol) === result.data.length
+    const batch: CsvBatch = { rows: [], lines: [], text: batchText, line: walker.line, header: walker.headerPending }
+    walker.walk(result.data, oneLineEach, batch.rows, batch.lines)
+    if (batchText.length) await onBatch(batch, bytesRead)
   }
 
   const decoder = new TextDecoder('utf-8')
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     if (signal?.aborted) {
       stream.destroy()
-      throw signal.reason ?? new Error('aborted')
+      throw new StrataError('IMPORT_CANCELLED')
     }
     hash.update(chunk)
     bytesRead += chunk.length
     let text = decoder.decode(chunk, { stream: true })
-    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    if (first && text.charCodeAt(0) === 0xfeff) {
+      text = text.slice(1)
+      bomBytes = 3
+    }
     first = false
     await emit(pending + text, false)
   }
   await emit(pending + decoder.decode(), true)
-  return hash.digest('hex')
+  return { hash: hash.digest('hex'), bomBytes, clean }
+}
+
+/** Writes a table file's text as UTF-8 without its BOM (what {@link CsvBatch} texts are slices of) to `target`. */
+export async function writeDecodedText(file: string, target: string): Promise<void> {
+  const out = fs.createWriteStream(target)
+  const decoder = new TextDecoder('utf-8')
+  let first = true
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: CSV_READ_BYTES }) as AsyncIterable<Buffer>) {
+    let text = decoder.decode(chunk, { stream: true })
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    first = false
+    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
+  }
+  out.end(decoder.decode())
+  await new Promise<void>((resolve, reject) => out.on('finish', () => resolve()).on('error', reject))
+}
+
+/** Where a stored batch text lies in a file, and how to read it again. */
+export interface CsvTextRange {
+  offset: number
+  length: number
+  line: number
+  header: boolean
+}
+
+/** Parses a stored batch text (see {@link CsvBatch}) again: the same rows, with their lines, as when it was imported. */
+export function readCsvText(fd: number, range: CsvTextRange, dialect: Pick<CsvDialect, 'delimiter' | 'newline'>): { rows: string[][]; lines: number[] } {
+  const bytes = Buffer.alloc(range.length)
+  let read = 0
+  while (read < range.length) {
+    const n = fs.readSync(fd, bytes, read, range.length - read, range.offset + read)
+    if (n === 0) break
+    read += n
+  }
+  const parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: dialect.newline as '\n', quoteChar: '"' })
+  const result = parser.parse(bytes.toString('utf8', 0, read), 0, false) as { data: string[][] }
+  const out = { rows: [] as string[][], lines: [] as number[] }
+  new RecordWalker(range.line, range.header, lineEnd(dialect.newline)).walk(result.data, false, out.rows, out.lines)
+  return out
 }

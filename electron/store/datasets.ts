@@ -14,7 +14,22 @@ import type {
 import { StrataError } from '../../common/errors'
 import { translate } from '../../common/i18n'
 import { isClassType } from './columns'
-import { assignSplits, SPLIT_BY_CODE } from './splits'
+import { assignSplits, assignSplitsByClass, SPLIT_BY_CODE } from './splits'
+import {
+  dropRowDuplicates,
+  iterateRowItems,
+  keptClasses,
+  labelRowsFromCell,
+  listRowItems,
+  readRowState,
+  rowClassCounts,
+  rowItemsById,
+  rowSplitCounts,
+  setRowSplits,
+  updateRow,
+  type RowShape,
+  type RowState
+} from './table-rows'
 
 export { blobPath, readBlob, thumbPath } from './blobs'
 export { decodeImageRgb } from './image-decode'
@@ -63,6 +78,15 @@ function datasetRow(db: Database.Database, id: string): DatasetDbRow {
   return row
 }
 
+/** How a table or text dataset's stored rows become items; null for images (kept in the items table). */
+export function rowShape(db: Database.Database, datasetId: string): RowShape | null {
+  const d = datasetRow(db, datasetId)
+  if (d.kind === 'images') return null
+  if (d.kind === 'table') return { textPosition: null }
+  const col = db.prepare('SELECT position FROM columns WHERE dataset_id = ? AND name = ?').get(datasetId, d.text_column) as { position: number } | undefined
+  return { textPosition: col?.position ?? 0 }
+}
+
 /** A skip record in plain English, for the CLI's JSON and logs; the UI translates `code` itself. */
 export function describeSkip(file: string, code: SkippedFile['code'], detail: string | null | undefined): SkippedFile {
   return { file, code, reason: translate('en', `data.skip.${code}`, { detail: detail ?? '' }), ...(detail ? { detail } : {}) }
@@ -91,16 +115,23 @@ export function hasClasses(db: Database.Database, datasetId: string): boolean {
   return target ? isClassType(target.type) : false
 }
 
+/** A table or text dataset's per-row state (null for images), read once for several counts. */
+function rowStateOf(db: Database.Database, datasetId: string): RowState | null {
+  return datasetRow(db, datasetId).kind === 'images' ? null : readRowState(db, datasetId)
+}
+
 /** How many items carry each label, largest first (empty for a table whose target is not a class). */
-export function classCounts(db: Database.Database, datasetId: string): ClassCount[] {
+export function classCounts(db: Database.Database, datasetId: string, rows: RowState | null = rowStateOf(db, datasetId)): ClassCount[] {
   if (!hasClasses(db, datasetId)) return []
+  if (rows) return rowClassCounts(rows)
   return db
     .prepare('SELECT label, COUNT(*) AS count FROM items WHERE dataset_id = ? AND label IS NOT NULL GROUP BY label ORDER BY count DESC, label')
     .all(datasetId) as ClassCount[]
 }
 
 /** How many items each split holds. */
-export function splitCounts(db: Database.Database, datasetId: string): SplitCounts {
+export function splitCounts(db: Database.Database, datasetId: string, rows: RowState | null = rowStateOf(db, datasetId)): SplitCounts {
+  if (rows) return rowSplitCounts(rows)
   const counts: SplitCounts = { train: 0, validation: 0, test: 0 }
   for (const r of db.prepare('SELECT split, COUNT(*) AS n FROM items WHERE dataset_id = ? GROUP BY split').all(datasetId) as Array<{ split: SplitName; n: number }>) {
     counts[r.split] = r.n
@@ -111,7 +142,8 @@ export function splitCounts(db: Database.Database, datasetId: string): SplitCoun
 /** Everything the studio shows about one dataset. */
 export function getDataset(db: Database.Database, datasetId: string): DatasetSummary {
   const d = datasetRow(db, datasetId)
-  const splits = splitCounts(db, datasetId)
+  const rows = rowStateOf(db, datasetId)
+  const splits = splitCounts(db, datasetId, rows)
   const skipped = db
     .prepare('SELECT file, code, detail FROM import_skipped WHERE dataset_id = ? ORDER BY position LIMIT ?')
     .all(datasetId, MAX_LISTED_SKIPPED) as Array<{ file: string; code: SkippedFile['code']; detail: string | null }>
@@ -127,7 +159,7 @@ export function getDataset(db: Database.Database, datasetId: string): DatasetSum
     target: d.target,
     textColumn: d.text_column,
     itemCount: splits.train + splits.validation + splits.test,
-    classes: classCounts(db, datasetId),
+    classes: classCounts(db, datasetId, rows),
     splits,
     columns: getColumns(db, datasetId),
     skipped: skipped.map((s) => describeSkip(s.file, s.code, s.detail)),
@@ -182,7 +214,8 @@ export function listItems(
   datasetId: string,
   filter: ItemFilter & { offset?: number; limit?: number } = {}
 ): { total: number; items: DatasetItem[] } {
-  datasetRow(db, datasetId)
+  const shape = rowShape(db, datasetId)
+  if (shape) return listRowItems(db, datasetId, shape, filter)
   const w = where(datasetId, filter)
   const { n } = db.prepare(`SELECT COUNT(*) AS n FROM items WHERE ${w.sql}`).get(...w.params) as { n: number }
   const rows = db
@@ -193,6 +226,8 @@ export function listItems(
 
 /** Some items of a dataset by id (those that still exist), in id order. */
 export function itemsById(db: Database.Database, datasetId: string, ids: readonly number[]): DatasetItem[] {
+  const shape = rowShape(db, datasetId)
+  if (shape) return rowItemsById(db, datasetId, shape, ids)
   const rows = db
     .prepare('SELECT id, label, split, hash, text, row, meta FROM items WHERE dataset_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id')
     .all(datasetId, JSON.stringify(ids)) as ItemDbRow[]
@@ -205,7 +240,11 @@ export function itemsById(db: Database.Database, datasetId: string, ids: readonl
  * table rows `row` (cells as strings, null when missing; types from {@link getColumns}); `label` is the class or target value.
  */
 export function* iterateItems(db: Database.Database, datasetId: string, filter: ItemFilter = {}): IterableIterator<DatasetItem> {
-  datasetRow(db, datasetId)
+  const shape = rowShape(db, datasetId)
+  if (shape) {
+    yield* iterateRowItems(db, datasetId, shape, filter)
+    return
+  }
   const w = where(datasetId, filter)
   const statement = db.prepare(`SELECT id, label, split, hash, text, row, meta FROM items WHERE ${w.sql} ORDER BY position`)
   for (const r of statement.iterate(...w.params) as IterableIterator<ItemDbRow>) yield toItem(r)
@@ -229,18 +268,31 @@ export function resplit(db: Database.Database, datasetId: string, ratios?: Split
   const d = datasetRow(db, datasetId)
   const r = ratios ?? { train: d.ratio_train, validation: d.ratio_validation, test: d.ratio_test }
   const s = seed ?? d.seed
+  const saveRatios = (): void => {
+    db.prepare('UPDATE datasets SET seed = ?, ratio_train = ?, ratio_validation = ?, ratio_test = ? WHERE id = ?').run(s, r.train, r.validation, r.test, datasetId)
+  }
+  if (d.kind !== 'images') {
+    const state = readRowState(db, datasetId)
+    const classes = keptClasses(state)
+    const codes = assignSplitsByClass(hasClasses(db, datasetId) ? classes : classes.fill(-1), state.labels.values, r, s)
+    db.transaction(() => {
+      saveRatios()
+      setRowSplits(db, datasetId, codes)
+    })()
+    return
+  }
   const { ids, labels } = stratifyLabels(db, datasetId)
   const codes = assignSplits(labels, r, s)
   const update = db.prepare('UPDATE items SET split = ? WHERE id = ?')
   db.transaction(() => {
-    db.prepare('UPDATE datasets SET seed = ?, ratio_train = ?, ratio_validation = ?, ratio_test = ? WHERE id = ?').run(s, r.train, r.validation, r.test, datasetId)
+    saveRatios()
     ids.forEach((id, i) => update.run(SPLIT_BY_CODE[codes[i]], id))
   })()
 }
 
 /** Relabels or removes one item. */
 export function updateItem(db: Database.Database, datasetId: string, itemId: number, change: { label?: string; remove?: boolean }): void {
-  datasetRow(db, datasetId)
+  if (rowShape(db, datasetId)) return updateRow(db, datasetId, itemId, change)
   const found = db.prepare('SELECT id FROM items WHERE id = ? AND dataset_id = ?').get(itemId, datasetId)
   if (!found) throw new StrataError('ITEM_NOT_FOUND', { id: itemId })
   if (change.remove) db.prepare('DELETE FROM items WHERE id = ?').run(itemId)
@@ -249,12 +301,12 @@ export function updateItem(db: Database.Database, datasetId: string, itemId: num
 
 /** Removes exact duplicates (same content and label), keeping the first of each; returns how many went. */
 export function dropDuplicates(db: Database.Database, datasetId: string): number {
-  const d = datasetRow(db, datasetId)
-  const content = d.kind === 'images' ? 'hash' : d.kind === 'text' ? 'text' : 'row'
+  const shape = rowShape(db, datasetId)
+  if (shape) return dropRowDuplicates(db, datasetId, shape)
   return db
     .prepare(
       `DELETE FROM items WHERE dataset_id = ? AND id NOT IN (
-         SELECT MIN(id) FROM items WHERE dataset_id = ? GROUP BY ${content}, label)`
+         SELECT MIN(id) FROM items WHERE dataset_id = ? GROUP BY hash, label)`
     )
     .run(datasetId, datasetId).changes
 }
@@ -279,7 +331,7 @@ export function setTarget(db: Database.Database, datasetId: string, name: string
   db.transaction(() => {
     db.prepare('UPDATE datasets SET target = ? WHERE id = ?').run(name, datasetId)
     db.prepare('UPDATE columns SET excluded = 0 WHERE dataset_id = ? AND name = ?').run(datasetId, name)
-    db.prepare(`UPDATE items SET label = json_extract(row, '$[${Math.trunc(col.position)}]') WHERE dataset_id = ?`).run(datasetId)
+    labelRowsFromCell(db, datasetId, col.position)
   })()
   resplit(db, datasetId)
 }
@@ -291,8 +343,12 @@ export function removeDataset(db: Database.Database, datasetId: string): boolean
 
 /** Sets every item's split from a rule on the item (e.g. keeping a source's own train/test division). */
 export function setSplitsBy(db: Database.Database, datasetId: string, choose: (item: DatasetItem, index: number) => SplitName): void {
-  const update = db.prepare('UPDATE items SET split = ? WHERE id = ?')
   const assignments = [...iterateItems(db, datasetId)].map((item, i) => [choose(item, i), item.id] as const)
+  if (rowShape(db, datasetId)) {
+    setRowSplits(db, datasetId, Uint8Array.from(assignments, ([split]) => SPLIT_BY_CODE.indexOf(split)))
+    return
+  }
+  const update = db.prepare('UPDATE items SET split = ? WHERE id = ?')
   db.transaction(() => {
     for (const [split, id] of assignments) update.run(split, id)
   })()

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { HealthReport, HealthWarning } from '../../common/contract/dataset'
-import { classCounts, getColumns, getDataset, hasClasses } from './datasets'
+import { classCounts, getColumns, getDataset, hasClasses, rowShape } from './datasets'
+import { leakingColumns, rowDuplicates } from './table-rows'
 
 /** A class with fewer items than this is called tiny. */
 export const TINY_CLASS = 10
@@ -28,31 +29,47 @@ function classWarnings(db: Database.Database, datasetId: string): HealthWarning[
   return out
 }
 
-function duplicateWarnings(db: Database.Database, datasetId: string, content: 'hash' | 'text' | 'row'): HealthWarning[] {
-  const out: HealthWarning[] = []
+interface DuplicateFindings {
+  duplicates: number
+  conflicts: Array<{ labels: string[]; itemId: number; file: string | null; line: number | null }>
+}
+
+/** Duplicates and conflicting labels among images (by content hash), in SQL over the items table. */
+function imageDuplicates(db: Database.Database, datasetId: string, withConflicts: boolean): DuplicateFindings {
   const { n } = db
     .prepare(
-      `SELECT IFNULL(SUM(c - 1), 0) AS n FROM (SELECT COUNT(*) AS c FROM items WHERE dataset_id = ? AND ${content} IS NOT NULL
-       GROUP BY ${content}, label HAVING c > 1)`
+      `SELECT IFNULL(SUM(c - 1), 0) AS n FROM (SELECT COUNT(*) AS c FROM items WHERE dataset_id = ? AND hash IS NOT NULL
+       GROUP BY hash, label HAVING c > 1)`
     )
     .get(datasetId) as { n: number }
-  if (n > 0) out.push({ key: 'duplicates', severity: 'warning', params: { count: n }, fix: { kind: 'drop-duplicates' } })
-  if (!hasClasses(db, datasetId)) return out
+  if (!withConflicts) return { duplicates: n, conflicts: [] }
   const conflicts = db
     .prepare(
-      `SELECT ${content} AS content, GROUP_CONCAT(DISTINCT label) AS labels, MAX(id) AS itemId,
+      `SELECT GROUP_CONCAT(DISTINCT label) AS labels, MAX(id) AS itemId,
               json_extract(MAX(meta), '$.file') AS file, json_extract(MAX(meta), '$.line') AS line
-       FROM items WHERE dataset_id = ? AND ${content} IS NOT NULL AND label IS NOT NULL
-       GROUP BY ${content} HAVING COUNT(DISTINCT label) > 1 LIMIT ?`
+       FROM items WHERE dataset_id = ? AND hash IS NOT NULL AND label IS NOT NULL
+       GROUP BY hash HAVING COUNT(DISTINCT label) > 1 LIMIT ?`
     )
     .all(datasetId, MAX_CONFLICTS_LISTED) as Array<{ labels: string; itemId: number; file: string | null; line: number | null }>
-  for (const c of conflicts) {
-    const labels = c.labels.split(',')
+  return { duplicates: n, conflicts: conflicts.map((c) => ({ ...c, labels: c.labels.split(',') })) }
+}
+
+function duplicateWarnings(db: Database.Database, datasetId: string): HealthWarning[] {
+  const out: HealthWarning[] = []
+  const withConflicts = hasClasses(db, datasetId)
+  const shape = rowShape(db, datasetId)
+  const found: DuplicateFindings = shape
+    ? (({ duplicates, conflicts }) => ({ duplicates, conflicts: withConflicts ? conflicts.map((c) => ({ ...c, file: null })) : [] }))(
+        rowDuplicates(db, datasetId, shape, MAX_CONFLICTS_LISTED)
+      )
+    : imageDuplicates(db, datasetId, withConflicts)
+  if (found.duplicates > 0) out.push({ key: 'duplicates', severity: 'warning', params: { count: found.duplicates }, fix: { kind: 'drop-duplicates' } })
+  for (const c of found.conflicts) {
     out.push({
       key: 'conflictingLabels',
       severity: 'problem',
-      params: { file: c.file ?? `line ${c.line ?? '?'}`, labels: labels.join(', ') },
-      fix: { kind: 'relabel-item', itemId: c.itemId, labels }
+      params: { file: c.file ?? `line ${c.line ?? '?'}`, labels: c.labels.join(', ') },
+      fix: { kind: 'relabel-item', itemId: c.itemId, labels: c.labels }
     })
   }
   return out
@@ -90,6 +107,7 @@ function columnWarnings(db: Database.Database, datasetId: string, target: string
   const columns = getColumns(db, datasetId)
   const targetCol = columns.find((c) => c.name === target)
   if (!target) out.push({ key: 'noTarget', severity: 'problem', params: {} })
+  const checked: typeof columns = []
   for (const c of columns) {
     const isTarget = c.name === target
     if (isTarget && c.missing > 0) out.push({ key: 'targetMissing', severity: 'warning', params: { column: c.name, count: c.missing } })
@@ -107,18 +125,13 @@ function columnWarnings(db: Database.Database, datasetId: string, target: string
     } else if (c.type === 'categorical' && (c.stats.distinctCapped || (c.stats.distinct > 50 && c.stats.distinct > itemCount / 2))) {
       out.push({ key: 'highCardinality', severity: 'warning', params: { column: c.name, distinct: c.stats.distinct }, fix: { kind: 'exclude-column', column: c.name } })
     }
-    if (targetCol) {
-      // A column that maps one-to-one onto the target gives the answer away.
-      const cell = (p: number): string => `quote(json_extract(row, '$[${Math.trunc(p)}]'))`
-      const r = db
-        .prepare(
-          `SELECT COUNT(DISTINCT ${cell(c.position)}) AS a, COUNT(DISTINCT ${cell(targetCol.position)}) AS b,
-                  COUNT(DISTINCT ${cell(c.position)} || '|' || ${cell(targetCol.position)}) AS ab FROM items WHERE dataset_id = ?`
-        )
-        .get(datasetId) as { a: number; b: number; ab: number }
-      if (r.a > 1 && r.a === r.b && r.b === r.ab) {
-        out.push({ key: 'leakage', severity: 'problem', params: { column: c.name, target: targetCol.name }, fix: { kind: 'exclude-column', column: c.name } })
-      }
+    if (targetCol) checked.push(c)
+  }
+  // A column that maps one-to-one onto the target gives the answer away.
+  if (targetCol && checked.length) {
+    const leaking = new Set(leakingColumns(db, datasetId, checked.map((c) => c.position), targetCol.position))
+    for (const c of checked) {
+      if (leaking.has(c.position)) out.push({ key: 'leakage', severity: 'problem', params: { column: c.name, target: targetCol.name }, fix: { kind: 'exclude-column', column: c.name } })
     }
   }
   return out
@@ -128,7 +141,7 @@ function columnWarnings(db: Database.Database, datasetId: string, target: string
 export function healthReport(db: Database.Database, datasetId: string): HealthReport {
   const d = getDataset(db, datasetId)
   const warnings: HealthWarning[] = [...classWarnings(db, datasetId)]
-  warnings.push(...duplicateWarnings(db, datasetId, d.kind === 'images' ? 'hash' : d.kind === 'text' ? 'text' : 'row'))
+  warnings.push(...duplicateWarnings(db, datasetId))
   warnings.push(...skippedWarnings(db, datasetId))
   let sizes: HealthReport['imageSizes'] = null
   if (d.kind === 'images') {

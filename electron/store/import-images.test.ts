@@ -1,27 +1,17 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { StrataError } from '../../common/errors'
 import { blobPath, thumbPath } from './blobs'
 import { getDataset, iterateItems, listDatasets, listItems } from './datasets'
 import { healthReport } from './health'
 import { importDataset } from './import'
 import { STAGING_DIR } from './import-staging'
-import { createProject, type OpenProject } from './project-folder'
-import { makeImage, makeImageFolder, tempDir, writeTree } from './test-data'
+import { makeImage, makeImageFolder, writeTree } from './test-data'
+import { useTempProject } from './test-project'
 
-let dir: string
-let project: OpenProject
-
-beforeEach(() => {
-  dir = tempDir()
-  project = createProject(path.join(dir, 'P'), 'P')
-})
-afterEach(() => {
-  project.db.close()
-  fs.rmSync(dir, { recursive: true, force: true })
-})
+const t = useTempProject()
 
 function snapshot(folder: string): Record<string, string> {
   const out: Record<string, string> = {}
@@ -37,8 +27,8 @@ function snapshot(folder: string): Record<string, string> {
 }
 
 function dbCounts(): { datasets: number; items: number; columns: number; skipped: number } {
-  const n = (table: string): number => (project.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n
-  return { datasets: n('datasets'), items: n('items'), columns: n('columns'), skipped: n('import_skipped') }
+  const [datasets, items, columns, skipped] = t.counts(['datasets', 'items', 'columns', 'import_skipped'])
+  return { datasets, items, columns, skipped }
 }
 
 /** Every format, colour mode and breakage the importer must handle, in one folder. */
@@ -71,10 +61,10 @@ async function quirkyFolder(root: string): Promise<void> {
 
 describe('image folder import', () => {
   it('imports every format, lists what it skipped and why, and leaves the originals untouched', async () => {
-    const source = path.join(dir, 'photos')
+    const source = path.join(t.dir, 'photos')
     await quirkyFolder(source)
     const before = snapshot(source)
-    const result = await importDataset(project, source, { seed: 7 })
+    const result = await importDataset(t.project, source, { seed: 7 })
 
     expect(result.kind).toBe('images')
     expect(result.imported).toBe(12)
@@ -94,57 +84,57 @@ describe('image folder import', () => {
     expect(result.splits.train + result.splits.validation + result.splits.test).toBe(12)
     expect(snapshot(source)).toEqual(before)
 
-    const items = [...iterateItems(project.db, result.datasetId)]
+    const items = [...iterateItems(t.project.db, result.datasetId)]
     const byFile = new Map(items.map((i) => [i.file, i]))
     // EXIF orientation 6 turns a 60×30 picture upright: 30×60.
     expect([byFile.get('cats/rotated.jpg')?.width, byFile.get('cats/rotated.jpg')?.height]).toEqual([30, 60])
     expect(byFile.get('dogs/nested/deeper/e.png')?.label).toBe('dogs')
     expect(byFile.get('猫咪 🐱/小猫 ①.jpg')?.label).toBe('猫咪 🐱')
     for (const item of items) {
-      expect(fs.existsSync(blobPath(project.root, item.hash as string))).toBe(true)
-      expect(fs.existsSync(thumbPath(project.root, item.hash as string))).toBe(true)
+      expect(fs.existsSync(blobPath(t.project.root, item.hash as string))).toBe(true)
+      expect(fs.existsSync(thumbPath(t.project.root, item.hash as string))).toBe(true)
     }
-    const blob = fs.readFileSync(blobPath(project.root, byFile.get('cats/plain.jpg')?.hash as string))
+    const blob = fs.readFileSync(blobPath(t.project.root, byFile.get('cats/plain.jpg')?.hash as string))
     expect(blob.equals(fs.readFileSync(path.join(source, 'cats/plain.jpg')))).toBe(true)
-    expect(fs.readdirSync(path.join(project.root, STAGING_DIR))).toEqual([])
+    expect(fs.readdirSync(path.join(t.project.root, STAGING_DIR))).toEqual([])
 
-    const summary = getDataset(project.db, result.datasetId)
+    const summary = getDataset(t.project.db, result.datasetId)
     expect(summary.seed).toBe(7)
     expect(summary.skippedCount).toBe(8)
-    const health = healthReport(project.db, result.datasetId).warnings.map((w) => w.key)
+    const health = healthReport(t.project.db, result.datasetId).warnings.map((w) => w.key)
     expect(health).toEqual(expect.arrayContaining(['unreadable', 'ignoredFiles', 'tinyClass']))
   })
 
   it('does not duplicate a folder imported twice, and says so', async () => {
-    const source = path.join(dir, 'photos')
+    const source = path.join(t.dir, 'photos')
     await makeImageFolder(source, { a: 3, b: 3 })
-    const first = await importDataset(project, source)
+    const first = await importDataset(t.project, source)
     const before = dbCounts()
-    const again = await importDataset(project, source)
+    const again = await importDataset(t.project, source)
     expect(again.duplicateOf).toBe(first.datasetId)
     expect(again.imported).toBe(0)
     expect(dbCounts()).toEqual(before)
-    expect(listDatasets(project.db)).toHaveLength(1)
+    expect(listDatasets(t.project.db)).toHaveLength(1)
   })
 
   it('reports exact duplicates and the same image under two labels', async () => {
-    const source = path.join(dir, 'photos')
+    const source = path.join(t.dir, 'photos')
     const same = await makeImage('png', { seed: 5 })
     await makeImageFolder(source, { a: 2, b: 2 })
     writeTree(source, { 'a/copy1.png': same, 'a/copy2.png': same, 'b/copy3.png': same })
-    const result = await importDataset(project, source)
-    const warnings = healthReport(project.db, result.datasetId).warnings
+    const result = await importDataset(t.project, source)
+    const warnings = healthReport(t.project.db, result.datasetId).warnings
     expect(warnings.find((w) => w.key === 'duplicates')?.params.count).toBe(1)
     const conflict = warnings.find((w) => w.key === 'conflictingLabels')
     expect(conflict?.fix).toMatchObject({ kind: 'relabel-item', labels: ['a', 'b'] })
   })
 
   it('cancelling mid-import leaves the project exactly as before', async () => {
-    const source = path.join(dir, 'photos')
+    const source = path.join(t.dir, 'photos')
     await makeImageFolder(source, { a: 30, b: 30 })
     const before = dbCounts()
     const controller = new AbortController()
-    const run = importDataset(project, source, {}, {
+    const run = importDataset(t.project, source, {}, {
       signal: controller.signal,
       onProgress: (p) => {
         if (p.phase === 'reading' && p.done >= 5) controller.abort()
@@ -152,7 +142,7 @@ describe('image folder import', () => {
     })
     await expect(run).rejects.toMatchObject({ code: 'IMPORT_CANCELLED' })
     expect(dbCounts()).toEqual(before)
-    expect(fs.readdirSync(path.join(project.root, STAGING_DIR))).toEqual([])
+    expect(fs.readdirSync(path.join(t.project.root, STAGING_DIR))).toEqual([])
   })
 
   it.each([
@@ -160,25 +150,25 @@ describe('image folder import', () => {
     ['a folder of non-images', { 'a/x.txt': 'x', 'b/y.csv': 'a,b' }],
     ['a folder of corrupt images only', { 'a/x.jpg': 'broken', 'b/y.png': 'broken' }]
   ])('refuses %s with a clear error and changes nothing', async (_name, files) => {
-    const source = path.join(dir, 'photos')
+    const source = path.join(t.dir, 'photos')
     fs.mkdirSync(source)
     writeTree(source, files)
     const before = dbCounts()
-    const error = await importDataset(project, source).catch((e: unknown) => e)
+    const error = await importDataset(t.project, source).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(StrataError)
     expect((error as StrataError).code).toBe('IMPORT_NO_IMAGES')
     expect(dbCounts()).toEqual(before)
   })
 
   it('pages items by class and split for the grid', async () => {
-    const source = path.join(dir, 'photos')
+    const source = path.join(t.dir, 'photos')
     await makeImageFolder(source, { a: 20, b: 10 })
-    const { datasetId } = await importDataset(project, source, { seed: 1 })
-    const page = listItems(project.db, datasetId, { label: 'a', offset: 5, limit: 10 })
+    const { datasetId } = await importDataset(t.project, source, { seed: 1 })
+    const page = listItems(t.project.db, datasetId, { label: 'a', offset: 5, limit: 10 })
     expect(page.total).toBe(20)
     expect(page.items).toHaveLength(10)
     expect(page.items.every((i) => i.label === 'a')).toBe(true)
-    const train = listItems(project.db, datasetId, { split: 'train', limit: 1000 })
+    const train = listItems(t.project.db, datasetId, { split: 'train', limit: 1000 })
     expect(train.total).toBe(24)
   })
 })

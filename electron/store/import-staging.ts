@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { ColumnType, SkipCode } from '../../common/contract/dataset'
+import { insertRows, type RowChunk, type RowSource, type RowState } from './table-rows'
 
 /** Folder under a project for work in progress (import staging, browser uploads); never part of a dataset. */
 export const STAGING_DIR = '.staging'
@@ -43,17 +44,15 @@ export interface ColumnRow {
 
 /**
  * Items of an import in progress, kept in a scratch SQLite file beside the project rather than in memory,
- * so a 100k-file import stays small; {@link commit} copies them into project.db in one transaction,
- * and a cancelled or crashed import leaves only this scratch file behind.
+ * so a 100k-file import stays small; {@link commit} copies them into project.db in one transaction (a table's rows
+ * need no copy: {@link commitRows} writes their index), and a cancelled or crashed import leaves only scratch files behind.
  */
 export class ImportStaging {
   readonly file: string
-  private readonly db: Database.Database
-  private readonly insertItem: Database.Statement
-  private readonly insertSkipped: Database.Statement
-  private readonly insertRow: Database.Statement
-  /** SQL for a staged item's label: the label column, or a cell of its row once {@link labelFromRow} picked one. */
-  private labelSql = 'label'
+  /** Where a table file that is not all UTF-8 has its decoded text written. */
+  readonly textFile: string
+  /** The scratch database, created when first needed (a clean table import needs none). */
+  private scratch: { db: Database.Database; insertItem: Database.Statement; insertSkipped: Database.Statement } | null = null
   private skippedCount = 0
   private itemCount = 0
 
@@ -61,43 +60,45 @@ export class ImportStaging {
     const dir = path.join(root, STAGING_DIR)
     fs.mkdirSync(dir, { recursive: true })
     this.file = path.join(dir, `import-${importId}.db`)
+    this.textFile = path.join(dir, `import-${importId}.txt`)
     fs.rmSync(this.file, { force: true })
-    this.db = new Database(this.file)
-    this.db.pragma('journal_mode = OFF')
-    this.db.pragma('synchronous = OFF')
-    this.db.exec(`
+  }
+
+  private get db(): Database.Database {
+    return this.open().db
+  }
+
+  private open(): NonNullable<ImportStaging['scratch']> {
+    if (this.scratch) return this.scratch
+    const db = new Database(this.file)
+    db.pragma('journal_mode = OFF')
+    db.pragma('synchronous = OFF')
+    db.exec(`
       CREATE TABLE items (position INTEGER PRIMARY KEY, hash TEXT, label TEXT, text TEXT, row TEXT, meta TEXT NOT NULL);
       CREATE TABLE skipped (position INTEGER PRIMARY KEY, file TEXT NOT NULL, code TEXT NOT NULL, detail TEXT);
     `)
-    this.insertItem = this.db.prepare('INSERT INTO items (position, hash, label, text, row, meta) VALUES (?, ?, ?, ?, ?, ?)')
-    this.insertRow = this.db.prepare('INSERT INTO items (position, row, meta) VALUES (?, ?, ?)')
-    this.insertSkipped = this.db.prepare('INSERT INTO skipped (position, file, code, detail) VALUES (?, ?, ?, ?)')
+    this.scratch = {
+      db,
+      insertItem: db.prepare('INSERT INTO items (position, hash, label, text, row, meta) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertSkipped: db.prepare('INSERT INTO skipped (position, file, code, detail) VALUES (?, ?, ?, ?)')
+    }
+    return this.scratch
   }
 
   /** Stages a batch of items in one transaction. */
   addItems(items: readonly StagedItem[]): void {
-    this.db.transaction(() => {
+    const { db, insertItem } = this.open()
+    db.transaction(() => {
       for (const it of items) {
-        this.insertItem.run(it.position, it.hash, it.label, it.text, it.row ? JSON.stringify(it.row) : null, JSON.stringify(it.meta))
+        insertItem.run(it.position, it.hash, it.label, it.text, it.row ? JSON.stringify(it.row) : null, JSON.stringify(it.meta))
       }
     })()
     this.itemCount += items.length
   }
 
-  /**
-   * Stages table rows in one transaction: `rows[i]` is the JSON array of cells of the row at
-   * position `first + i`, read from line `lines[i]` of the file. The cheap path for big table imports.
-   */
-  addRows(first: number, rows: readonly string[], lines: readonly number[]): void {
-    this.db.transaction(() => {
-      for (let i = 0; i < rows.length; i++) this.insertRow.run(first + i, rows[i], `{"line":${lines[i]}}`)
-    })()
-    this.itemCount += rows.length
-  }
-
   /** Records a file or row the import leaves out. */
   addSkipped(file: string, code: SkipCode, detail?: string): void {
-    this.insertSkipped.run(this.skippedCount++, file, code, detail ?? null)
+    this.open().insertSkipped.run(this.skippedCount++, file, code, detail ?? null)
   }
 
   /** How many items are staged. */
@@ -112,6 +113,7 @@ export class ImportStaging {
 
   /** The skipped files, in the order they were found. */
   skippedList(limit = Infinity): Array<{ file: string; code: SkipCode; detail: string | null }> {
+    if (!this.scratch) return []
     return this.db
       .prepare('SELECT file, code, detail FROM skipped ORDER BY position LIMIT ?')
       .all(Number.isFinite(limit) ? limit : -1) as Array<{ file: string; code: SkipCode; detail: string | null }>
@@ -119,31 +121,7 @@ export class ImportStaging {
 
   /** Every staged item's label, ordered by position. */
   labels(): Array<string | null> {
-    return this.db.prepare(`SELECT ${this.labelSql} FROM items ORDER BY position`).pluck().all() as Array<string | null>
-  }
-
-  /**
-   * Fills each staged item's label (and text) from cells of its row, drops the rows when the items are texts,
-   * and leaves out (as skipped) texts with no label or no text. Returns how many were left out.
-   */
-  labelFromRow(labelIndex: number | null, textIndex: number | null): number {
-    const cell = (i: number): string => `json_extract(row, '$[${Math.trunc(i)}]')`
-    if (textIndex === null) {
-      // Table rows keep their cells: the label is read from the row when needed, not written to every staged row.
-      this.labelSql = labelIndex === null ? 'NULL' : cell(labelIndex)
-      return 0
-    }
-    return this.db.transaction(() => {
-      this.db.prepare(`UPDATE items SET label = ${labelIndex === null ? 'NULL' : cell(labelIndex)}`).run()
-      this.db.prepare(`UPDATE items SET text = ${cell(textIndex)}, row = NULL`).run()
-      const empty = this.db
-        .prepare("SELECT position, json_extract(meta, '$.line') AS line FROM items WHERE label IS NULL OR text IS NULL ORDER BY position")
-        .all() as Array<{ position: number; line: number }>
-      for (const e of empty) this.addSkipped(`line ${e.line}`, 'emptyLabel')
-      this.db.prepare('DELETE FROM items WHERE label IS NULL OR text IS NULL').run()
-      this.itemCount -= empty.length
-      return empty.length
-    })()
+    return this.db.prepare('SELECT label FROM items ORDER BY position').pluck().all() as Array<string | null>
   }
 
   /** Every staged item's content hash with its label and file, ordered by position (for the fingerprint). */
@@ -154,13 +132,12 @@ export class ImportStaging {
   }
 
   /**
-   * Writes the dataset, its columns, its staged items (with `splits[i]` the split code of the i-th item
+   * Writes the dataset, its columns, its staged images (with `splits[i]` the split code of the i-th item
    * by position) and the skipped list into project.db in one transaction: all of it or none.
    */
   commit(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], splits: Uint8Array): void {
     const span = this.db.prepare('SELECT count(*) AS n, min(position) AS lo, max(position) AS hi FROM items').get() as { n: number; lo: number | null; hi: number | null }
     const dense = span.n === 0 || (span.lo === 0 && span.hi === span.n - 1)
-    this.db.close()
     // The split of the item of rank r is byte r of the splits blob (0 train, 1 validation, 2 test).
     const splitBlob = Buffer.from(splits.buffer, splits.byteOffset, splits.byteLength)
     const splitSql = "CASE substr(@splits, rank + 1, 1) WHEN x'00' THEN 'train' WHEN x'01' THEN 'validation' ELSE 'test' END"
@@ -168,7 +145,28 @@ export class ImportStaging {
     const ranked = dense
       ? 'SELECT position AS rank, * FROM staging.items'
       : 'SELECT row_number() OVER (ORDER BY position) - 1 AS rank, * FROM staging.items'
-    db.prepare('ATTACH DATABASE ? AS staging').run(this.file)
+    this.commitWith(db, dataset, columns, () => {
+      db.prepare(
+        `INSERT INTO items (dataset_id, position, hash, label, split, text, row, meta)
+         SELECT @id, rank, hash, label, ${splitSql}, text, row, meta
+         FROM (${ranked}) ORDER BY rank`
+      ).run({ id: dataset.id, splits: splitBlob })
+    })
+  }
+
+  /**
+   * Writes the dataset, its columns, where its rows are read from (a blob already in blobs/) with their chunk index
+   * and per-row state, and the skipped list into project.db in one transaction.
+   */
+  commitRows(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], rows: { source: RowSource; chunks: readonly RowChunk[]; state: RowState }): void {
+    this.commitWith(db, dataset, columns, () => insertRows(db, dataset.id, rows.source, rows.chunks, rows.state))
+  }
+
+  private commitWith(db: Database.Database, dataset: DatasetRow, columns: readonly ColumnRow[], writeItems: () => void): void {
+    const staged = this.scratch !== null
+    this.scratch?.db.close()
+    this.scratch = null
+    if (staged) db.prepare('ATTACH DATABASE ? AS staging').run(this.file)
     try {
       db.transaction(() => {
         db.prepare(
@@ -179,25 +177,25 @@ export class ImportStaging {
           'INSERT INTO columns (dataset_id, position, name, inferred_type, excluded, missing, stats) VALUES (?, ?, ?, ?, ?, ?, ?)'
         )
         for (const c of columns) col.run(dataset.id, c.position, c.name, c.inferredType, c.excluded ? 1 : 0, c.missing, JSON.stringify(c.stats))
-        db.prepare(
-          `INSERT INTO items (dataset_id, position, hash, label, split, text, row, meta)
-           SELECT @id, rank, hash, ${this.labelSql}, ${splitSql}, text, row, meta
-           FROM (${ranked}) ORDER BY rank`
-        ).run({ id: dataset.id, splits: splitBlob })
-        db.prepare('INSERT INTO import_skipped (dataset_id, position, file, code, detail) SELECT ?, position, file, code, detail FROM staging.skipped').run(
-          dataset.id
-        )
+        writeItems()
+        if (staged) {
+          db.prepare('INSERT INTO import_skipped (dataset_id, position, file, code, detail) SELECT ?, position, file, code, detail FROM staging.skipped').run(
+            dataset.id
+          )
+        }
       })()
     } finally {
-      db.prepare('DETACH DATABASE staging').run()
+      if (staged) db.prepare('DETACH DATABASE staging').run()
     }
     this.discard()
   }
 
-  /** Deletes the scratch file (after a commit, a cancel or a refusal). */
+  /** Deletes the scratch files (after a commit, a cancel or a refusal). */
   discard(): void {
-    if (this.db.open) this.db.close()
+    this.scratch?.db.close()
+    this.scratch = null
     fs.rmSync(this.file, { force: true })
+    fs.rmSync(this.textFile, { force: true })
   }
 }
 
@@ -206,7 +204,7 @@ export function clearStaleStaging(root: string, running: ReadonlySet<string>): v
   const dir = path.join(root, STAGING_DIR)
   if (!fs.existsSync(dir)) return
   for (const name of fs.readdirSync(dir)) {
-    const m = /^import-(.+)\.db$/.exec(name)
+    const m = /^import-(.+)\.(db|txt)$/.exec(name)
     if (m && !running.has(m[1])) fs.rmSync(path.join(dir, name), { force: true })
   }
 }

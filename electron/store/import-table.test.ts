@@ -1,33 +1,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { blobPath } from './blobs'
 import { featureColumns, getDataset, iterateItems, listItems, setColumn, setTarget } from './datasets'
 import { healthReport } from './health'
 import { importDataset } from './import'
-import { createProject, type OpenProject } from './project-folder'
-import { makeImage, tempDir } from './test-data'
+import { makeImage } from './test-data'
+import { useTempProject } from './test-project'
 
-let dir: string
-let project: OpenProject
-
-beforeEach(() => {
-  dir = tempDir()
-  project = createProject(path.join(dir, 'P'), 'P')
-})
-afterEach(() => {
-  project.db.close()
-  fs.rmSync(dir, { recursive: true, force: true })
-})
-
-function write(name: string, content: string | Buffer): string {
-  const file = path.join(dir, name)
-  fs.writeFileSync(file, content)
-  return file
-}
+const t = useTempProject()
 
 function dbCounts(): number[] {
-  return ['datasets', 'items', 'columns', 'import_skipped'].map((t) => (project.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n)
+  return t.counts(['datasets', 'items', 'columns', 'import_skipped', 'table_state', 'table_chunks'])
 }
 
 const flowers = (sep: string, eol: string): string =>
@@ -46,7 +30,7 @@ describe('table import', () => {
     ['comma, CRLF, UTF-8 BOM', '\uFEFF' + flowers(',', '\r\n')],
     ['no final line break', flowers(',', '\n').trimEnd()]
   ])('reads %s: columns, types and target', async (_case, text) => {
-    const result = await importDataset(project, write('flowers.csv', text), { seed: 3 })
+    const result = await importDataset(t.project, t.write('flowers.csv', text), { seed: 3 })
     expect(result.kind).toBe('table')
     expect(result.imported).toBe(30)
     expect(result.columns.map((c) => [c.name, c.type])).toEqual([
@@ -55,16 +39,16 @@ describe('table import', () => {
       ['colour', 'categorical'],
       ['species', 'categorical']
     ])
-    const d = getDataset(project.db, result.datasetId)
+    const d = getDataset(t.project.db, result.datasetId)
     expect(d.target).toBe('species')
     expect(d.classes).toEqual([
       { label: 'setosa', count: 15 },
       { label: 'virginica', count: 15 }
     ])
-    const first = listItems(project.db, result.datasetId, { limit: 1 }).items[0]
+    const first = listItems(t.project.db, result.datasetId, { limit: 1 }).items[0]
     expect(first.row).toEqual(['4.0', '1.0', 'red', 'setosa'])
     // The file itself is kept, content-addressed.
-    expect(fs.existsSync(blobPath(project.root, (project.db.prepare('SELECT settings FROM datasets').get() as { settings: string }).settings.match(/"fileBlob":"(\w+)"/)![1]))).toBe(true)
+    expect(fs.existsSync(blobPath(t.project.root, (t.project.db.prepare('SELECT settings FROM datasets').get() as { settings: string }).settings.match(/"fileBlob":"(\w+)"/)![1]))).toBe(true)
   })
 
   it('keeps quoted delimiters and line breaks, counts missing values, infers every type', async () => {
@@ -84,7 +68,7 @@ describe('table import', () => {
         ].join(',')
       })
     ]
-    const result = await importDataset(project, write('customers.csv', rows.join('\n')), { target: 'active' })
+    const result = await importDataset(t.project, t.write('customers.csv', rows.join('\n')), { target: 'active' })
     const byName = Object.fromEntries(result.columns.map((c) => [c.name, c]))
     expect(Object.fromEntries(result.columns.map((c) => [c.name, c.type]))).toEqual({
       customer_id: 'id',
@@ -97,40 +81,46 @@ describe('table import', () => {
     })
     expect(byName.age.missing).toBe(5)
     expect(byName.customer_id.excluded).toBe(true)
-    const items = [...iterateItems(project.db, result.datasetId)]
+    const items = [...iterateItems(t.project.db, result.datasetId)]
     expect(items).toHaveLength(40)
     const tricky = items.find((i) => i.row?.[0] === '1004')
     expect(tricky?.row?.[5]).toBe('line one\nline "two", with comma')
     expect(items.find((i) => i.row?.[0] === '1001')?.row?.[3]).toBe('basic, monthly')
-    expect(featureColumns(project.db, result.datasetId).map((c) => c.name)).toEqual(['signup', 'age', 'plan', 'comment', 'score'])
+    expect(featureColumns(t.project.db, result.datasetId).map((c) => c.name)).toEqual(['signup', 'age', 'plan', 'comment', 'score'])
   })
 
   it('detects a file without a header', async () => {
     const text = Array.from({ length: 12 }, (_, i) => `${i * 2},${i % 3},${i % 2 ? 'a' : 'b'}`).join('\n')
-    const result = await importDataset(project, write('nohead.csv', text))
+    const result = await importDataset(t.project, t.write('nohead.csv', text))
     expect(result.imported).toBe(12)
     expect(result.columns.map((c) => c.name)).toEqual(['column_1', 'column_2', 'column_3'])
   })
 
   it('skips ragged rows and reports their line numbers (counting multi-line cells)', async () => {
     const text = ['a,b,label', '1,2,x', '"multi\nline",3,y', '4,5', '6,7,x,extra', '8,9,y', ''].join('\n')
-    const result = await importDataset(project, write('ragged.csv', text), { ragged: 'skip' })
+    const result = await importDataset(t.project, t.write('ragged.csv', text), { ragged: 'skip' })
     expect(result.imported).toBe(3)
     expect(result.skipped.map((s) => [s.file, s.code])).toEqual([
       ['line 5', 'ragged'],
       ['line 6', 'ragged']
     ])
-    expect(healthReport(project.db, result.datasetId).warnings.map((w) => w.key)).toContain('raggedRows')
+    expect(healthReport(t.project.db, result.datasetId).warnings.map((w) => w.key)).toContain('raggedRows')
   })
 
   it('refuses ragged rows when asked to, changing nothing', async () => {
     const text = ['a,b,label', '1,2,x', '4,5', '8,9,y'].join('\n')
     const before = dbCounts()
-    await expect(importDataset(project, write('ragged.csv', text), { ragged: 'refuse' })).rejects.toMatchObject({
+    await expect(importDataset(t.project, t.write('ragged.csv', text), { ragged: 'refuse' })).rejects.toMatchObject({
       code: 'IMPORT_RAGGED_ROWS',
       params: { count: 1, lines: '3' }
     })
     expect(dbCounts()).toEqual(before)
+  })
+
+  it('imports a file without ragged rows when ragged rows are to be refused', async () => {
+    const result = await importDataset(t.project, t.write('clean.csv', flowers(',', '\n')), { ragged: 'refuse' })
+    expect(result.imported).toBe(30)
+    expect(result.skipped).toEqual([])
   })
 
   it.each([
@@ -141,38 +131,38 @@ describe('table import', () => {
     ['a binary file', 'png', 'IMPORT_BINARY_FILE'],
     ['a missing file', null, 'IMPORT_PATH_NOT_FOUND']
   ])('refuses %s with a clear error and changes nothing', async (_case, content, code) => {
-    const file = content === null ? path.join(dir, 'missing.csv') : write('x.csv', content === 'png' ? await makeImage('png') : content)
+    const file = content === null ? path.join(t.dir, 'missing.csv') : t.write('x.csv', content === 'png' ? await makeImage('png') : content)
     const before = dbCounts()
-    const error = await importDataset(project, file).catch((e: unknown) => e)
+    const error = await importDataset(t.project, file).catch((e: unknown) => e)
     expect(error).toMatchObject({ code })
     expect((error as Error).message).toMatch(/Nothing was imported/)
     expect(dbCounts()).toEqual(before)
   })
 
   it('re-importing the same file says so and adds nothing', async () => {
-    const file = write('flowers.csv', flowers(',', '\n'))
-    const first = await importDataset(project, file)
-    const again = await importDataset(project, file)
+    const file = t.write('flowers.csv', flowers(',', '\n'))
+    const first = await importDataset(t.project, file)
+    const again = await importDataset(t.project, file)
     expect(again.duplicateOf).toBe(first.datasetId)
     expect(dbCounts()[0]).toBe(1)
   })
 
   it('health: leakage, ID columns, many missing; overriding types and target', async () => {
     const rows = ['row_id,x,leak,sparse,label', ...Array.from({ length: 50 }, (_, i) => `${i + 1},${(i * 7) % 11},${i % 2 ? 'Y' : 'N'},${i % 3 ? '' : i},${i % 2 ? 'yes' : 'no'}`)]
-    const { datasetId } = await importDataset(project, write('leaky.csv', rows.join('\n')), { target: 'label' })
-    const warnings = healthReport(project.db, datasetId).warnings
+    const { datasetId } = await importDataset(t.project, t.write('leaky.csv', rows.join('\n')), { target: 'label' })
+    const warnings = healthReport(t.project.db, datasetId).warnings
     expect(warnings.find((w) => w.key === 'leakage')).toMatchObject({ params: { column: 'leak' }, fix: { kind: 'exclude-column', column: 'leak' } })
     expect(warnings.find((w) => w.key === 'manyMissing')).toMatchObject({ params: { column: 'sparse', percent: 66 } })
     expect(warnings.find((w) => w.key === 'idColumnExcluded')).toMatchObject({ params: { column: 'row_id' } })
 
-    setColumn(project.db, datasetId, 'leak', { excluded: true })
-    setColumn(project.db, datasetId, 'x', { type: 'categorical' })
-    const d = getDataset(project.db, datasetId)
+    setColumn(t.project.db, datasetId, 'leak', { excluded: true })
+    setColumn(t.project.db, datasetId, 'x', { type: 'categorical' })
+    const d = getDataset(t.project.db, datasetId)
     expect(d.columns.find((c) => c.name === 'x')).toMatchObject({ inferredType: 'numeric', userType: 'categorical', type: 'categorical' })
-    expect(healthReport(project.db, datasetId).warnings.find((w) => w.key === 'leakage')).toBeUndefined()
+    expect(healthReport(t.project.db, datasetId).warnings.find((w) => w.key === 'leakage')).toBeUndefined()
 
-    setTarget(project.db, datasetId, 'leak')
-    expect(getDataset(project.db, datasetId).classes.map((c) => c.label).sort()).toEqual(['N', 'Y'])
+    setTarget(t.project.db, datasetId, 'leak')
+    expect(getDataset(t.project.db, datasetId).classes.map((c) => c.label).sort()).toEqual(['N', 'Y'])
   })
 })
 
@@ -185,13 +175,13 @@ describe('text import', () => {
       ...Array.from({ length: 20 }, (_, i) => `"review number ${i} says this product is ${i % 2 ? 'great' : 'awful'} overall",${i % 2 ? 'positive' : 'negative'}`),
       '"no label here",'
     ]
-    const result = await importDataset(project, write('reviews.csv', reviews.join('\r\n')))
+    const result = await importDataset(t.project, t.write('reviews.csv', reviews.join('\r\n')))
     expect(result.kind).toBe('text')
     expect(result.imported).toBe(22)
     expect(result.skipped.map((s) => s.code)).toEqual(['emptyLabel'])
-    const d = getDataset(project.db, result.datasetId)
+    const d = getDataset(t.project.db, result.datasetId)
     expect([d.textColumn, d.target]).toEqual(['review', 'sentiment'])
-    const texts = [...iterateItems(project.db, result.datasetId)].map((i) => i.text)
+    const texts = [...iterateItems(t.project.db, result.datasetId)].map((i) => i.text)
     expect(texts).toContain('Loved it 😍 — would buy again')
     expect(texts).toContain('Terrible.\nBroke after a day 💔')
     expect(d.classes).toEqual([

@@ -1,10 +1,11 @@
 import fs from 'node:fs'
 import type { ColumnType, DatasetKind } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
-import { ColumnAccumulator, proposeTarget } from './columns'
-import { sniffCsv, streamCsv } from './csv'
+import { ColumnAccumulator, isTargetName, proposeTarget } from './columns'
+import { sniffCsv, streamCsv, writeDecodedText } from './csv'
 import type { ImporterContext } from './import-images'
 import type { ColumnRow } from './import-staging'
+import { readChunkRows, REMOVED, RowLabels, type Cells, type RowChunk, type RowSource, type RowState } from './table-rows'
 
 /** Choices the user makes for a table or text import. */
 export interface TableImportOptions {
@@ -22,6 +23,14 @@ export interface StagedTable {
   textColumn: string | null
   fileHash: string
   settings: Record<string, unknown>
+  /** Where the rows are read from: `rowsFile` holds the text (the file itself, or its decoded text when it was not all UTF-8). */
+  source: Omit<RowSource, 'blob'>
+  rowsFile: string
+  chunks: RowChunk[]
+  /** Each row's label, and REMOVED as the split of rows left out (texts without a text or a label). */
+  rows: RowState
+  /** How many rows are kept. */
+  kept: number
 }
 
 const MAX_LISTED_LINES = 10
@@ -39,43 +48,62 @@ function looksLikeText(columns: readonly ColumnRow[]): boolean {
 }
 
 /**
- * Streams a CSV/TSV file into the staging area: rows with the wrong number of fields are listed by line
- * (and skipped, or the import refused), column types and statistics are inferred on the way, and for a
- * text dataset each row becomes a text with its label.
+ * Reads a CSV/TSV file in one pass: rows with the wrong number of fields are listed by line (and skipped, or the
+ * import refused), column types and statistics are inferred on the way, each batch of text read becomes a chunk of
+ * the row store (its byte range; the rows stay in the file), and the cells of the likely target are kept so labels
+ * need no second pass. For a text dataset each row becomes a text with its label; rows without either are left out.
+ * `decodedTextFile` receives the file's decoded text when it is not all UTF-8.
  */
-export async function stageTableFile(ctx: ImporterContext, file: string, opts: TableImportOptions): Promise<StagedTable> {
+export async function stageTableFile(ctx: ImporterContext, file: string, opts: TableImportOptions, decodedTextFile: string): Promise<StagedTable> {
   const { staging, signal } = ctx
   const dialect = await sniffCsv(file)
   const width = dialect.header.length
   const size = (await fs.promises.stat(file)).size
   const accumulators = dialect.header.map((name) => new ColumnAccumulator(name))
   const raggedLines: number[] = []
+  // The column most likely to be the target: the one asked for, else one with a conventional name.
+  const wanted = opts.target?.toLowerCase()
+  const likelyTarget = dialect.header.findIndex((name) => (wanted === undefined ? isTargetName(name) : name.toLowerCase() === wanted))
+  // The likely target's cells as class numbers into likelyValues (-1: missing): one string per distinct label.
+  const likelyCodes: number[] = []
+  const likelyValues: string[] = []
+  const likelyIndex = new Map<string, number>()
+  const chunks: RowChunk[] = []
+  let offset = 0
   let position = 0
   let records = 0
 
-  const fileHash = await streamCsv(
+  const streamed = await streamCsv(
     file,
     dialect,
-    async (batch, bytesRead) => {
+    async ({ rows, lines, text, line, header }, bytesRead) => {
       if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
-      const rows: string[] = []
-      const lines: number[] = []
       const first = position
-      for (const { line, cells } of batch) {
+      for (let r = 0; r < rows.length; r++) {
+        const cells: Cells = rows[r]
         records++
         if (cells.length !== width) {
-          if (raggedLines.length < 100_000) raggedLines.push(line)
-          staging.addSkipped(`line ${line}`, 'ragged', `expected ${width} fields, found ${cells.length}`)
+          if (raggedLines.length < 100_000) raggedLines.push(lines[r])
+          staging.addSkipped(`line ${lines[r]}`, 'ragged', `expected ${width} fields, found ${cells.length}`)
           continue
         }
-        // One pass over the cells: statistics, and the row's cells with missing cells as null.
-        const row: Array<string | null> = new Array(width)
-        for (let i = 0; i < width; i++) row[i] = accumulators[i].add(cells[i]) ? null : cells[i]
-        rows.push(JSON.stringify(row))
-        lines.push(line)
+        // One pass over the cells: statistics, and missing cells become null in place.
+        for (let i = 0; i < width; i++) if (accumulators[i].add(cells[i])) cells[i] = null
+        if (likelyTarget >= 0) {
+          const label = cells[likelyTarget]
+          let code = label === null ? -1 : likelyIndex.get(label)
+          if (code === undefined) {
+            code = likelyValues.push(label as string) - 1
+            likelyIndex.set(label as string, code)
+          }
+          likelyCodes.push(code)
+        }
         position++
       }
-      if (opts.ragged === 'skip') staging.addRows(first, rows, lines)
+      // The rows stay in the file's text: a chunk is the byte range this batch was parsed from.
+      const length = Buffer.byteLength(text)
+      if (position > first) chunks.push({ first, count: position - first, offset, length, line, header })
+      offset += length
       ctx.onProgress?.({ phase: 'reading', unit: 'bytes', done: bytesRead, total: size })
       // Let other requests (and a cancel) through between chunks.
       await new Promise((resolve) => setImmediate(resolve))
@@ -91,6 +119,15 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
       `lines with the wrong number of fields: ${raggedLines.slice(0, 1000).join(', ')}`
     )
   }
+  // Byte ranges count the decoded text; a file that was not all UTF-8 is stored as that text instead of itself.
+  let rowsFile = file
+  let rowsOffset = streamed.bomBytes
+  if (!streamed.clean) {
+    await writeDecodedText(file, decodedTextFile)
+    rowsFile = decodedTextFile
+    rowsOffset = 0
+  }
+  const source = { offset: rowsOffset, delimiter: dialect.delimiter, newline: dialect.newline, width }
 
   const columns: ColumnRow[] = accumulators.map((a, i) => {
     const type: ColumnType = a.inferType()
@@ -115,15 +152,46 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   const target = targetName === null ? null : findColumn(columns, targetName, file)
   if (kind === 'text' && !target) throw new StrataError('IMPORT_BAD_COLUMN', { column: '(label)', file, columns: columns.map((c) => c.name).join(', ') })
   if (target) target.excluded = false
-  staging.labelFromRow(target?.position ?? null, textColumn?.position ?? null)
-  if (staging.items === 0) throw new StrataError('IMPORT_HEADER_ONLY', { file })
+
+  const state: RowState = { splits: new Uint8Array(position), labels: new RowLabels(Int32Array.from(likelyCodes), likelyValues) }
+  let kept = position
+  if (target === null) state.labels = new RowLabels(new Int32Array(position).fill(-1), [])
+  else if (target.position !== likelyTarget || textColumn) {
+    // The target was not the column guessed before reading, or texts must be checked: read the rows again.
+    state.labels = new RowLabels(new Int32Array(position), [])
+    const empty: number[] = []
+    const fd = fs.openSync(rowsFile, 'r')
+    try {
+      for (const chunk of chunks) {
+        const { rows, lines } = readChunkRows(fd, source, chunk)
+        rows.forEach((cells, i) => {
+          const label = cells[target.position]
+          state.labels.set(chunk.first + i, label)
+          if (textColumn && (label === null || cells[textColumn.position] === null)) {
+            state.splits[chunk.first + i] = REMOVED
+            empty.push(lines[i])
+          }
+        })
+      }
+    } finally {
+      fs.closeSync(fd)
+    }
+    for (const line of empty) staging.addSkipped(`line ${line}`, 'emptyLabel')
+    kept -= empty.length
+  }
+  if (kept === 0) throw new StrataError('IMPORT_HEADER_ONLY', { file })
 
   return {
     kind,
     columns,
     target: target?.name ?? null,
     textColumn: textColumn?.name ?? null,
-    fileHash,
-    settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length }
+    fileHash: streamed.hash,
+    settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length },
+    source,
+    rowsFile,
+    chunks,
+    rows: state,
+    kept
   }
 }

@@ -8,9 +8,10 @@ import { blobPath } from './blobs'
 import { isClassType } from './columns'
 import { describeSkip, getDataset } from './datasets'
 import { stageImageFolder, type ImportProgressTick } from './import-images'
-import { ImportStaging, type ColumnRow, type DatasetRow } from './import-staging'
-import { stageTableFile } from './import-table'
-import { assignSplits, DEFAULT_RATIOS, newSeed } from './splits'
+import { ImportStaging, type DatasetRow } from './import-staging'
+import { stageTableFile, type StagedTable } from './import-table'
+import { assignSplits, assignSplitsByClass, DEFAULT_RATIOS, newSeed } from './splits'
+import { keptClasses, REMOVED } from './table-rows'
 
 /** What the user chose for one import. */
 export interface ImportOptions {
@@ -42,6 +43,12 @@ async function putFileBlob(root: string, file: string, hash: string): Promise<vo
   await fs.promises.rename(tmp, target)
 }
 
+async function hashFile(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256')
+  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) hash.update(chunk)
+  return hash.digest('hex')
+}
+
 function fingerprintOf(kind: DatasetKind, parts: Iterable<[string | null, string | null, string]>): string {
   const h = crypto.createHash('sha256').update(`${kind}\n`)
   for (const [hash, label, file] of parts) h.update(`${hash}\u0000${label}\u0000${file}\n`)
@@ -50,8 +57,8 @@ function fingerprintOf(kind: DatasetKind, parts: Iterable<[string | null, string
 
 /**
  * Imports an image folder or a CSV/TSV file as a new dataset, all or nothing: files are copied into blobs/
- * (harmless if the import stops), items are staged beside the project, and only a complete import writes
- * the dataset into project.db in one transaction. The same data imported again is not duplicated:
+ * (harmless if the import stops; a table's rows are read from its file there), images are staged beside the
+ * project, and only a complete import writes the dataset into project.db in one transaction. The same data imported again is not duplicated:
  * the existing dataset is returned with `duplicateOf` set.
  */
 export async function importDataset(project: { root: string; db: Database.Database }, source: string, opts: ImportOptions = {}, hooks: ImportHooks = {}): Promise<ImportResult> {
@@ -66,20 +73,15 @@ export async function importDataset(project: { root: string; db: Database.Databa
   const staging = new ImportStaging(project.root, importId)
   const ctx = { root: project.root, staging, signal: hooks.signal, onProgress: hooks.onProgress }
   try {
-    let kind: DatasetKind = 'images'
-    let columns: ColumnRow[] = []
-    let target: string | null = null
-    let textColumn: string | null = null
-    let settings: Record<string, unknown> = {}
+    let table: StagedTable | null = null
     let fingerprint: string
     if (isFolder) {
       await stageImageFolder(ctx, abs)
       fingerprint = fingerprintOf('images', staging.hashes())
     } else {
-      const table = await stageTableFile(ctx, abs, { kind: opts.kind as 'table' | 'text' | undefined, target: opts.target, textColumn: opts.textColumn, ragged: opts.ragged ?? 'skip' })
-      ;({ kind, columns, target, textColumn } = table)
-      settings = { ...table.settings, fileBlob: table.fileHash }
-      fingerprint = fingerprintOf(kind, [[table.fileHash, null, '']])
+      const choices = { kind: opts.kind as 'table' | 'text' | undefined, target: opts.target, textColumn: opts.textColumn, ragged: opts.ragged ?? 'skip' } as const
+      table = await stageTableFile(ctx, abs, choices, staging.textFile)
+      fingerprint = fingerprintOf(table.kind, [[table.fileHash, null, '']])
     }
     if (hooks.signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
 
@@ -90,16 +92,25 @@ export async function importDataset(project: { root: string; db: Database.Databa
       return { datasetId: d.id, kind: d.kind, imported: 0, skipped: [], duplicateOf: d.id, classes: d.classes, columns: d.columns, splits: d.splits }
     }
 
-    hooks.onProgress?.({ phase: 'saving', unit: 'files', done: 0, total: staging.items })
-    if (!isFolder) await putFileBlob(project.root, abs, settings.fileBlob as string)
-    const targetType: ColumnType | undefined = columns.find((c) => c.name === target)?.inferredType
+    const imported = table ? table.kept : staging.items
+    hooks.onProgress?.({ phase: 'saving', unit: 'files', done: 0, total: imported })
+    let rowsBlob: string | null = null
+    if (table) {
+      await putFileBlob(project.root, abs, table.fileHash)
+      rowsBlob = table.rowsFile === abs ? table.fileHash : await hashFile(table.rowsFile)
+      if (rowsBlob !== table.fileHash) await putFileBlob(project.root, table.rowsFile, rowsBlob)
+    }
+    const kind: DatasetKind = table?.kind ?? 'images'
+    const targetType: ColumnType | undefined = table?.columns.find((c) => c.name === table.target)?.inferredType
     const stratify = kind !== 'table' || (targetType !== undefined && isClassType(targetType))
     const seed = opts.seed ?? newSeed()
     const ratios = opts.ratios ?? DEFAULT_RATIOS
-    const labels = stratify ? staging.labels() : new Array<null>(staging.items).fill(null)
-    const splits = assignSplits(labels, ratios, seed)
+    let splits: Uint8Array
+    if (table) {
+      const classes = keptClasses(table.rows)
+      splits = assignSplitsByClass(stratify ? classes : classes.fill(-1), table.rows.labels.values, ratios, seed)
+    } else splits = assignSplits(stratify ? staging.labels() : new Array<null>(staging.items).fill(null), ratios, seed)
     const skipped = staging.skippedList().map((s) => describeSkip(s.file, s.code, s.detail))
-    const imported = staging.items
     const dataset: DatasetRow = {
       id: crypto.randomBytes(8).toString('hex'),
       name: opts.name?.trim() || path.basename(abs).replace(/\.(csv|tsv|txt|tab)$/i, ''),
@@ -109,12 +120,17 @@ export async function importDataset(project: { root: string; db: Database.Databa
       createdAt: new Date().toISOString(),
       seed,
       ratios,
-      target,
-      textColumn,
-      settings
+      target: table?.target ?? null,
+      textColumn: table?.textColumn ?? null,
+      settings: table ? { ...table.settings, fileBlob: table.fileHash } : {}
     }
     if (hooks.signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
-    staging.commit(project.db, dataset, columns, splits)
+    if (table) {
+      // Kept rows take the split codes in order; removed rows keep REMOVED.
+      const rowSplits = table.rows.splits
+      for (let p = 0, k = 0; p < rowSplits.length; p++) if (rowSplits[p] !== REMOVED) rowSplits[p] = splits[k++]
+      staging.commitRows(project.db, dataset, table.columns, { source: { ...table.source, blob: rowsBlob as string }, chunks: table.chunks, state: table.rows })
+    } else staging.commit(project.db, dataset, [], splits)
     const d = getDataset(project.db, dataset.id)
     return { datasetId: d.id, kind, imported, skipped, duplicateOf: null, classes: d.classes, columns: d.columns, splits: d.splits }
   } catch (err) {

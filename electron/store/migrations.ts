@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { moveItemsIntoRowStore, ROW_STORE_SCHEMA } from './table-rows'
 
 /** One numbered, forward-only change to a project's database. */
 export interface Migration {
@@ -201,6 +202,15 @@ export const MIGRATIONS: readonly Migration[] = [
         );
         CREATE INDEX dataset_edits_by_dataset ON dataset_edits (dataset_id, id);
       `)
+    }
+  },
+  {
+    version: 6,
+    name: 'row store',
+    up: (db) => {
+      // Table and text rows move out of the indexed items table into chunks (see table-rows.ts); items keeps images.
+      db.exec(ROW_STORE_SCHEMA)
+      moveItemsIntoRowStore(db)
     }
   }
 ]

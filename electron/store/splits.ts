@@ -30,22 +30,42 @@ export function splitSizes(n: number, ratios: SplitRatios): [number, number, num
  * with a PRNG seeded by (seed, label) and cut by the ratios, so the same seed always gives the same splits.
  */
 export function assignSplits(labels: ReadonlyArray<string | null>, ratios: SplitRatios, seed: number): Uint8Array {
-  const groups = new Map<string | null, number[]>()
-  labels.forEach((label, i) => {
-    const g = groups.get(label)
-    if (g) g.push(i)
-    else groups.set(label, [i])
+  const classes = new Map<string, number>()
+  const names: string[] = []
+  const classOf = labels.map((label) => {
+    if (label === null) return -1
+    let c = classes.get(label)
+    if (c === undefined) {
+      c = names.push(label) - 1
+      classes.set(label, c)
+    }
+    return c
   })
-  const out = new Uint8Array(labels.length)
-  for (const [label, indices] of groups) {
+  return assignSplitsByClass(classOf, names, ratios, seed)
+}
+
+/**
+ * {@link assignSplits} with each item's label given as its class number in `names` (-1: no label), for large
+ * datasets whose labels are kept as numbers: the same labels give the same splits. `names` has no repeats.
+ */
+export function assignSplitsByClass(classOf: ArrayLike<number>, names: readonly string[], ratios: SplitRatios, seed: number): Uint8Array {
+  // groups[c + 1]: the items of class c, in order.
+  const groups: number[][] = Array.from({ length: names.length + 1 }, () => [])
+  for (let i = 0; i < classOf.length; i++) groups[classOf[i] + 1].push(i)
+  const out = new Uint8Array(classOf.length)
+  groups.forEach((indices, g) => {
+    if (!indices.length) return
+    const label = g === 0 ? null : names[g - 1]
     const random = seededRandom(seed ^ hashString(label ?? '\u0000'))
     for (let i = indices.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1))
-      ;[indices[i], indices[j]] = [indices[j], indices[i]]
+      const swap = indices[i]
+      indices[i] = indices[j]
+      indices[j] = swap
     }
     const [train, validation] = splitSizes(indices.length, ratios)
-    indices.forEach((index, k) => (out[index] = k < train ? 0 : k < train + validation ? 1 : 2))
-  }
+    for (let k = 0; k < indices.length; k++) out[indices[k]] = k < train ? 0 : k < train + validation ? 1 : 2
+  })
   return out
 }
 

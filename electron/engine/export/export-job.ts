@@ -14,6 +14,7 @@ import { compileModel, withInputShape } from '../compile-model'
 import type { BatchSource } from '../data-source'
 import { encodeSplit, exampleShape, openProjectReadOnly, type Preprocessing } from '../prepare-data'
 import type { ExportJob, JobEvent } from '../protocol'
+import { expandProjectSpec } from '../pretrained'
 import { loadRunModel, runHasModel } from '../run-model'
 import { exportKeras } from './keras'
 import { exportModelCard } from './model-card'
@@ -137,7 +138,8 @@ export async function runExportJob(job: ExportJob, send: (event: JobEvent) => vo
     if (!preprocessing) throw new StrataError('EXPORT_NO_MODEL', { runId: job.runId })
     const run = getRunDetail(db, job.runId)
     const dataset = getDataset(db, run.datasetId)
-    const rawSpec = ModelSpecSchema.parse(JSON.parse(fs.readFileSync(path.join(job.runDir, 'model-spec.json'), 'utf8')))
+    // A pretrained base is written out as its own layers, named as in the trained model, so every format covers it.
+    const rawSpec = expandProjectSpec(job.projectRoot, ModelSpecSchema.parse(JSON.parse(fs.readFileSync(path.join(job.runDir, 'model-spec.json'), 'utf8')))).spec
     const spec = inferenceSpec(rawSpec, exampleShape(preprocessing))
     studio = await loadRunModel(tf, job.runDir)
 

@@ -83,3 +83,35 @@ describe('strata model / code', () => {
     expect((await cli('model', project, '--template', 'mnist-mlp', '--input', 'big')).err).toContain('--input must look like 28x28x1')
   })
 })
+
+describe('strata import-base / bases', () => {
+  const project = path.join(home, 'Photos')
+  const shipped = path.resolve(__dirname, '..', '..', '..', 'resources', 'samples', 'shapes-base')
+
+  it('imports the shipped base, lists it, and a model using it gets its shapes and its layers in code', async () => {
+    expect((await cli('new', project)).code).toBe(0)
+    const { code, out } = await cli('import-base', project, shipped, '--json')
+    expect(code).toBe(0)
+    const { base } = JSON.parse(out) as { base: { id: string; defaultCut: string; inputShape: number[] } }
+    expect(base).toMatchObject({ defaultCut: 'features', inputShape: [32, 32, 3] })
+    expect((JSON.parse((await cli('bases', project, '--json')).out) as { bases: Array<{ id: string }> }).bases.map((b) => b.id)).toEqual([base.id])
+
+    const spec = buildTemplate('pretrained-image', { inputShape: [32, 32, 3], classes: 2 })
+    spec.nodes = spec.nodes.map((n) => (n.type === 'PretrainedBase' ? { ...n, params: { base: base.id } } : n))
+    const file = path.join(home, 'transfer.json')
+    fs.writeFileSync(file, specToJson(spec))
+    const summary = JSON.parse((await cli('model', project, '--spec', file, '--json')).out) as { modelId: string; problems: unknown[]; layers: Array<{ type: string; outputShape: number[] }> }
+    expect(summary.problems).toEqual([])
+    expect(summary.layers.find((l) => l.type === 'PretrainedBase')?.outputShape).toEqual([32])
+    const keras = await cli('code', project, '--model', summary.modelId, '--lang', 'keras')
+    expect(keras.out).toContain('pretrainedbase_1__conv3')
+    fs.writeFileSync(path.join(home, 'transfer.py'), keras.out)
+    execFileSync('python3', ['-m', 'py_compile', path.join(home, 'transfer.py')])
+  })
+
+  it('refuses a folder that holds no TF.js model in plain words', async () => {
+    const empty = path.join(home, 'not-a-model')
+    fs.mkdirSync(empty, { recursive: true })
+    expect((await cli('import-base', project, empty)).err).toContain('This is not a TensorFlow.js layers model Strata can read')
+  })
+})

@@ -1,12 +1,14 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { StrataError } from '../../../common/errors'
 import { CATALOG, CATEGORIES, LAYER_TYPES, formatShape, parseShape } from '../../../common/model/catalog'
-import { generateKeras } from '../../../common/model/codegen-keras'
-import { generateTfjs } from '../../../common/model/codegen-tfjs'
 import { analyzeModel, formatBytes, formatCount, formatFlops, problemText, type DatasetFit } from '../../../common/model/infer'
 import { parseSpecText, type ModelSpec } from '../../../common/model/spec'
 import { TEMPLATES, isTemplateId } from '../../../common/model/templates'
+import type { BaseInfo } from '../../../common/model/bases'
+import type { DownloadSource } from '../../store/base-download'
 import { openProject } from '../../store/project-folder'
+import { defaultPaths } from '../../services/paths'
 import { ModelService, templateInfos } from '../../services/model-service'
 import { t, type Args, type Command, type Output } from '../cli-io'
 
@@ -112,7 +114,8 @@ const cmdModel: Command = async (args, o) => {
     record: service.create({ name, template: tmpl?.id, spec, fit, datasetId: option(args, 'dataset') }),
     projectName
   }))
-  const analysis = analyzeModel(record.spec, fit)
+  const bases = withProject(target, (service) => Object.fromEntries(service.bases().map((b) => [b.id, b])))
+  const analysis = analyzeModel(record.spec, { ...fit, bases })
   const tr = (key: string, params?: Record<string, string | number>) => t(o, key, params)
   const layers = analysis.order.map((id) => ({
     id,
@@ -147,17 +150,50 @@ const cmdCode: Command = async (args, o) => {
   const lang = option(args, 'lang') ?? 'tfjs'
   if (lang !== 'tfjs' && lang !== 'keras') throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.badLangOption', { value: lang }) })
   const version = option(args, 'version') === undefined ? undefined : Number(option(args, 'version'))
-  const spec = withProject(target, (service) => service.get(id, version).spec)
-  const code = lang === 'tfjs' ? generateTfjs(spec) : generateKeras(spec)
+  const code = withProject(target, (service) => service.code(id, lang, version))
   if (o.json) o.out(JSON.stringify({ modelId: id, lang, code }))
   else o.out(code.trimEnd())
   return 0
 }
 
-/** `strata layers`, `strata templates`, `strata model` and `strata code`. */
+const cmdImportBase: Command = async (args, o) => {
+  const target = args.positional[1] ?? missing(o, '<project>')
+  const url = option(args, 'url')
+  const base = url
+    ? await downloadInto(target, { url, sha256: option(args, 'sha256') ?? missing(o, '--sha256 HEX'), name: option(args, 'name') ?? new URL(url).pathname.split('/').slice(-2, -1)[0] ?? 'base' })
+    : withProject(target, (service) => service.importBase(path.resolve(args.positional[2] ?? missing(o, '<path> or --url URL --sha256 HEX')), option(args, 'name')))
+  if (o.json) o.out(JSON.stringify({ base }))
+  else o.out(t(o, 'cli.baseImported', { name: base.name, id: base.id, layers: base.layers.length, shape: formatShape(base.inputShape), cut: base.defaultCut }))
+  return 0
+}
+
+/** Downloads a model into the app's cache (once) and imports it into the project as a base. */
+async function downloadInto(target: string, source: DownloadSource): Promise<BaseInfo> {
+  const project = openProject(target)
+  try {
+    return await new ModelService({ require: () => project }, { cacheDir: path.join(defaultPaths().dataDir, 'cache', 'bases') }).downloadBase(source)
+  } finally {
+    project.db.close()
+  }
+}
+
+const cmdBases: Command = async (args, o) => {
+  const target = args.positional[1] ?? missing(o, '<project>')
+  const bases = withProject(target, (service) => service.bases())
+  if (o.json) {
+    o.out(JSON.stringify({ bases }))
+    return 0
+  }
+  for (const b of bases) o.out(`${b.id}  ${b.name.padEnd(24)} ${formatShape(b.inputShape).padEnd(12)} ${b.layers.map((l) => l.name).join(' → ')}`)
+  return 0
+}
+
+/** `strata layers`, `strata templates`, `strata model`, `strata code`, `strata import-base` and `strata bases`. */
 export const MODEL_COMMANDS: Record<string, Command> = {
   layers: cmdLayers,
   templates: cmdTemplates,
   model: cmdModel,
-  code: cmdCode
+  code: cmdCode,
+  'import-base': cmdImportBase,
+  bases: cmdBases
 }

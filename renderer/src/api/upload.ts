@@ -41,10 +41,21 @@ export async function uploadFiles(uploadId: string, files: readonly PickedFile[]
   await flush()
 }
 
-/** Collects the files of a drop, walking dropped folders (their names kept as the first path part). */
+/**
+ * Collects the files of a drop, walking dropped folders (their names kept as the first path part). A dropped file
+ * that offers no file-system entry (browsers without entries, a drop made by a page script) is taken as it is.
+ */
 export async function filesFromDrop(items: DataTransferItemList): Promise<PickedFile[]> {
-  const entries = [...items].map((i) => i.webkitGetAsEntry?.()).filter((e): e is FileSystemEntry => Boolean(e))
+  // Items can only be read during the drop event itself: collect entries and plain files before any await.
+  const entries: FileSystemEntry[] = []
   const out: PickedFile[] = []
+  for (const item of [...items]) {
+    if (item.kind !== 'file') continue
+    const entry = item.webkitGetAsEntry?.()
+    const file = entry ? null : item.getAsFile()
+    if (entry) entries.push(entry)
+    else if (file) out.push({ relativePath: file.name, file })
+  }
   const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
     if (entry.isFile) {
       const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject))

@@ -6,6 +6,7 @@ import { analyzeModel, type DatasetFit } from '../../../common/model/infer'
 import type { ModelSpec } from '../../../common/model/spec'
 import type { TemplateId } from '../../../common/model/templates'
 import { invoke } from '../api/client'
+import { useBasesStore } from './bases'
 
 /** How long edits settle before they are saved as a new version. */
 export const AUTOSAVE_DELAY_MS = 600
@@ -35,7 +36,8 @@ export const useModelStore = defineStore('model', () => {
   const selectedNodes = ref<string[]>([])
   const selectedEdges = ref<string[]>([])
 
-  const analysis = computed(() => (spec.value ? analyzeModel(spec.value, fit.value) : null))
+  const bases = useBasesStore()
+  const analysis = computed(() => (spec.value ? analyzeModel(spec.value, { ...fit.value, bases: bases.byId }) : null))
   const canUndo = computed(() => undoStack.value.length > 0)
   const canRedo = computed(() => redoStack.value.length > 0)
 
@@ -43,7 +45,7 @@ export const useModelStore = defineStore('model', () => {
   let saving: Promise<void> = Promise.resolve()
 
   async function loadList(): Promise<void> {
-    const [list, tmpl] = await Promise.all([invoke('model:list', {}), templates.value.length ? templates.value : invoke('model:templates', {})])
+    const [list, tmpl] = await Promise.all([invoke('model:list', {}), templates.value.length ? templates.value : invoke('model:templates', {}), bases.load()])
     models.value = list
     templates.value = tmpl
   }
