@@ -62,7 +62,7 @@ function trainJob(runDir: string, epochs: number, resume = false): TrainJob {
 }
 
 const loadBlobs = async () => ({ data: blobs(), preprocessing: { kind: 'test' } })
-const DEPS: JobDeps = { loadData: loadBlobs, buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data) }
+const DEPS: JobDeps = { loadData: loadBlobs, buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data, job.projectRoot) }
 
 /** The CPU engine's job code behind an EnginePort in this process (the forked engine runs the same function). */
 function cpuEngineHere(): EnginePort {
@@ -224,6 +224,21 @@ test('a model whose largest tensor exceeds the GPU\'s texture limit trains on th
   expect(backends[0].reasons[0].reason).toBe('This run cannot use the GPU: The model has a tensor of 2880 values, more than this GPU can hold in one texture (256). It trains on the CPU instead.')
   expect(events.at(-1)).toMatchObject({ type: 'done', status: 'completed' })
   fs.rmSync(runDir, { recursive: true, force: true })
+})
+
+test('a model with a pretrained base is left to the CPU engine, before any data is read or the Worker is asked', async ({ page }) => {
+  const { host } = await gpuPage(page)
+  const sent: string[] = []
+  const watched = { ...host, port: { ...host.port, postMessage: (m: Parameters<typeof host.port.postMessage>[0]) => (sent.push(m.type), host.port.postMessage(m)) } }
+  let loaded = false
+  const port = gpuEnginePort(watched, { allowSoftware: true, calibrate: false, loadData: async () => ((loaded = true), loadBlobs()) })
+  const job = { ...trainJob(os.tmpdir(), 1), spec: buildTemplate('pretrained-image', { inputShape: [32, 32, 3], classes: 3, task: 'classification' }) }
+  const events = await runJob(port, job)
+  expect(events).toHaveLength(1)
+  expect(events[0]).toMatchObject({ type: 'failed', error: { code: 'GPU_UNAVAILABLE' } })
+  expect(events[0].type === 'failed' && events[0].error.message).toMatch(/pretrained base train in the CPU engine/)
+  expect(loaded).toBe(false)
+  expect(sent.filter((t) => t === 'train')).toEqual([])
 })
 
 test('a hung GPU Worker misses its heartbeats: the run carries on from the last checkpoint in the CPU engine', async ({ page }) => {

@@ -596,6 +596,7 @@ export const en = {
       gpuSlower: 'GPU slower for this model ({gpu} vs {cpu} samples/s).',
       gpuTooLarge: 'The model has a tensor of {elements} values, more than this GPU can hold in one texture ({limit}).',
       gpuLost: 'The GPU stopped during the run ({reason}); training went on from the last checkpoint.',
+      gpuPretrainedBase: 'models with a pretrained base train in the CPU engine, which computes the base\'s features once',
       gpuOn: 'GPU: {device} via {api}.',
       gpuChosen: 'GPU: {device} via {api} ({gpu} vs {cpu} samples/s on the CPU).'
     }

@@ -598,6 +598,7 @@ export const zhCN: Messages = {
       gpuSlower: '对这个模型 GPU 更慢（{gpu} 对比 {cpu} 样本/秒）。',
       gpuTooLarge: '模型中有一个含 {elements} 个数值的张量，超过了这块 GPU 单个纹理的容量（{limit}）。',
       gpuLost: 'GPU 在训练中停止（{reason}）；训练已从最近的检查点继续。',
+      gpuPretrainedBase: '带预训练基座的模型在 CPU 引擎中训练，它只需计算一次基座的特征',
       gpuOn: 'GPU：{device}，通过 {api}。',
       gpuChosen: 'GPU：{device}，通过 {api}（{gpu} 对比 CPU 上的 {cpu} 样本/秒）。'
     }

@@ -1,4 +1,6 @@
 import { StrataError, toAppError } from '../../../common/errors'
+import { translate } from '../../../common/i18n'
+import { usesBase } from '../../../common/model/bases'
 import { ModelSpecSchema } from '../../../common/model/spec'
 import { hasCheckpoint, readCheckpoint, writeCheckpoint } from '../checkpoint'
 import type { Batch, TrainingData } from '../data-source'
@@ -153,6 +155,8 @@ export function gpuEnginePort(host: GpuHost, options: GpuEngineOptions): EngineP
   async function train(request: TrainJob): Promise<void> {
     job = request
     try {
+      // A pretrained base's weights live in the project, and the CPU engine computes its features once: it trains those.
+      if (usesBase(ModelSpecSchema.parse(request.spec))) throw new StrataError('GPU_UNAVAILABLE', { reason: translate('en', 'backends.reasons.gpuPretrainedBase') })
       const loaded = await (options.loadData ?? storeData)(request)
       data = loaded.data
       preprocessing = loaded.preprocessing
