@@ -24,7 +24,7 @@ export default defineConfig({
       // A sandboxed preload cannot require packages: bundle everything it uses.
       externalizeDeps: false,
       rollupOptions: {
-        input: { index: resolve(root, 'electron/preload/index.ts') },
+        input: { index: resolve(root, 'electron/preload/index.ts'), 'gpu-engine': resolve(root, 'electron/preload/gpu-engine.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' }
       }
     }
@@ -34,8 +34,10 @@ export default defineConfig({
     base: './',
     build: {
       outDir: resolve(root, 'out/renderer'),
-      rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } }
+      rollupOptions: { input: { index: resolve(root, 'renderer/index.html'), 'gpu-engine': resolve(root, 'renderer/gpu-engine.html') } }
     },
+    // The GPU engine's Worker is a module worker (Electron's Chromium supports them).
+    worker: { format: 'es' },
     plugins: [
       vue(),
       {

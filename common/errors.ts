@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   'RUN_BUSY',
   'DATA_MODEL_MISMATCH',
   'DATA_TOO_LARGE',
+  // GPU engine: each makes the run go on in the CPU engine
+  'GPU_UNAVAILABLE',
+  'GPU_LOST',
   // evaluation
   'RUN_NOT_TRAINED',
   'TOO_FEW_ITEMS',

@@ -395,6 +395,7 @@ export const en = {
     featuresCached: 'The pretrained base is frozen: its features were computed once for {items} images, so only the new layers train.',
     featuresPerBatch: 'The pretrained base is frozen, but augmentation changes the images every epoch, so its features are computed for each batch (only the new layers train).',
     earlyStopped: 'Stopped early at epoch {epoch}: {monitor} had not improved since epoch {bestEpoch}. The best model (epoch {bestEpoch}) is kept.',
+    gpuMemoryGrowing: 'GPU memory use grew from {first} to {tensors} tensors since the first epoch; the run may stop when the GPU runs out of memory.',
     noRun: 'Choose a dataset and a model, then start training.'
   },
   samples: {
@@ -571,6 +572,8 @@ export const en = {
     browserMode: 'Browser mode'
   },
   backends: {
+    webgpu: 'GPU (WebGPU)',
+    webgl: 'GPU (WebGL)',
     'node-gpu': 'NVIDIA GPU (CUDA)',
     node: 'Native CPU (TensorFlow)',
     wasm: 'WebAssembly CPU',
@@ -584,7 +587,18 @@ export const en = {
       noGpu: 'No NVIDIA GPU with CUDA 11.2 and cuDNN 8 was found.',
       gpuPreferred: 'Not loaded: the GPU build of TensorFlow is used instead.',
       wasmFailed: 'The WebAssembly engine could not start on this computer.',
-      slower: 'Works, but a faster option is available.'
+      slower: 'Works, but a faster option is available.',
+      gpuNoAdapter: 'No WebGPU adapter was found on this computer.',
+      gpuSoftware: '{device} is a software renderer (the CPU imitating a GPU), which would be slower than the CPU engine.',
+      gpuNotInstalled: 'The {backend} build of TensorFlow.js is not part of this installation.',
+      gpuStartFailed: 'TensorFlow.js could not start {backend} on this GPU.',
+      gpuNoHost: 'The GPU engine needs the desktop app: it runs in a hidden window of Strata.',
+      gpuSlower: 'GPU slower for this model ({gpu} vs {cpu} samples/s).',
+      gpuTooLarge: 'The model has a tensor of {elements} values, more than this GPU can hold in one texture ({limit}).',
+      gpuLost: 'The GPU stopped during the run ({reason}); training went on from the last checkpoint.',
+      gpuPretrainedBase: 'models with a pretrained base train in the CPU engine, which computes the base\'s features once',
+      gpuOn: 'GPU: {device} via {api}.',
+      gpuChosen: 'GPU: {device} via {api} ({gpu} vs {cpu} samples/s on the CPU).'
     }
   },
   export: {
@@ -702,6 +716,8 @@ export const en = {
     INVALID_NAME: 'The name "{name}" cannot be used: use letters, digits, spaces, dots, dashes or underscores.',
     PATH_OUTSIDE_PROJECT: 'The path {path} is outside the project folder, so Strata will not read or write it.',
     ENGINE_UNAVAILABLE: 'The training engine could not start: {reason}',
+    GPU_UNAVAILABLE: 'This run cannot use the GPU: {reason}. It trains on the CPU instead.',
+    GPU_LOST: 'The GPU stopped responding during training ({reason}). The run goes on from its last checkpoint on the CPU.',
     BAD_ARGUMENTS: '{reason}',
     TRAINING_DIVERGED: 'The loss became NaN or infinite at epoch {epoch}, so training stopped. Try a lower learning rate (it was {learningRate}) or check the data for extreme values.',
     RUN_NOT_RESUMABLE: 'Run {runId} cannot be resumed: {reason}',

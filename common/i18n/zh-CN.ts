@@ -397,6 +397,7 @@ export const zhCN: Messages = {
     featuresCached: '预训练基础网络已冻结：已为 {items} 张图像一次性计算好特征，因此只训练新加的层。',
     featuresPerBatch: '预训练基础网络已冻结，但数据增强每轮都会改变图像，因此每个批次都重新计算它的特征（只训练新加的层）。',
     earlyStopped: '已在第 {epoch} 轮提前停止：{monitor} 自第 {bestEpoch} 轮以来没有改善。已保留最好的模型（第 {bestEpoch} 轮）。',
+    gpuMemoryGrowing: '自第一个轮次以来，GPU 内存中的张量从 {first} 个增加到 {tensors} 个；GPU 内存耗尽时训练可能会停止。',
     noRun: '选择数据集和模型，然后开始训练。'
   },
   samples: {
@@ -573,6 +574,8 @@ export const zhCN: Messages = {
     browserMode: '浏览器模式'
   },
   backends: {
+    webgpu: 'GPU（WebGPU）',
+    webgl: 'GPU（WebGL）',
     'node-gpu': 'NVIDIA 显卡（CUDA）',
     node: '原生 CPU（TensorFlow）',
     wasm: 'WebAssembly CPU',
@@ -586,7 +589,18 @@ export const zhCN: Messages = {
       noGpu: '没有找到支持 CUDA 11.2 和 cuDNN 8 的 NVIDIA 显卡。',
       gpuPreferred: '未加载：已改用 GPU 版 TensorFlow。',
       wasmFailed: 'WebAssembly 引擎无法在这台电脑上启动。',
-      slower: '可以使用，但有更快的选项。'
+      slower: '可以使用，但有更快的选项。',
+      gpuNoAdapter: '这台电脑上没有找到 WebGPU 适配器。',
+      gpuSoftware: '{device} 是软件渲染器（由 CPU 模拟 GPU），会比 CPU 引擎更慢。',
+      gpuNotInstalled: '此安装不包含 TensorFlow.js 的 {backend} 版本。',
+      gpuStartFailed: 'TensorFlow.js 无法在这块 GPU 上启动 {backend}。',
+      gpuNoHost: 'GPU 引擎需要桌面应用：它运行在 Strata 的隐藏窗口中。',
+      gpuSlower: '对这个模型 GPU 更慢（{gpu} 对比 {cpu} 样本/秒）。',
+      gpuTooLarge: '模型中有一个含 {elements} 个数值的张量，超过了这块 GPU 单个纹理的容量（{limit}）。',
+      gpuLost: 'GPU 在训练中停止（{reason}）；训练已从最近的检查点继续。',
+      gpuPretrainedBase: '带预训练基座的模型在 CPU 引擎中训练，它只需计算一次基座的特征',
+      gpuOn: 'GPU：{device}，通过 {api}。',
+      gpuChosen: 'GPU：{device}，通过 {api}（{gpu} 对比 CPU 上的 {cpu} 样本/秒）。'
     }
   },
   export: {
@@ -704,6 +718,8 @@ export const zhCN: Messages = {
     INVALID_NAME: '名称“{name}”不能使用：请使用字母、数字、空格、点、短横线或下划线。',
     PATH_OUTSIDE_PROJECT: '路径 {path} 在项目文件夹之外，Strata 不会读写它。',
     ENGINE_UNAVAILABLE: '训练引擎无法启动：{reason}',
+    GPU_UNAVAILABLE: '本次训练无法使用 GPU：{reason}。将改用 CPU 训练。',
+    GPU_LOST: 'GPU 在训练中停止响应（{reason}）。训练将在 CPU 上从最近的检查点继续。',
     BAD_ARGUMENTS: '{reason}',
     TRAINING_DIVERGED: '第 {epoch} 轮时损失变成了 NaN 或无穷大，训练已停止。请尝试更低的学习率（当前为 {learningRate}），或检查数据中是否有极端值。',
     RUN_NOT_RESUMABLE: '无法继续运行 {runId}：{reason}',

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type * as tfType from '@tensorflow/tfjs'
+import { captureCheckpoint, restoreOptimizer, toArrayBuffer, type CheckpointArtifacts } from './checkpoint-artifacts'
 
 type Tf = typeof tfType
 
@@ -22,46 +23,45 @@ function writeAtomically(file: string, data: string | Uint8Array): void {
   fs.renameSync(tmp, file)
 }
 
-function concatWeightData(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
-  const parts = Array.isArray(data) ? data : [data]
-  const total = parts.reduce((n, p) => n + p.byteLength, 0)
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const p of parts) {
-    out.set(new Uint8Array(p), offset)
-    offset += p.byteLength
-  }
-  return out
-}
-
 /**
  * Writes a model (TF.js layers format: model.json + weights.bin), the optimiser's state and the training state into
  * `dir`. Files are written beside and renamed into place, so a crash mid-save leaves the previous checkpoint intact.
  */
 export async function saveCheckpoint(tf: Tf, dir: string, model: tfType.LayersModel, optimizer: tfType.Optimizer, state: TrainingState): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true })
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      writeAtomically(path.join(dir, 'weights.bin'), concatWeightData(artifacts.weightData ?? new ArrayBuffer(0)))
-      const manifest = {
-        format: 'layers-model',
-        generatedBy: 'Strata',
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }]
-      }
-      writeAtomically(path.join(dir, 'model.json'), JSON.stringify(manifest))
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }
-    })
-  )
-  const optimizerWeights = await optimizer.getWeights()
-  const encoded = await tf.io.encodeWeights(optimizerWeights)
-  writeAtomically(path.join(dir, 'optimizer.bin'), concatWeightData(encoded.data))
-  writeAtomically(path.join(dir, 'optimizer.json'), JSON.stringify(encoded.specs))
-  writeAtomically(path.join(dir, 'state.json'), JSON.stringify(state))
+  writeCheckpoint(dir, await captureCheckpoint(tf, model, optimizer, state))
 }
 
-function toArrayBuffer(buf: Buffer): ArrayBuffer {
-  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer
+/** Writes checkpoint artifacts captured in any engine host into `dir`, in the layout {@link loadModel} reads. */
+export function writeCheckpoint(dir: string, artifacts: CheckpointArtifacts): void {
+  fs.mkdirSync(dir, { recursive: true })
+  writeAtomically(path.join(dir, 'weights.bin'), artifacts.weightData)
+  const manifest = {
+    format: 'layers-model',
+    generatedBy: 'Strata',
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }]
+  }
+  writeAtomically(path.join(dir, 'model.json'), JSON.stringify(manifest))
+  writeAtomically(path.join(dir, 'optimizer.bin'), artifacts.optimizerData)
+  writeAtomically(path.join(dir, 'optimizer.json'), JSON.stringify(artifacts.optimizerSpecs))
+  writeAtomically(path.join(dir, 'state.json'), JSON.stringify(artifacts.state))
+}
+
+/** Reads a checkpoint written by {@link writeCheckpoint} back into memory, to send to an engine host without disk access. */
+export function readCheckpoint(dir: string): CheckpointArtifacts {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
+    modelTopology: object
+    weightsManifest: Array<{ paths: string[]; weights: tfType.io.WeightsManifestEntry[] }>
+  }
+  const group = manifest.weightsManifest[0]
+  return {
+    modelTopology: manifest.modelTopology,
+    weightSpecs: group.weights,
+    weightData: new Uint8Array(fs.readFileSync(path.join(dir, group.paths[0]))),
+    optimizerSpecs: JSON.parse(fs.readFileSync(path.join(dir, 'optimizer.json'), 'utf8')) as tfType.io.WeightsManifestEntry[],
+    optimizerData: new Uint8Array(fs.readFileSync(path.join(dir, 'optimizer.bin'))),
+    state: JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as TrainingState
+  }
 }
 
 /** Loads a model saved by {@link saveCheckpoint} (or any TF.js layers model.json with one weights file). */
@@ -76,14 +76,8 @@ export async function loadModel(tf: Tf, dir: string): Promise<tfType.LayersModel
 }
 
 /** Restores the optimiser's state and reads the training state of a checkpoint. */
-export async function loadTrainingState(tf: Tf, dir: string, optimizer: tfType.Optimizer): Promise<TrainingState> {
-  const specs = JSON.parse(fs.readFileSync(path.join(dir, 'optimizer.json'), 'utf8')) as tfType.io.WeightsManifestEntry[]
-  const data = toArrayBuffer(fs.readFileSync(path.join(dir, 'optimizer.bin')))
-  const named = tf.io.decodeWeights(data, specs)
-  await optimizer.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })))
-  // setWeights copies the values into new variables; the decoded tensors are ours to free.
-  tf.dispose(Object.values(named))
-  return JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as TrainingState
+export function loadTrainingState(tf: Tf, dir: string, optimizer: tfType.Optimizer): Promise<TrainingState> {
+  return restoreOptimizer(tf, readCheckpoint(dir), optimizer)
 }
 
 /** True when `dir` holds a complete checkpoint. */

@@ -4,6 +4,7 @@ import type { BackendReport } from '../../common/contract'
 import { runExportJob } from './export/export-job'
 import { crossValidate, evaluateRun, predictWithRun } from './judge-jobs'
 import type { EngineReply, EngineRequest, EngineResult } from './protocol'
+import { measureCpuReference } from './gpu/cpu-reference'
 import { JobControls, runTrainingJob, type JobDeps } from './training-job'
 
 /** The channel to the parent: Electron's utilityProcess gives `parentPort`, `child_process.fork` gives `process.send`. */
@@ -54,6 +55,9 @@ export function runEngineProcess(deps: JobDeps): void {
         break
       case 'predict':
         void answer(message.id, () => predictWithRun(message.runId, message.runDir, message.preprocessing, message.examples)).then((reply) => parent.send(reply))
+        break
+      case 'cpu-reference':
+        void answer(message.id, () => measureCpuReference(message.job)).then((reply) => parent.send(reply))
         break
       case 'train':
         if (controls) return

@@ -2,9 +2,11 @@ import type { AppError } from '../../common/errors'
 import type { BackendReport, CardText, CrossValidation, CrossValidationProgress, EvaluationSplit, ExportFormat, ExportRecord, Metrics, Prediction, TrainConfig } from '../../common/contract'
 import type { NewEvaluation } from '../store/evaluations'
 import type { RawExample } from './prepare-data'
+import type { CpuReference } from './gpu/calibration'
+import type { CpuReferenceJob } from './gpu/cpu-reference'
 
 /** What the engine answers to an evaluate, cross-validate or predict request. */
-export type EngineResult = NewEvaluation | CrossValidation | Prediction[]
+export type EngineResult = NewEvaluation | CrossValidation | Prediction[] | CpuReference
 
 /** A training job as the engine process receives it: only JSON crosses the process boundary. */
 export interface TrainJob {
@@ -73,6 +75,8 @@ export type EngineRequest =
   | { id: number; type: 'cross-validate'; job: CrossValidateJob }
   /** Predicts raw examples with a run's model, kept loaded in this process for the next request. */
   | { id: number; type: 'predict'; runId: number; runDir: string; preprocessing: unknown; examples: RawExample[] }
+  /** Times a job's model on the CPU engine's backend: the speed the GPU engine must beat. */
+  | { id: number; type: 'cpu-reference'; job: CpuReferenceJob }
   | { type: 'train'; job: TrainJob }
   | { type: 'export'; job: ExportJob }
   | { type: 'control'; action: 'pause' | 'resume' | 'stop' }

@@ -4,6 +4,9 @@ import { EngineClient } from '../engine/engine-client'
 import { createServices } from '../services'
 import { defaultPaths } from '../services/paths'
 import { launchUtilityEngine } from './engine-process'
+import { preferGpuEngine } from '../engine/gpu/engine-selector'
+import { configureGpuSwitches } from './gpu-switches'
+import { launchGpuEngine } from './gpu-engine-window'
 import { emitToWindows, registerIpc } from './ipc'
 import { createMainWindow } from './windows'
 import { version } from '../../package.json'
@@ -11,6 +14,7 @@ import { version } from '../../package.json'
 const outDir = path.resolve(__dirname, '..')
 
 app.enableSandbox()
+configureGpuSwitches()
 
 void app.whenReady().then(() => {
   // The renderer never needs camera, microphone, notifications or the like.
@@ -24,7 +28,8 @@ void app.whenReady().then(() => {
     resourcesDir: path.join(outDir, '..', 'resources'),
     systemLocale: app.getLocale(),
     engine,
-    launchEngine: () => launchUtilityEngine(outDir),
+    // Training tries the GPU engine first; it hands the job to the CPU engine when the GPU is missing or slower.
+    launchEngine: () => preferGpuEngine(() => launchGpuEngine(outDir, () => launchUtilityEngine(outDir)), () => launchUtilityEngine(outDir)),
     emit: emitToWindows,
     openExternal: async (url) => {
       await shell.openExternal(url)

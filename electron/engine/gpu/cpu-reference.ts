@@ -1,0 +1,42 @@
+import type { TrainConfig } from '../../../common/contract'
+import { translate } from '../../../common/i18n'
+import { ModelSpecSchema } from '../../../common/model/spec'
+import { selectBackend } from '../backends'
+import { augmentationLayers, compileModel } from '../compile-model'
+import type { Batch } from '../data-source'
+import type { EnginePort } from '../protocol'
+import { EngineSession } from '../../services/engine-session'
+import { timeSteps, type BatchShape, type CpuReference } from './calibration'
+
+/** What the CPU engine needs to time a job's model: the spec, the config, and one real batch with its shape. */
+export interface CpuReferenceJob {
+  spec: unknown
+  config: TrainConfig
+  shape: BatchShape
+  batch: Batch
+}
+
+/**
+ * Times a few training steps of a job's model on its first batch in the CPU engine, on the backend a CPU run would
+ * use: the speed a GPU must beat. Runs in the engine process (it loads TensorFlow.js).
+ */
+export async function measureCpuReference(job: CpuReferenceJob): Promise<CpuReference> {
+  const tf = await import('@tensorflow/tfjs')
+  const choice = await selectBackend(job.config.backend, (r) => translate('en', `backends.reasons.${r.key}`, r.params))
+  augmentationLayers(tf)
+  const model = compileModel(tf, ModelSpecSchema.parse(job.spec), { inputShape: job.shape.inputShape })
+  const { samplesPerSecond } = await timeSteps(tf, model, job.config, job.shape, job.batch)
+  return { backend: choice.backend, samplesPerSecond }
+}
+
+/** Measures CPU references in a CPU engine started for the purpose and ended after its answer. */
+export function cpuReferenceFrom(launchCpu: () => EnginePort): (job: CpuReferenceJob) => Promise<CpuReference> {
+  return async (job) => {
+    const session = new EngineSession(launchCpu())
+    try {
+      return await session.request<CpuReference>({ type: 'cpu-reference', job })
+    } finally {
+      session.kill()
+    }
+  }
+}
