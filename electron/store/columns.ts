@@ -42,6 +42,38 @@ function isIntegerText(value: string): boolean {
   return true
 }
 
+/** Exact powers of ten: a decimal with at most 15 digits is its digits divided by one of these, exactly as `Number` reads it. */
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i)
+
+/**
+ * Reads a short plain decimal (`-12`, `3.25`: sign, at most 15 digits, one point, no exponent) without `Number`:
+ * the digits as an integer divided by a power of ten is the correctly rounded value, so the result is the same.
+ * Returns NaN for anything else (the caller then asks `Number`).
+ */
+function readShortDecimal(value: string): number {
+  let i = 0
+  let negative = false
+  const c0 = value.charCodeAt(0)
+  if (c0 === 45 || c0 === 43) {
+    negative = c0 === 45
+    i = 1
+  }
+  let digits = 0
+  let mantissa = 0
+  let point = -1
+  for (; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48)
+      digits++
+    } else if (c === 46 && point < 0) point = digits
+    else return NaN
+  }
+  if (digits === 0 || digits > 15) return NaN
+  const n = point < 0 || point === digits ? mantissa : mantissa / POWERS_OF_TEN[digits - point]
+  return negative ? -n : n
+}
+
 /** What a column remembers about one distinct value: how often it occurred, and what checking it once found. */
 interface SeenValue {
   count: number
@@ -128,8 +160,10 @@ export class ColumnAccumulator {
     // Only strings starting like a number can be one (or a date).
     const c = value.charCodeAt(0)
     const numberLike = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46
-    const n = numberLike ? Number(value) : NaN
-    const number = numberLike && isPlainNumber(value, n)
+    // V8 reads integers quickly itself; short decimals are read without `Number`, which is slow on them.
+    const short = numberLike && !this.allIntegers ? readShortDecimal(value) : NaN
+    const n = short === short ? short : numberLike ? Number(value) : NaN
+    const number = short === short || (numberLike && isPlainNumber(value, n))
     if (this.allNumeric) {
       if (number) {
         if (this.allIntegers && !isIntegerText(value)) this.allIntegers = false
