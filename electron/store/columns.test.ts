@@ -47,3 +47,43 @@ describe('header detection', () => {
     ['header only', [['name', 'age']], true]
   ])('%s', (_case, rows, expected) => expect(detectHeader(rows)).toBe(expected))
 })
+
+describe('column statistics', () => {
+  // Short decimals are read without Number: their statistics must be exactly what Number gives.
+  it.each([
+    ['short decimals', range(300, (i) => (i * 0.37 - 40).toFixed(i % 4))],
+    ['signs and bare points', ['+1.5', '-.25', '3.', '-0', '.5', '007.10', '-12.000001', '+42']],
+    ['15 digits and more', ['123456789.012345', '0.123456789012345', '12345678901234567.89', '123456789012.3456789', '4.35679838297764523', '0.1']],
+    ['exponents and long forms mixed in', ['1.5', '2e3', '-1.25E-2', '3.14159265358979323846', '0.30000000000000004']]
+  ])('%s: min, max, mean and std as Number reads them', (_case, values) => {
+    const a = new ColumnAccumulator('x')
+    a.add('1.5') // a decimal first, so the rest are read as short decimals where they can be
+    for (const v of values) a.add(v)
+    const numbers = ['1.5', ...values].map(Number)
+    const mean = numbers.reduce((s, n) => s + n, 0) / numbers.length
+    const stats = a.stats()
+    expect(a.inferType()).toBe('numeric')
+    expect(stats.min).toBe(Math.min(...numbers))
+    expect(stats.max).toBe(Math.max(...numbers))
+    expect(stats.mean).toBe(mean)
+    expect(stats.std).toBe(Math.sqrt(Math.max(0, numbers.reduce((s, n) => s + n * n, 0) / numbers.length - mean ** 2)))
+  })
+
+  it.each(['0x1f', '1.2.3', '-', '.', '1,5', '+-1'])('"%s" after decimals makes the column not numeric', (value) => {
+    const a = new ColumnAccumulator('x')
+    for (const v of range(30, (i) => `${i}.5`)) a.add(v)
+    a.add(value)
+    expect(a.inferType()).not.toBe('numeric')
+  })
+
+  it('numbers label cells by first appearance, as they are (untrimmed), missing as -1, beyond the distinct cap too', () => {
+    const a = new ColumnAccumulator('label')
+    a.numberLabels()
+    const cells = ['a', ' a', 'NA', 'b', 'a', ' a', '', 'b ', ...range(2500, (i) => `v${i}`), 'v2400', 'v3', 'b']
+    const codes = cells.map((c) => (a.add(c), a.lastLabel))
+    const values = a.labelValues
+    expect(values.slice(0, 4)).toEqual(['a', ' a', 'b', 'b '])
+    expect(new Set(values).size).toBe(values.length)
+    cells.forEach((cell, i) => expect(codes[i] === -1 ? null : values[codes[i]]).toBe(isMissing(cell) ? null : cell))
+  })
+})

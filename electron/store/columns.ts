@@ -42,12 +42,46 @@ function isIntegerText(value: string): boolean {
   return true
 }
 
+/** Exact powers of ten: a decimal with at most 15 digits is its digits divided by one of these, exactly as `Number` reads it. */
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i)
+
+/**
+ * Reads a short plain decimal (`-12`, `3.25`: sign, at most 15 digits, one point, no exponent) without `Number`:
+ * the digits as an integer divided by a power of ten is the correctly rounded value, so the result is the same.
+ * Returns NaN for anything else (the caller then asks `Number`).
+ */
+function readShortDecimal(value: string): number {
+  let i = 0
+  let negative = false
+  const c0 = value.charCodeAt(0)
+  if (c0 === 45 || c0 === 43) {
+    negative = c0 === 45
+    i = 1
+  }
+  let digits = 0
+  let mantissa = 0
+  let point = -1
+  for (; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48)
+      digits++
+    } else if (c === 46 && point < 0) point = digits
+    else return NaN
+  }
+  if (digits === 0 || digits > 15) return NaN
+  const n = point < 0 || point === digits ? mantissa : mantissa / POWERS_OF_TEN[digits - point]
+  return negative ? -n : n
+}
+
 /** What a column remembers about one distinct value: how often it occurred, and what checking it once found. */
 interface SeenValue {
   count: number
   /** The value as a number (NaN when it is not a plain number). */
   number: number
   space: boolean
+  /** The value's class number when labels are numbered and it was first seen as it is (untrimmed); else -1. */
+  label: number
 }
 
 /**
@@ -75,17 +109,46 @@ export class ColumnAccumulator {
   private capped = false
   /** Whether the value {@link check} last saw has a space. */
   private lastHadSpace = false
+  /** Each distinct raw cell's class number in {@link labelValues}, once {@link numberLabels} is called. */
+  private labelIndex: Map<string, number> | null = null
+  /** The distinct raw cells, by class number, once {@link numberLabels} is called. */
+  readonly labelValues: string[] = []
+  /** The class number of the cell last added (-1: missing), once {@link numberLabels} is called. */
+  lastLabel = -1
 
   constructor(readonly name: string) {}
+
+  /** Numbers the cells added from now on as class labels (the likely target's): most reuse the lookup statistics make anyway. */
+  numberLabels(): void {
+    this.labelIndex = new Map()
+  }
+
+  private labelOf(raw: string): number {
+    const index = this.labelIndex as Map<string, number>
+    let code = index.get(raw)
+    if (code === undefined) {
+      code = this.labelValues.push(raw) - 1
+      index.set(raw, code)
+    }
+    return code
+  }
 
   /** Adds one raw cell; returns true when it is missing. */
   add(raw: string | null): boolean {
     this.count++
     const lookUp = !(this.capped && this.allNumeric)
     // Most cells repeat a value already seen as it is (missing tokens and untrimmed values never are keys).
-    if (lookUp && raw !== null && this.repeat(raw)) return false
+    if (lookUp && raw !== null) {
+      const seen = this.distinct.get(raw)
+      if (seen !== undefined) {
+        this.repeat(seen, raw)
+        if (this.labelIndex) this.lastLabel = seen.label >= 0 ? seen.label : (seen.label = this.labelOf(raw))
+        return false
+      }
+    }
     if (isMissing(raw)) {
       this.missing++
+      this.lastLabel = -1
       return true
     }
     const r = raw as string
@@ -93,24 +156,29 @@ export class ColumnAccumulator {
     const a = r.charCodeAt(0)
     const z = r.charCodeAt(r.length - 1)
     const value = a > 32 && a < 127 && z > 32 && z < 127 ? r : r.trim()
-    if (lookUp && value !== r && this.repeat(value)) return false
+    const label = this.labelIndex ? this.labelOf(r) : -1
+    this.lastLabel = label
+    if (lookUp && value !== r) {
+      const seen = this.distinct.get(value)
+      if (seen !== undefined) {
+        this.repeat(seen, value)
+        return false
+      }
+    }
     this.totalLength += value.length
     const number = this.check(value)
-    if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, { count: 1, number, space: this.lastHadSpace })
+    if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, { count: 1, number, space: this.lastHadSpace, label: value === r ? label : -1 })
     else this.capped = true
     return false
   }
 
-  /** Counts a value seen before (returns false for a new one). */
-  private repeat(value: string): boolean {
-    const seen = this.distinct.get(value)
-    if (seen === undefined) return false
+  /** Counts a value seen before. */
+  private repeat(seen: SeenValue, value: string): void {
     seen.count++
     this.allDistinct = false
     this.totalLength += value.length
     if (this.allNumeric) this.addNumber(seen.number)
     else if (seen.space) this.withSpaces++
-    return true
   }
 
   private addNumber(n: number): void {
@@ -128,8 +196,10 @@ export class ColumnAccumulator {
     // Only strings starting like a number can be one (or a date).
     const c = value.charCodeAt(0)
     const numberLike = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46
-    const n = numberLike ? Number(value) : NaN
-    const number = numberLike && isPlainNumber(value, n)
+    // V8 reads integers quickly itself; short decimals are read without `Number`, which is slow on them.
+    const short = numberLike && !this.allIntegers ? readShortDecimal(value) : NaN
+    const n = short === short ? short : numberLike ? Number(value) : NaN
+    const number = short === short || (numberLike && isPlainNumber(value, n))
     if (this.allNumeric) {
       if (number) {
         if (this.allIntegers && !isIntegerText(value)) this.allIntegers = false

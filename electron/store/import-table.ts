@@ -64,10 +64,10 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   // The column most likely to be the target: the one asked for, else one with a conventional name.
   const wanted = opts.target?.toLowerCase()
   const likelyTarget = dialect.header.findIndex((name) => (wanted === undefined ? isTargetName(name) : name.toLowerCase() === wanted))
-  // The likely target's cells as class numbers into likelyValues (-1: missing): one string per distinct label.
+  // The likely target's cells as class numbers into its accumulator's labelValues (-1: missing).
   const likelyCodes: number[] = []
-  const likelyValues: string[] = []
-  const likelyIndex = new Map<string, number>()
+  const likely = likelyTarget >= 0 ? accumulators[likelyTarget] : null
+  likely?.numberLabels()
   const chunks: RowChunk[] = []
   let offset = 0
   let position = 0
@@ -89,15 +89,7 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
         }
         // One pass over the cells: statistics, and missing cells become null in place.
         for (let i = 0; i < width; i++) if (accumulators[i].add(cells[i])) cells[i] = null
-        if (likelyTarget >= 0) {
-          const label = cells[likelyTarget]
-          let code = label === null ? -1 : likelyIndex.get(label)
-          if (code === undefined) {
-            code = likelyValues.push(label as string) - 1
-            likelyIndex.set(label as string, code)
-          }
-          likelyCodes.push(code)
-        }
+        if (likely) likelyCodes.push(likely.lastLabel)
         position++
       }
       // The rows stay in the file's text: a chunk is the byte range this batch was parsed from.
@@ -153,7 +145,7 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   if (kind === 'text' && !target) throw new StrataError('IMPORT_BAD_COLUMN', { column: '(label)', file, columns: columns.map((c) => c.name).join(', ') })
   if (target) target.excluded = false
 
-  const state: RowState = { splits: new Uint8Array(position), labels: new RowLabels(Int32Array.from(likelyCodes), likelyValues) }
+  const state: RowState = { splits: new Uint8Array(position), labels: new RowLabels(Int32Array.from(likelyCodes), likely ? likely.labelValues : []) }
   let kept = position
   if (target === null) state.labels = new RowLabels(new Int32Array(position).fill(-1), [])
   else if (target.position !== likelyTarget || textColumn) {

@@ -39,7 +39,8 @@ async function putFileBlob(root: string, file: string, hash: string): Promise<vo
   if (fs.existsSync(target)) return
   await fs.promises.mkdir(path.dirname(target), { recursive: true })
   const tmp = `${target}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`
-  await fs.promises.copyFile(file, tmp)
+  // A copy-on-write clone where the file system has them (APFS, Btrfs, XFS): no bytes copied; a plain copy elsewhere.
+  await fs.promises.copyFile(file, tmp, fs.constants.COPYFILE_FICLONE)
   await fs.promises.rename(tmp, target)
 }
 

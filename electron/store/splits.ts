@@ -49,23 +49,30 @@ export function assignSplits(labels: ReadonlyArray<string | null>, ratios: Split
  * datasets whose labels are kept as numbers: the same labels give the same splits. `names` has no repeats.
  */
 export function assignSplitsByClass(classOf: ArrayLike<number>, names: readonly string[], ratios: SplitRatios, seed: number): Uint8Array {
-  // groups[c + 1]: the items of class c, in order.
-  const groups: number[][] = Array.from({ length: names.length + 1 }, () => [])
-  for (let i = 0; i < classOf.length; i++) groups[classOf[i] + 1].push(i)
+  // The items of class c, in order, are order[start[c + 1] .. start[c + 2]) (a counting sort: no array per class).
+  const groups = names.length + 1
+  const start = new Int32Array(groups + 1)
+  for (let i = 0; i < classOf.length; i++) start[classOf[i] + 2]++
+  for (let g = 1; g <= groups; g++) start[g] += start[g - 1]
+  const order = new Int32Array(classOf.length)
+  const fill = start.slice(0, groups)
+  for (let i = 0; i < classOf.length; i++) order[fill[classOf[i] + 1]++] = i
   const out = new Uint8Array(classOf.length)
-  groups.forEach((indices, g) => {
-    if (!indices.length) return
+  for (let g = 0; g < groups; g++) {
+    const from = start[g]
+    const n = start[g + 1] - from
+    if (!n) continue
     const label = g === 0 ? null : names[g - 1]
     const random = seededRandom(seed ^ hashString(label ?? '\u0000'))
-    for (let i = indices.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1))
-      const swap = indices[i]
-      indices[i] = indices[j]
-      indices[j] = swap
+    for (let i = n - 1; i > 0; i--) {
+      const j = from + Math.floor(random() * (i + 1))
+      const swap = order[from + i]
+      order[from + i] = order[j]
+      order[j] = swap
     }
-    const [train, validation] = splitSizes(indices.length, ratios)
-    for (let k = 0; k < indices.length; k++) out[indices[k]] = k < train ? 0 : k < train + validation ? 1 : 2
-  })
+    const [train, validation] = splitSizes(n, ratios)
+    for (let k = 0; k < n; k++) out[order[from + k]] = k < train ? 0 : k < train + validation ? 1 : 2
+  }
   return out
 }
 
