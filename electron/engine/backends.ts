@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import type { BackendId, BackendReport, BackendStatus } from '../../common/contract'
 import { registerMissingWasmKernels } from './wasm-kernels'
+import { startWasmBackend } from './wasm-threads'
 
 type Tf = typeof import('@tensorflow/tfjs')
 
@@ -46,17 +47,15 @@ async function probeNative(id: BackendId, pkg: string, alreadyNative: boolean): 
 
 async function probeWasm(tf: Tf): Promise<BackendStatus> {
   try {
-    await import('@tensorflow/tfjs-backend-wasm')
-    // setBackend resolves false (and silently stays on another backend) when wasm cannot start.
-    const started = await tf.setBackend('wasm')
+    // Resolves started: false (and TF.js silently stays on another backend) when wasm cannot start.
+    const { started, threads } = await startWasmBackend(tf)
     if (!started || tf.getBackend() !== 'wasm') {
       return { id: 'wasm', available: false, reason: { key: 'wasmFailed', params: {} }, features: {} }
     }
     const sum = tf.tidy(() => tf.add(tf.scalar(2), tf.scalar(3)).dataSync()[0])
     if (sum !== 5) throw new Error(`wasm self-test computed 2 + 3 = ${sum}`)
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))
-    const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))
-    return { id: 'wasm', available: true, features: { simd, threads } }
+    return { id: 'wasm', available: true, features: { simd, threads: threads > 1 } }
   } catch (err) {
     return { id: 'wasm', available: false, reason: { key: 'wasmFailed', params: {} }, detail: firstLine(err), features: {} }
   }
