@@ -18,6 +18,7 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
+import { ModelSpecSchema } from '../../common/model/spec'
 
 type Tf = typeof import('@tensorflow/tfjs')
 
@@ -25,6 +26,19 @@ type Tf = typeof import('@tensorflow/tfjs')
 export function wasmThreadCount(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
   return Math.max(1, Math.min(8, cores))
+}
+
+/** Layers whose arithmetic outweighs handing work to a second thread: convolutions (and the convolutional pretrained base). */
+const THREADED_LAYER_TYPES: ReadonlySet<string> = new Set(['Conv1D', 'Conv2D', 'SeparableConv2D', 'PretrainedBase'])
+
+/**
+ * Whether training this model spec gains from XNNPACK's threads. Models of dense, recurrent and embedding layers are
+ * many small kernels a step (batches of 32 rows): waking a second thread for each costs more than it saves (the seed
+ * MLP trains about 2× slower with two threads), so they keep one. A spec that cannot be read gets threads.
+ */
+export function wasmThreadsPay(spec: unknown): boolean {
+  const parsed = ModelSpecSchema.safeParse(spec)
+  return !parsed.success || parsed.data.nodes.some((n) => THREADED_LAYER_TYPES.has(n.type))
 }
 
 interface WasmPackageFiles {
@@ -64,13 +78,13 @@ function workerScript(files: WasmPackageFiles): string {
 }
 
 /**
- * Starts the `wasm` backend with one XNNPACK thread per core where that can work, else single-threaded; resolves to
- * whether the backend started and how many threads it uses. Call it instead of `tf.setBackend('wasm')` the first time;
- * a backend that already started keeps its threads.
+ * Starts the `wasm` backend with one XNNPACK thread per core where that can work (unless `threaded` is false), else
+ * single-threaded; resolves to whether the backend started and how many threads it uses. Call it instead of
+ * `tf.setBackend('wasm')` the first time; a backend that already started keeps its threads for the life of the process.
  */
-export async function startWasmBackend(tf: Tf): Promise<{ started: boolean; threads: number }> {
+export async function startWasmBackend(tf: Tf, threaded = true): Promise<{ started: boolean; threads: number }> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm')
-  const threads = wasmThreadCount()
+  const threads = threaded ? wasmThreadCount() : 1
   const files = threads > 1 && typeof SharedArrayBuffer === 'function' ? wasmPackageFiles() : null
   if (tf.findBackend('wasm') != null || files == null) {
     const started = await tf.setBackend('wasm')
