@@ -28,11 +28,10 @@ async function run(backend: 'wasm' | 'cpu', make: () => tf.Optimizer, steps: num
   const optimizer = make()
   const kernelsPerStep: number[] = []
   for (let s = 0; s < steps; s++) {
-    const grads: tf.NamedTensorMap = {}
-    vars.forEach((v, k) => (grads[v.name] = tf.tensor(seeded(v.size, 1000 * s + k + 1), v.shape)))
+    const grads = vars.map((v, k) => ({ name: v.name, tensor: tf.tensor(seeded(v.size, 1000 * s + k + 1), v.shape) }))
     const profile = await tf.profile(() => optimizer.applyGradients(grads))
     kernelsPerStep.push(profile.kernels.length)
-    tf.dispose(Object.values(grads))
+    tf.dispose(grads.map((g) => g.tensor))
   }
   const weights = vars.map((v) => Array.from(v.dataSync()))
   const saved = await optimizer.getWeights()
@@ -79,7 +78,7 @@ describe('fusedAdam', () => {
     const plain = tf.train.adam(0.05)
     for (let s = 0; s < 3; s++) {
       const g = tf.tensor(seeded(12, 50 + s), [3, 4])
-      fused.applyGradients({ moved_a: g })
+      fused.applyGradients([{ name: 'moved_a', tensor: g }])
       tf.dispose(g)
     }
     const saved = await fused.getWeights()
@@ -88,8 +87,8 @@ describe('fusedAdam', () => {
     b.assign(a)
     await plain.setWeights(saved.map((w) => ({ name: w.name.replace('moved_a', 'moved_b'), tensor: w.tensor })))
     const g = tf.tensor(seeded(12, 99), [3, 4])
-    fused.applyGradients({ moved_a: g })
-    plain.applyGradients({ moved_b: g })
+    fused.applyGradients([{ name: 'moved_a', tensor: g }])
+    plain.applyGradients([{ name: 'moved_b', tensor: g }])
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])
     expect(diff).toBeLessThan(1e-6)
     tf.dispose([g, a, b, ...iterations])

@@ -1,7 +1,9 @@
 import type * as TfModule from '@tensorflow/tfjs'
-import type { NamedTensor, NamedTensorMap, TensorInfo, TypedArray } from '@tensorflow/tfjs'
+import type { TensorInfo, TypedArray } from '@tensorflow/tfjs'
 
 type Tf = typeof TfModule
+/** What an optimiser's applyGradients takes: gradients by variable name. */
+type VariableGradients = Parameters<TfModule.AdamOptimizer['applyGradients']>[0]
 
 /** The part of tfjs-backend-wasm's BackendWasm the fused update reads (its type is not worth a dependency on the package). */
 interface HeapBackend {
@@ -34,11 +36,11 @@ const f32 = Math.fround
  */
 export function fusedAdam(tf: Tf, learningRate: number, beta1 = 0.9, beta2 = 0.999): TfModule.AdamOptimizer {
   class FusedAdam extends tf.AdamOptimizer {
-    override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
+    override applyGradients(variableGradients: VariableGradients): void {
       if (!this.applyOnHeap(variableGradients)) super.applyGradients(variableGradients)
     }
 
-    private applyOnHeap(variableGradients: NamedTensorMap | NamedTensor[]): boolean {
+    private applyOnHeap(variableGradients: VariableGradients): boolean {
       if (tf.getBackend() !== 'wasm') return false
       const backend = tf.backend() as unknown as HeapBackend
       const state = this as unknown as AdamState
