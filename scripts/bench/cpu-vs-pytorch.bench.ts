@@ -44,6 +44,9 @@ interface Row {
   pytorchSamplesPerSec: number | null
   ratioToPytorch: number | null
   fractionOfPeak: number
+  /** Samples per second of CPU time (all threads): each side's own efficiency, less distorted by other load than wall time. */
+  samplesPerCpuSec: number
+  pytorchSamplesPerCpuSec: number | null
 }
 
 function arg(name: string, fallback: number): number {
@@ -113,7 +116,9 @@ async function main(): Promise<void> {
   }
   const flopsPerSample: Partial<Record<BenchModel, number>> = {}
   const studio = new Map<string, number[]>()
+  const studioCpu = new Map<string, number[]>()
   const torch: Record<BenchModel, number[]> = { cnn: [], mlp: [] }
+  const torchCpu: Record<BenchModel, number[]> = { cnn: [], mlp: [] }
   let torchInfo: TorchResult | null = null
   for (let round = 1; round <= rounds; round++) {
     const line: string[] = [`round ${round}:`]
@@ -122,12 +127,14 @@ async function main(): Promise<void> {
       flopsPerSample[plan.model] = r.flopsPerSample
       const key = `${plan.model}|${label}`
       studio.set(key, [...(studio.get(key) ?? []), r.samplesPerSecond])
+      studioCpu.set(key, [...(studioCpu.get(key) ?? []), r.samplesPerCpuSecond])
       line.push(`${plan.model} ${label} ${fmt(r.samplesPerSecond).trim()}`)
     }
     if (python) {
       torchInfo = await torchRound(python, torchThreads)
       for (const model of MODELS) {
         torch[model].push(torchInfo.samplesPerSecond[model])
+        torchCpu[model].push(torchInfo.samplesPerCpuSecond[model])
         line.push(`torch ${model} ${fmt(torchInfo.samplesPerSecond[model]).trim()}`)
       }
     }
@@ -145,7 +152,9 @@ async function main(): Promise<void> {
       samplesPerSec,
       pytorchSamplesPerSec,
       ratioToPytorch: pytorchSamplesPerSec ? samplesPerSec / pytorchSamplesPerSec : null,
-      fractionOfPeak: peakFlops > 0 ? (samplesPerSec * (flopsPerSample[plan.model] ?? 0)) / peakFlops : 0
+      fractionOfPeak: peakFlops > 0 ? (samplesPerSec * (flopsPerSample[plan.model] ?? 0)) / peakFlops : 0,
+      samplesPerCpuSec: median(studioCpu.get(`${plan.model}|${label}`) ?? []),
+      pytorchSamplesPerCpuSec: torchCpu[plan.model].length ? median(torchCpu[plan.model]) : null
     }
   })
   if (json) {
@@ -157,6 +166,12 @@ async function main(): Promise<void> {
     const t = r.pytorchSamplesPerSec === null ? 'n/a' : fmt(r.pytorchSamplesPerSec)
     const ratio = r.ratioToPytorch === null ? 'n/a' : `${r.ratioToPytorch.toFixed(2)}x`
     console.log(`${r.model.padEnd(5)}  ${r.backend.padEnd(15)}  ${fmt(r.samplesPerSec).padStart(16)}  ${t.padStart(17)}  ${ratio.padStart(14)}  ${(r.fractionOfPeak * 100).toFixed(1).padStart(6)}%`)
+  }
+  // Wall-clock ratios depend on what else this machine runs; per CPU-second figures show each side's own efficiency.
+  console.log('model  backend          studio samples/cpu-s  pytorch samples/cpu-s  (medians; CPU time of all threads)')
+  for (const r of rows) {
+    const t = r.pytorchSamplesPerCpuSec === null ? 'n/a' : fmt(r.pytorchSamplesPerCpuSec)
+    console.log(`${r.model.padEnd(5)}  ${r.backend.padEnd(15)}  ${fmt(r.samplesPerCpuSec).padStart(20)}  ${t.padStart(21)}`)
   }
   if (torchInfo) {
     const peak = (model: BenchModel) => ((median(torch[model]) * (flopsPerSample[model] ?? 0)) / peakFlops) * 100
