@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { seededRandom } from '../../common/random'
 import { fusedAdam } from './fused-adam'
 import { startWasmBackend } from './wasm-threads'
 
@@ -11,13 +12,8 @@ const SHAPES = [[5, 7], [7], [3, 3, 2, 4]]
 
 /** Deterministic values in [-1, 1). */
 function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n)
-  let s = seed >>> 0 || 1
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    out[i] = s / 2 ** 31 - 1
-  }
-  return out
+  const random = seededRandom(seed)
+  return Float32Array.from({ length: n }, () => random() * 2 - 1)
 }
 
 /** Runs `steps` updates on one backend from seeded weights and gradients; returns the weights and the optimiser's state. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { TrainConfig } from '../../common/contract'
+import { seededRandom } from '../../common/random'
 import { inMemorySource, type TrainingData } from './data-source'
 import { makeOptimizer, train } from './trainer'
 import { registerMissingWasmKernels } from './wasm-kernels'
@@ -21,13 +22,12 @@ function imageData(samples: number, size: number): TrainingData {
   const half = size >> 1
   const x = new Float32Array(samples * pixels)
   const y = new Float32Array(samples * 4)
-  let s = 7
+  const random = seededRandom(7)
   for (let i = 0; i < samples; i++) {
     const label = i % 4
     for (let p = 0; p < pixels; p++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0
       const quadrant = (Math.floor(p / size) < half ? 0 : 2) + (p % size < half ? 0 : 1)
-      x[i * pixels + p] = (s / 2 ** 32) * 0.6 + (quadrant === label ? 0.4 : 0)
+      x[i * pixels + p] = random() * 0.6 + (quadrant === label ? 0.4 : 0)
     }
     y[i * 4 + label] = 1
   }
