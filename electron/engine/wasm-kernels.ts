@@ -16,6 +16,9 @@
  * - `BatchMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed and falls back to
  *   a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ); this one transposes
  *   such a side first (wasm's fast Transpose) and then takes XNNPACK's path.
+ * - `Identity` (replaced for speed): the engine clones every tensor a gradient needs through Identity, and wasm's copies
+ *   the buffer each time (26 copies a step for the seed MLP, its weights among them); this one shares the buffer, as the
+ *   cpu backend's does (tensors are immutable; Strata's fused Adam only writes in place into buffers nothing else holds).
  * Everything else the catalog's layers, the Adam/SGD(momentum)/RMSprop optimizers and the cross-entropy/MSE losses
  * need forward and backward is registered by tfjs-backend-wasm itself.
  *
@@ -46,6 +49,7 @@ interface WasmBackend {
   makeOutput(shape: number[], dtype: DataType): TensorInfo
   typedArrayFromHeap(info: TensorInfo): TypedArray
   disposeData(dataId: object): boolean
+  incRef(dataId: object): void
 }
 
 interface KernelArgs<I extends string, A> {
@@ -69,7 +73,7 @@ export const WASM_GRADIENT_KERNELS = [
 ] as const
 
 /** The wasm kernels that exist but compute wrong results or are far too slow, which this module replaces, by name. */
-export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul'] as const
+export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Identity'] as const
 
 type KernelName = (typeof WASM_GRADIENT_KERNELS)[number] | (typeof WASM_REPLACED_KERNELS)[number]
 
@@ -118,7 +122,8 @@ function kernelFactories(tf: Tf): KernelFactory[] {
     kernel<'x' | 'dy', DepthwiseConv2dNativeBackpropFilterAttrs>('DepthwiseConv2dNativeBackpropFilter', (args) => depthwiseBackpropFilter(tf, args)),
     kernel<'dy' | 'filter', DepthwiseConv2dNativeBackpropInputAttrs>('DepthwiseConv2dNativeBackpropInput', (args) => depthwiseBackpropInput(tf, args)),
     kernel<'x' | 'segmentIds', UnsortedSegmentSumAttrs>('UnsortedSegmentSum', (args) => unsortedSegmentSum(tf, args)),
-    kernel<'dy' | 'input', MaxPoolGradAttrs>('MaxPoolGrad', (args) => maxPoolGrad(tf, args))
+    kernel<'dy' | 'input', MaxPoolGradAttrs>('MaxPoolGrad', (args) => maxPoolGrad(tf, args)),
+    kernel<'x', NamedAttrMap>('Identity', (args, original) => identity(args, original))
   ]
 }
 
@@ -317,6 +322,17 @@ function batchMatMul(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', B
   if (a2 !== a) backend.disposeData(a2.dataId)
   if (b2 !== b) backend.disposeData(b2.dataId)
   return out
+}
+
+/** The same tensor under a new handle, sharing its buffer (strings, which wasm keeps outside its memory, are copied by wasm's own). */
+function identity({ inputs, backend, attrs }: KernelArgs<'x', NamedAttrMap>, original: RawKernel | null): TensorInfo {
+  const { x } = inputs
+  if (x.dtype === 'string') {
+    if (original == null) throw new Error("wasm backend has no 'Identity' kernel for strings")
+    return original({ inputs: { x }, backend, attrs })
+  }
+  backend.incRef(x.dataId)
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype }
 }
 
 /**
