@@ -28,9 +28,8 @@ interface AdamState {
 const f32 = Math.fround
 
 /**
- * tf.train.adam whose update runs as one loop per variable over wasm's memory instead of eleven kernels per variable
- * (a Dense model's step spends more time launching those than computing them). The arithmetic is Adam's, step by step in
- * float32 as the kernels round it; the state (moments, β powers, iterations), its names and its checkpoints are
+ * tf.train.adam whose update runs as one loop per variable over wasm's memory instead of eleven kernels per variable.
+ * The arithmetic is Adam's, rounded to float32 where the kernels store their results (moments, weights); the state (moments, β powers, iterations), its names and its checkpoints are
  * AdamOptimizer's own. Moments are updated in place; each weight gets a new buffer, because wasm caches its packed
  * XNNPACK weights by buffer. On other backends, or where a buffer is shared with another tensor, it is plain Adam.
  */
@@ -80,15 +79,14 @@ export function fusedAdam(tf: Tf, learningRate: number, beta1 = 0.9, beta2 = 0.9
         const g = backend.typedArrayFromHeap(gradient)
         const ms = backend.typedArrayFromHeap(m)
         const vs = backend.typedArrayFromHeap(v)
+        const r1 = 1 / oneMinusAccBeta1
+        const r2 = 1 / oneMinusAccBeta2
         for (let j = 0; j < w.length; j++) {
           const gj = g[j]
-          const mj = f32(f32(ms[j] * b1) + f32(gj * c1))
-          const vj = f32(f32(vs[j] * b2) + f32(f32(gj * gj) * c2))
-          ms[j] = mj
-          vs[j] = vj
-          const mHat = f32(mj / oneMinusAccBeta1)
-          const vHat = f32(vj / oneMinusAccBeta2)
-          next[j] = f32(f32(f32(mHat / f32(f32(Math.sqrt(vHat)) + epsilon)) * step) + w[j])
+          // Float32Array stores round; the steps between run in float64, within float32's rounding of the kernels' result.
+          const mj = (ms[j] = ms[j] * b1 + gj * c1)
+          const vj = (vs[j] = vs[j] * b2 + gj * gj * c2)
+          next[j] = w[j] + ((mj * r1) / (Math.sqrt(vj * r2) + epsilon)) * step
         }
         const updated = tf.engine().makeTensorFromTensorInfo(out)
         value.assign(updated)
