@@ -485,6 +485,10 @@ function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'inpu
   const xs = float32View(backend, input)
   const dys = float32View(backend, dy)
   dx.fill(0)
+  // Per window, the channels are scanned together (contiguous in NHWC); the window's pixels in row-major order with a
+  // strict comparison, so each channel's gradient goes to its first maximum, as the cpu backend routes it.
+  const best = new Float32Array(C)
+  const bestAt = new Int32Array(C)
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < OH; oh++) {
       const ih0 = oh * info.strideHeight - info.padInfo.top
@@ -494,22 +498,23 @@ function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'inpu
         const iw0 = ow * info.strideWidth - info.padInfo.left
         const iwFrom = Math.max(0, iw0)
         const iwTo = Math.min(W, iw0 + KW)
-        const dyBase = ((b * OH + oh) * OW + ow) * C
-        // Channel outermost: each channel's window is scanned in row-major order, so ties go to the first maximum.
-        for (let c = 0; c < C; c++) {
-          let best = -Infinity
-          let bestAt = -1
-          for (let ih = ihFrom; ih < ihTo; ih++) {
-            for (let at = ((b * H + ih) * W + iwFrom) * C + c, end = ((b * H + ih) * W + iwTo) * C; at < end; at += C) {
-              const v = xs[at]
-              if (v > best) {
-                best = v
-                bestAt = at
+        if (ihFrom >= ihTo || iwFrom >= iwTo) continue
+        best.fill(-Infinity)
+        bestAt.fill(-1)
+        for (let ih = ihFrom; ih < ihTo; ih++) {
+          for (let iw = iwFrom; iw < iwTo; iw++) {
+            const base = ((b * H + ih) * W + iw) * C
+            for (let c = 0; c < C; c++) {
+              const v = xs[base + c]
+              if (v > best[c]) {
+                best[c] = v
+                bestAt[c] = base + c
               }
             }
           }
-          if (bestAt >= 0) dx[bestAt] += dys[dyBase + c]
         }
+        const dyBase = ((b * OH + oh) * OW + ow) * C
+        for (let c = 0; c < C; c++) if (bestAt[c] >= 0) dx[bestAt[c]] += dys[dyBase + c]
       }
     }
   }
