@@ -21,9 +21,10 @@ import { runStudioBench } from './studio-train'
 
 const run = promisify(execFile)
 const MODELS: BenchModel[] = ['cnn', 'mlp']
+/** Each measurement starts a fresh process: the warm-up gives V8's optimising compiler time (the MLP needs ~50 batches). */
 const BATCHES: Record<BenchModel, { warmupBatches: number; batches: number }> = {
-  cnn: { warmupBatches: 3, batches: 30 },
-  mlp: { warmupBatches: 10, batches: 200 }
+  cnn: { warmupBatches: 5, batches: 30 },
+  mlp: { warmupBatches: 60, batches: 300 }
 }
 /** FLOPs per cycle and core the issue's physical limit assumes: two 256-bit FMA units (AVX2 + FMA), 2 × 8 × 2. */
 const FLOPS_PER_CYCLE = 32
