@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import type { BackendId, BackendReport, BackendStatus } from '../../common/contract'
 import { registerMissingWasmKernels } from './wasm-kernels'
+import { startWasmBackend } from './wasm-threads'
 
 type Tf = typeof import('@tensorflow/tfjs')
 
@@ -44,19 +45,17 @@ async function probeNative(id: BackendId, pkg: string, alreadyNative: boolean): 
   }
 }
 
-async function probeWasm(tf: Tf): Promise<BackendStatus> {
+async function probeWasm(tf: Tf, threaded: boolean): Promise<BackendStatus> {
   try {
-    await import('@tensorflow/tfjs-backend-wasm')
-    // setBackend resolves false (and silently stays on another backend) when wasm cannot start.
-    const started = await tf.setBackend('wasm')
+    // Resolves started: false (and TF.js silently stays on another backend) when wasm cannot start.
+    const { started, threads } = await startWasmBackend(tf, threaded)
     if (!started || tf.getBackend() !== 'wasm') {
       return { id: 'wasm', available: false, reason: { key: 'wasmFailed', params: {} }, features: {} }
     }
     const sum = tf.tidy(() => tf.add(tf.scalar(2), tf.scalar(3)).dataSync()[0])
     if (sum !== 5) throw new Error(`wasm self-test computed 2 + 3 = ${sum}`)
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))
-    const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))
-    return { id: 'wasm', available: true, features: { simd, threads } }
+    return { id: 'wasm', available: true, features: { simd, threads: threads > 1 } }
   } catch (err) {
     return { id: 'wasm', available: false, reason: { key: 'wasmFailed', params: {} }, detail: firstLine(err), features: {} }
   }
@@ -70,10 +69,18 @@ async function probeCpu(tf: Tf): Promise<BackendStatus> {
 }
 
 /**
+ * How the backends start. `wasmThreads`: run WebAssembly's XNNPACK on a thread per core (training jobs ask for it where
+ * it pays, see wasmThreadsPay); off by default, because live pool threads keep a process from ending on its own.
+ */
+export interface BackendOptions {
+  wasmThreads?: boolean
+}
+
+/**
  * Tries every training backend at run time, best first, and reports which can train here and why the others cannot.
  * Loads TensorFlow.js into the calling process, so hosts call it in the engine process.
  */
-export async function probeBackends(): Promise<BackendReport> {
+export async function probeBackends(options: BackendOptions = {}): Promise<BackendReport> {
   const statuses: BackendStatus[] = []
   let nativeLoaded = false
   for (const { id, pkg } of NATIVE_PACKAGES) {
@@ -82,7 +89,7 @@ export async function probeBackends(): Promise<BackendReport> {
     statuses.push(status)
   }
   const tf = await import('@tensorflow/tfjs')
-  statuses.push(await probeWasm(tf))
+  statuses.push(await probeWasm(tf, options.wasmThreads ?? false))
   statuses.push(await probeCpu(tf))
   const chosen = statuses.find((s) => s.available)?.id ?? 'cpu'
   for (const s of statuses) {
@@ -104,8 +111,10 @@ export interface BackendChoice {
  * Probes the backends, then switches TF.js to the preferred one (or the best available for `auto`),
  * falling back down the list when the preferred one cannot run here.
  */
-export async function selectBackend(preference: BackendId | 'auto', explain: (reason: { key: string; params: Record<string, string | number> }) => string): Promise<BackendChoice> {
-  const report = await probeBackends()
+export async function selectBackend(
+  preference: BackendId | 'auto', explain: (reason: { key: string; params: Record<string, string | number> }) => string, options: BackendOptions = {}
+): Promise<BackendChoice> {
+  const report = await probeBackends(options)
   const tf = await import('@tensorflow/tfjs')
   const order = report.backends.filter((b) => b.available).map((b) => b.id)
   const wanted = preference === 'auto' ? order : [preference, ...order.filter((id) => id !== preference)]

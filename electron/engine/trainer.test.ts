@@ -10,10 +10,11 @@ import { hasCheckpoint, loadModel, loadTrainingState, saveCheckpoint } from './c
 import { inMemorySource, type TrainingData } from './data-source'
 import { readMnist } from '../store/mnist'
 import { evaluateSplit, makeOptimizer, train } from './trainer'
+import { startWasmBackend } from './wasm-threads'
 
-// The default CPU path of the studio: WebAssembly.
+// The default CPU path of the studio: WebAssembly, multithreaded where this machine has more than one core.
 beforeAll(async () => {
-  expect(await tf.setBackend('wasm')).toBe(true)
+  expect((await startWasmBackend(tf)).started).toBe(true)
 })
 
 const config = (over: Partial<TrainConfig>) => TrainConfig.parse(over)

@@ -7,6 +7,7 @@ import type { TrainingData } from './data-source'
 import type { JobEvent, TrainJob } from './protocol'
 import { makeOptimizer, train } from './trainer'
 import { selectBackend } from './backends'
+import { wasmThreadsPay } from './wasm-threads'
 
 type Tf = typeof tfType
 
@@ -64,7 +65,8 @@ export async function runTrainingJob(job: TrainJob, send: (event: JobEvent) => v
   let optimizer: tfType.Optimizer | null = null
   const tf = await import('@tensorflow/tfjs')
   try {
-    const choice = await selectBackend(job.config.backend, (r) => translate('en', `backends.reasons.${r.key}`, r.params))
+    const explain = (r: { key: string; params: Record<string, string | number> }) => translate('en', `backends.reasons.${r.key}`, r.params)
+    const choice = await selectBackend(job.config.backend, explain, { wasmThreads: wasmThreadsPay(job.spec) })
     send({ type: 'backend', backend: choice.backend, reasons: choice.reasons })
 
     const { data, preprocessing } = await deps.loadData(tf, job)

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerMissingWasmKernels, WASM_GRADIENT_KERNELS, WASM_REPLACED_KERNELS } from './wasm-kernels'
+import { startWasmBackend } from './wasm-threads'
 
 type BackendName = 'cpu' | 'wasm'
 
@@ -232,11 +233,13 @@ const KERNEL_CASES: KernelCase[] = [
   segmentCase(randomPlain([6, 4], 8), intPlain([3, 0, 3, 3, 1, 0], [6]), 5),
   segmentCase(randomPlain([2, 3, 4], 9), intPlain([1, 0, 1, 1, 2, 0], [2, 3]), 3),
   segmentCase(randomPlain([4, 2], 10), intPlain([-1, 1, 9, 1], [4]), 2),
-  segmentCase(intPlain([1, 2, 3, 4, 5, 6], [3, 2]), intPlain([1, 1, 0], [3]), 2)
+  segmentCase(intPlain([1, 2, 3, 4, 5, 6], [3, 2]), intPlain([1, 1, 0], [3]), 2),
+  { title: 'Identity x=[3,5]', kernel: 'Identity', inputs: { x: randomPlain([3, 5], 11) }, attrs: {} }
 ]
 
+// The studio's wasm: multithreaded where this machine has more than one core.
 beforeAll(async () => {
-  await use('wasm')
+  expect((await startWasmBackend(tf)).started).toBe(true)
   registerMissingWasmKernels(tf)
 })
 
@@ -244,6 +247,25 @@ describe('registerMissingWasmKernels', () => {
   it('registers each missing or replaced kernel once and nothing on a second call', async () => {
     for (const name of [...WASM_GRADIENT_KERNELS, ...WASM_REPLACED_KERNELS]) expect(tf.getKernel(name, 'wasm')).toBeDefined()
     expect(registerMissingWasmKernels(tf)).toEqual([])
+  })
+})
+
+describe('Identity on wasm', () => {
+  it('shares its input buffer instead of copying it, and either handle may be freed first', async () => {
+    await use('wasm')
+    const before = tf.memory()
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]])
+    const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers + 1)
+    x.dispose()
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4, 5, 6])
+    const z = tf.engine().runKernel('Identity', { x: y }) as tf.Tensor
+    y.dispose()
+    expect(z.shape).toEqual([2, 3])
+    expect(Array.from(z.dataSync())).toEqual([1, 2, 3, 4, 5, 6])
+    z.dispose()
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers)
+    expect(tf.memory().numTensors).toBe(before.numTensors)
   })
 })
 

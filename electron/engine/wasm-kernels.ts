@@ -16,6 +16,9 @@
  * - `BatchMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed and falls back to
  *   a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ); this one transposes
  *   such a side first (wasm's fast Transpose) and then takes XNNPACK's path.
+ * - `Identity` (replaced for speed): the engine clones every tensor a gradient needs through Identity, and wasm's copies
+ *   the buffer each time (26 copies a step for the seed MLP, its weights among them); this one shares the buffer, as the
+ *   cpu backend's does (tensors are immutable; Strata's fused Adam only writes in place into buffers nothing else holds).
  * Everything else the catalog's layers, the Adam/SGD(momentum)/RMSprop optimizers and the cross-entropy/MSE losses
  * need forward and backward is registered by tfjs-backend-wasm itself.
  *
@@ -46,6 +49,7 @@ interface WasmBackend {
   makeOutput(shape: number[], dtype: DataType): TensorInfo
   typedArrayFromHeap(info: TensorInfo): TypedArray
   disposeData(dataId: object): boolean
+  incRef(dataId: object): void
 }
 
 interface KernelArgs<I extends string, A> {
@@ -69,7 +73,7 @@ export const WASM_GRADIENT_KERNELS = [
 ] as const
 
 /** The wasm kernels that exist but compute wrong results or are far too slow, which this module replaces, by name. */
-export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul'] as const
+export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Identity'] as const
 
 type KernelName = (typeof WASM_GRADIENT_KERNELS)[number] | (typeof WASM_REPLACED_KERNELS)[number]
 
@@ -118,7 +122,8 @@ function kernelFactories(tf: Tf): KernelFactory[] {
     kernel<'x' | 'dy', DepthwiseConv2dNativeBackpropFilterAttrs>('DepthwiseConv2dNativeBackpropFilter', (args) => depthwiseBackpropFilter(tf, args)),
     kernel<'dy' | 'filter', DepthwiseConv2dNativeBackpropInputAttrs>('DepthwiseConv2dNativeBackpropInput', (args) => depthwiseBackpropInput(tf, args)),
     kernel<'x' | 'segmentIds', UnsortedSegmentSumAttrs>('UnsortedSegmentSum', (args) => unsortedSegmentSum(tf, args)),
-    kernel<'dy' | 'input', MaxPoolGradAttrs>('MaxPoolGrad', (args) => maxPoolGrad(tf, args))
+    kernel<'dy' | 'input', MaxPoolGradAttrs>('MaxPoolGrad', (args) => maxPoolGrad(tf, args)),
+    kernel<'x', NamedAttrMap>('Identity', (args, original) => identity(args, original))
   ]
 }
 
@@ -319,6 +324,17 @@ function batchMatMul(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', B
   return out
 }
 
+/** The same tensor under a new handle, sharing its buffer (strings, which wasm keeps outside its memory, are copied by wasm's own). */
+function identity({ inputs, backend, attrs }: KernelArgs<'x', NamedAttrMap>, original: RawKernel | null): TensorInfo {
+  const { x } = inputs
+  if (x.dtype === 'string') {
+    if (original == null) throw new Error("wasm backend has no 'Identity' kernel for strings")
+    return original({ inputs: { x }, backend, attrs })
+  }
+  backend.incRef(x.dataId)
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype }
+}
+
 /**
  * The same filter gradient as one XNNPACK convolution, no patch matrix in JavaScript: with x′ = x as [ci, h, w, b] and
  * dy′ = dy as [oh, ow, b, co], dW[kh, kw, ci, co] = conv(x′, dy′) at [ci, kh, kw, co] with the forward stride as the
@@ -469,6 +485,10 @@ function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'inpu
   const xs = float32View(backend, input)
   const dys = float32View(backend, dy)
   dx.fill(0)
+  // Per window, the channels are scanned together (contiguous in NHWC); the window's pixels in row-major order with a
+  // strict comparison, so each channel's gradient goes to its first maximum, as the cpu backend routes it.
+  const best = new Float32Array(C)
+  const bestAt = new Int32Array(C)
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < OH; oh++) {
       const ih0 = oh * info.strideHeight - info.padInfo.top
@@ -478,22 +498,23 @@ function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'inpu
         const iw0 = ow * info.strideWidth - info.padInfo.left
         const iwFrom = Math.max(0, iw0)
         const iwTo = Math.min(W, iw0 + KW)
-        const dyBase = ((b * OH + oh) * OW + ow) * C
-        // Channel outermost: each channel's window is scanned in row-major order, so ties go to the first maximum.
-        for (let c = 0; c < C; c++) {
-          let best = -Infinity
-          let bestAt = -1
-          for (let ih = ihFrom; ih < ihTo; ih++) {
-            for (let at = ((b * H + ih) * W + iwFrom) * C + c, end = ((b * H + ih) * W + iwTo) * C; at < end; at += C) {
-              const v = xs[at]
-              if (v > best) {
-                best = v
-                bestAt = at
+        if (ihFrom >= ihTo || iwFrom >= iwTo) continue
+        best.fill(-Infinity)
+        bestAt.fill(-1)
+        for (let ih = ihFrom; ih < ihTo; ih++) {
+          for (let iw = iwFrom; iw < iwTo; iw++) {
+            const base = ((b * H + ih) * W + iw) * C
+            for (let c = 0; c < C; c++) {
+              const v = xs[base + c]
+              if (v > best[c]) {
+                best[c] = v
+                bestAt[c] = base + c
               }
             }
           }
-          if (bestAt >= 0) dx[bestAt] += dys[dyBase + c]
         }
+        const dyBase = ((b * OH + oh) * OW + ow) * C
+        for (let c = 0; c < C; c++) if (bestAt[c] >= 0) dx[bestAt[c]] += dys[dyBase + c]
       }
     }
   }

@@ -1,9 +1,11 @@
 /**
- * Training throughput of the seed CNN and the MLP through the studio's trainer on wasm (with Strata's kernels) and cpu,
- * printed as samples/s and the ratio wasm/cpu. Run: npx tsx scripts/bench/train.bench.ts (about a minute; cpu's CNN
- * dominates). The comparison with PyTorch is scripts/bench/cpu-vs-pytorch.bench.ts.
+ * Training throughput of the seed CNN and the MLP through the studio's trainer on wasm (with Strata's kernels, threads
+ * as a training job chooses them) and cpu, each in a process of its own, printed as samples/s and the ratio wasm/cpu.
+ * Run: npx tsx scripts/bench/train.bench.ts (about a minute; cpu's CNN dominates). The comparison with PyTorch is
+ * scripts/bench/cpu-vs-pytorch.bench.ts.
  */
-import { benchTraining, type TrainBenchPlan, type TrainBenchResult } from '../../electron/engine/train-bench'
+import type { TrainBenchPlan, TrainBenchResult } from '../../electron/engine/train-bench'
+import { runStudioBench } from './studio-train'
 
 const PLANS: TrainBenchPlan[] = [
   { backend: 'wasm', model: 'mlp', warmupBatches: 5, batches: 100 },
@@ -15,9 +17,10 @@ const PLANS: TrainBenchPlan[] = [
 async function main(): Promise<void> {
   const results: TrainBenchResult[] = []
   for (const plan of PLANS) {
-    const r = await benchTraining(plan)
+    const r = await runStudioBench(plan)
     results.push(r)
-    console.log(`${r.model.padEnd(4)} ${r.backend.padEnd(5)} ${r.samplesPerSecond.toFixed(1).padStart(8)} samples/s  (${r.batches} batches of 32)`)
+    const threads = r.backend === 'wasm' ? `, ${r.threads} thread${r.threads > 1 ? 's' : ''}` : ''
+    console.log(`${r.model.padEnd(4)} ${r.backend.padEnd(5)} ${r.samplesPerSecond.toFixed(1).padStart(8)} samples/s  (${r.batches} batches of 32${threads})`)
   }
   for (const model of ['mlp', 'cnn'] as const) {
     const wasm = results.find((r) => r.model === model && r.backend === 'wasm')
