@@ -329,7 +329,9 @@ test('through the training service: a run trains on the GPU engine, is recorded 
     fs.writeFileSync(csv, rows.join('\n') + '\n')
     const { datasetId } = await call<{ datasetId: string }>('dataset:import', { path: csv, kind: 'table', target: 'kind' })
     const model = await call<{ id: string }>('model:create', { template: 'tabular-classifier', fit: { inputShape: [3], classes: 3 } })
-    const run = await call<RunSummary>('training:start', { datasetId, modelId: model.id, config: { epochs: 4, batchSize: 64, learningRate: 0.05 } })
+    // Enough epochs that the stop below always lands mid-run, however fast this machine is.
+    const EPOCHS = 40
+    const run = await call<RunSummary>('training:start', { datasetId, modelId: model.id, config: { epochs: EPOCHS, batchSize: 16, learningRate: 0.05 } })
     const detail = () => call<RunDetail>('training:run', { runId: run.id })
 
     // Stop once the GPU has checkpointed an epoch, then resume: the rest trains in the CPU engine from that checkpoint.
@@ -345,7 +347,7 @@ test('through the training service: a run trains on the GPU engine, is recorded 
     await expect.poll(async () => (await detail()).status, { timeout: 90_000 }).toBe('completed')
     const done = await detail()
     expect(done.backend).not.toBe('webgl')
-    expect(done.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4])
+    expect(done.history.map((h) => h.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1))
     expect(done.history.slice(0, gpuEpochs.length).map((h) => h.epoch)).toEqual(gpuEpochs)
     expect(launches).toBe(2)
   } finally {
