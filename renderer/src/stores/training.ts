@@ -8,7 +8,8 @@ export const useTrainingStore = defineStore('training', () => {
   const runs = ref<RunSummary[]>([])
   const detail = ref<RunDetail | null>(null)
   const progress = ref<TrainingProgress | null>(null)
-  const warning = ref<{ key: string; params: Record<string, string | number> } | null>(null)
+  /** The watched run's notes from the engine (early stop, cached features, GPU memory), the latest of each kind. */
+  const notes = ref<Array<{ key: string; params: Record<string, string | number> }>>([])
 
   const watchedId = computed(() => detail.value?.id ?? null)
 
@@ -30,7 +31,7 @@ export const useTrainingStore = defineStore('training', () => {
     if (summary.id === watchedId.value && summary.status === 'running') void refreshDetail()
   })
   on('training:warning', (w) => {
-    if (w.runId === watchedId.value) warning.value = { key: w.key, params: w.params }
+    if (w.runId === watchedId.value) notes.value = [...notes.value.filter((n) => n.key !== w.key), { key: w.key, params: w.params }]
   })
 
   async function refreshDetail(): Promise<void> {
@@ -43,7 +44,7 @@ export const useTrainingStore = defineStore('training', () => {
 
   async function watch(runId: number): Promise<void> {
     progress.value = null
-    warning.value = null
+    notes.value = []
     detail.value = await invoke('training:run', { runId })
   }
 
@@ -64,5 +65,5 @@ export const useTrainingStore = defineStore('training', () => {
     return (await invoke('training:augmentation-preview', { datasetId, augmentation: { ...augmentation }, count: 8 })).images
   }
 
-  return { runs, detail, progress, warning, loadRuns, watch, start, augmentationPreview, pause: control('training:pause'), resume: control('training:resume'), stop: control('training:stop') }
+  return { runs, detail, progress, notes, loadRuns, watch, start, augmentationPreview, pause: control('training:pause'), resume: control('training:resume'), stop: control('training:stop') }
 })
