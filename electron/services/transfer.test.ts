@@ -2,7 +2,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EmitEvent, EventName, ExportRecord, RunDetail, RunSummary } from '../../common/contract'
 import type { BaseInfo } from '../../common/model/bases'
@@ -12,6 +11,7 @@ import { loadBaseModel } from '../engine/pretrained'
 import { checkpointDir } from '../engine/training-job'
 import type { Services } from './index'
 import { BUILT_ENGINE, callChannel, testServices } from './test-services'
+import { patternBatch, stripesPng, waitForRun, weightsOf, writeStripePhotos } from './transfer-fixtures'
 
 // Training and exports run in the built engine process, as in the studio (`npx electron-vite build` first).
 let dir: string
@@ -21,20 +21,6 @@ let base: BaseInfo
 let datasetId: string
 const events: Array<{ event: EventName; payload: unknown }> = []
 const call = <T = unknown>(channel: Parameters<typeof callChannel>[1], payload: unknown): Promise<T> => callChannel<T>(services, channel, payload)
-
-/** 16×16 stripes: horizontal or vertical, with a random phase, width and noise. */
-function stripes(vertical: boolean, seed: number): Float32Array {
-  let s = seed * 7919 + 1
-  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647)
-  const period = 3 + Math.floor(rand() * 3)
-  const phase = Math.floor(rand() * period)
-  const px = new Float32Array(16 * 16 * 3)
-  for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) for (let c = 0; c < 3; c++) {
-    const on = ((vertical ? x : y) + phase) % period < period / 2
-    px[(y * 16 + x) * 3 + c] = Math.min(1, Math.max(0, (on ? 0.8 : 0.2) + (rand() - 0.5) * 0.2))
-  }
-  return px
-}
 
 /** The base: a small CNN this test trains itself on four kinds of pattern, saved as a TF.js layers model. */
 async function trainBase(folder: string): Promise<void> {
@@ -48,15 +34,7 @@ async function trainBase(folder: string): Promise<void> {
     ]
   })
   const n = 64
-  const x = new Float32Array(n * 768)
-  const y = new Float32Array(n * 4)
-  for (let i = 0; i < n; i++) {
-    const k = i % 4
-    const img = stripes(k % 2 === 0, 1000 + i)
-    // Kinds 2 and 3 are the dark versions of 0 and 1.
-    x.set(k >= 2 ? img.map((v) => v * 0.4) : img, i * 768)
-    y[i * 4 + k] = 1
-  }
+  const { x, y } = patternBatch(n)
   const optimizer = tf.train.adam(0.01)
   model.compile({ optimizer, loss: 'categoricalCrossentropy' })
   const [xs, ys] = [tf.tensor4d(x, [n, 16, 16, 3]), tf.tensor2d(y, [n, 4])]
@@ -66,16 +44,7 @@ async function trainBase(folder: string): Promise<void> {
   model.dispose()
 }
 
-async function waitFor(runId: number, statuses: string[]): Promise<RunDetail> {
-  const start = Date.now()
-  for (;;) {
-    const run = await call<RunDetail>('training:run', { runId })
-    if (statuses.includes(run.status)) return run
-    if (['failed', 'interrupted'].includes(run.status)) throw new Error(`run ${runId} ${run.status}: ${run.message}`)
-    if (Date.now() - start > 120_000) throw new Error('training timed out')
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const waitFor = (runId: number, statuses: string[]): Promise<RunDetail> => waitForRun((c, p) => call(c, p), runId, statuses)
 
 function spec(params: Record<string, string | number>): ModelSpec {
   const node = (id: string, type: string, p: Record<string, string | number | number[]>) => ({ id, type, params: p, position: { x: 0, y: 0 } })
@@ -90,16 +59,6 @@ function spec(params: Record<string, string | number>): ModelSpec {
   }
 }
 
-/** Weights of a model's layers whose names start with `prefix`, by layer name (suffix after the prefix). */
-function weightsOf(model: tf.LayersModel, names: (layer: string) => string | null): Record<string, number[][]> {
-  const out: Record<string, number[][]> = {}
-  for (const layer of model.layers) {
-    const key = names(layer.name)
-    if (key && layer.getWeights().length) out[key] = layer.getWeights().map((w) => Array.from(w.dataSync()))
-  }
-  return out
-}
-
 beforeAll(async () => {
   if (!fs.existsSync(BUILT_ENGINE)) throw new Error('Build Strata first: npx electron-vite build')
   await tf.setBackend('cpu')
@@ -108,13 +67,7 @@ beforeAll(async () => {
   services = testServices(dir, emit)
   root = (await call<{ path: string }>('project:create', { name: 'Transfer' })).path
   await trainBase(path.join(dir, 'patterns-base'))
-  for (const [cls, vertical] of [['horizontal', false], ['vertical', true]] as const) {
-    fs.mkdirSync(path.join(dir, 'photos', cls), { recursive: true })
-    for (let i = 0; i < 24; i++) {
-      const px = Buffer.from(stripes(vertical, i).map((v) => Math.round(v * 255)))
-      await sharp(px, { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(path.join(dir, 'photos', cls, `${i}.png`))
-    }
-  }
+  await writeStripePhotos(path.join(dir, 'photos'), 24)
   datasetId = (await call<{ datasetId: string }>('dataset:import', { path: path.join(dir, 'photos'), kind: 'images' })).datasetId
 }, 120_000)
 
@@ -186,7 +139,7 @@ describe('transfer learning on a self-made base', () => {
     const evaluation = await call<{ itemCount: number; report: { classes: string[]; accuracy: number } }>('evaluation:run', { runId: started.id, split: 'test' })
     expect(evaluation.itemCount).toBe((await call<{ splits: { test: number } }>('dataset:get', { datasetId })).splits.test)
     expect(evaluation.report.classes).toEqual(['horizontal', 'vertical'])
-    const photo = await sharp(Buffer.from(stripes(true, 99).map((v) => Math.round(v * 255))), { raw: { width: 16, height: 16, channels: 3 } }).png().toBuffer()
+    const photo = await stripesPng(true, 99)
     const tried = await call<{ prediction: { label?: string } }>('evaluation:predict', { runId: started.id, input: { image: photo.toString('base64') } })
     expect(['horizontal', 'vertical']).toContain(tried.prediction.label)
 
