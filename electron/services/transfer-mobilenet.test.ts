@@ -52,12 +52,12 @@ async function trainMobileBase(folder: string): Promise<void> {
   model.dispose()
 }
 
-function spec(baseId: string): ModelSpec {
+function spec(baseId: string, unfreeze = 0): ModelSpec {
   const node = (id: string, type: string, p: Record<string, string | number | number[]>) => ({ id, type, params: p, position: { x: 0, y: 0 } })
   return {
     format: MODEL_FORMAT,
     task: { kind: 'classification', classes: 2 },
-    nodes: [node('image', 'Input', { shape: [16, 16, 3] }), node('base', 'PretrainedBase', { base: baseId }), node('out', 'Dense', { units: 2, activation: 'softmax' })],
+    nodes: [node('image', 'Input', { shape: [16, 16, 3] }), node('base', 'PretrainedBase', { base: baseId, unfreeze }), node('out', 'Dense', { units: 2, activation: 'softmax' })],
     edges: [
       { id: 'e1', source: 'image', target: 'base' },
       { id: 'e2', source: 'base', target: 'out' }
@@ -131,4 +131,22 @@ describe('transfer learning on a MobileNet-v2-shaped base', () => {
     expect(topology).toContain('"DepthwiseConv2D"')
     expect(topology).toContain('"ZeroPadding2D"')
   }, 240_000)
+
+  it('fine-tuning from the depthwise convolution on trains it and leaves the stem as imported', async () => {
+    const [base] = await call<BaseInfo[]>('model:bases', {})
+    // Weighted layers before the cut: stem_conv, stem_bn, block_dw, block_dw_bn, block_project, block_project_bn.
+    const model = await call<{ id: string }>('model:create', { spec: spec(base.id, 4), datasetId })
+    const started = await call<RunSummary>('training:start', { datasetId, modelId: model.id, config: { epochs: 2, batchSize: 8, learningRate: 0.02 } })
+    await waitForRun((c, p) => call(c, p), started.id, ['completed'])
+    const trained = await loadModel(tf, checkpointDir(path.join(root, 'runs', String(started.id)), 'last'))
+    const original = await loadBaseModel(tf, root, base.id)
+    const now = weightsOf(trained, (n) => (n.startsWith('base__') ? n.slice(6) : null))
+    const before = weightsOf(original, (n) => n)
+    expect(now.stem_conv).toEqual(before.stem_conv)
+    expect(now.stem_bn).toEqual(before.stem_bn)
+    expect(now.block_dw).not.toEqual(before.block_dw)
+    expect(now.block_project).not.toEqual(before.block_project)
+    trained.dispose()
+    original.dispose()
+  }, 180_000)
 })
