@@ -1,31 +1,24 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { EmitEvent, ExportRecord, RunDetail, RunSummary } from '../../common/contract'
+import type { ExportRecord, RunDetail, RunSummary } from '../../common/contract'
 import type { BaseInfo } from '../../common/model/bases'
-import { MODEL_FORMAT, type ModelSpec } from '../../common/model/spec'
-import { loadModel, saveCheckpoint } from '../engine/checkpoint'
+import { loadModel } from '../engine/checkpoint'
 import { loadBaseModel } from '../engine/pretrained'
 import { checkpointDir } from '../engine/training-job'
-import type { Services } from './index'
-import { BUILT_ENGINE, callChannel, testServices } from './test-services'
-import { patternBatch, waitForRun, weightsOf, writeStripePhotos } from './transfer-fixtures'
+import { headOnBase, trainPatternBase, transferWorld, waitForRun, weightsOf, type TransferWorld } from './transfer-fixtures'
 
 // Training and exports run in the built engine process, as in the studio (`npx electron-vite build` first).
-let dir: string
-let root: string
-let services: Services
-let datasetId: string
-const call = <T = unknown>(channel: Parameters<typeof callChannel>[1], payload: unknown): Promise<T> => callChannel<T>(services, channel, payload)
+let world: TransferWorld
+const call = <T = unknown>(channel: Parameters<TransferWorld['call']>[0], payload: unknown): Promise<T> => world.call<T>(channel, payload)
 
 /**
  * A MobileNet-v2-shaped base this test trains itself: one-sided ZeroPadding2D → Conv2D stride 2 → BN → ReLU(6), then an
  * inverted-residual-like block DepthwiseConv2D → BN → ReLU(6) → Conv2D 1×1 → BN added to the block's input, then
  * GlobalAveragePooling2D → Dense classifier. Saved as a TF.js layers model (Keras classes ZeroPadding2D, ReLU, …).
  */
-async function trainMobileBase(folder: string): Promise<void> {
+function trainMobileBase(folder: string): Promise<void> {
   const input = tf.input({ shape: [16, 16, 3], name: 'image' })
   const L = tf.layers
   let x = L.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: 'stem_pad' }).apply(input) as tf.SymbolicTensor
@@ -40,51 +33,18 @@ async function trainMobileBase(folder: string): Promise<void> {
   x = L.add({ name: 'block_add' }).apply([stem, x]) as tf.SymbolicTensor
   x = L.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor
   const output = L.dense({ units: 4, activation: 'softmax', name: 'classifier' }).apply(x) as tf.SymbolicTensor
-  const model = tf.model({ inputs: input, outputs: output, name: 'mobile_base' })
-  const n = 64
-  const { x: xs, y: ys } = patternBatch(n)
-  const optimizer = tf.train.adam(0.01)
-  model.compile({ optimizer, loss: 'categoricalCrossentropy' })
-  const [xt, yt] = [tf.tensor4d(xs, [n, 16, 16, 3]), tf.tensor2d(ys, [n, 4])]
-  await model.fit(xt, yt, { epochs: 3, batchSize: 16, verbose: 0 })
-  tf.dispose([xt, yt])
-  await saveCheckpoint(tf, folder, model, optimizer, { epoch: 3, step: 0, learningRate: 0.01, bestValue: null, bestEpoch: 0, epochsWithoutImprovement: 0, epochsWithoutLrImprovement: 0 })
-  model.dispose()
-}
-
-function spec(baseId: string, unfreeze = 0): ModelSpec {
-  const node = (id: string, type: string, p: Record<string, string | number | number[]>) => ({ id, type, params: p, position: { x: 0, y: 0 } })
-  return {
-    format: MODEL_FORMAT,
-    task: { kind: 'classification', classes: 2 },
-    nodes: [node('image', 'Input', { shape: [16, 16, 3] }), node('base', 'PretrainedBase', { base: baseId, unfreeze }), node('out', 'Dense', { units: 2, activation: 'softmax' })],
-    edges: [
-      { id: 'e1', source: 'image', target: 'base' },
-      { id: 'e2', source: 'base', target: 'out' }
-    ]
-  }
+  return trainPatternBase(tf.model({ inputs: input, outputs: output, name: 'mobile_base' }), folder)
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(BUILT_ENGINE)) throw new Error('Build Strata first: npx electron-vite build')
-  await tf.setBackend('cpu')
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-mobile-'))
-  const emit: EmitEvent = () => undefined
-  services = testServices(dir, emit)
-  root = (await call<{ path: string }>('project:create', { name: 'Mobile transfer' })).path
-  await trainMobileBase(path.join(dir, 'mobile-base'))
-  await writeStripePhotos(path.join(dir, 'photos'), 24)
-  datasetId = (await call<{ datasetId: string }>('dataset:import', { path: path.join(dir, 'photos'), kind: 'images' })).datasetId
+  world = await transferWorld('Mobile transfer', () => undefined, trainMobileBase)
 }, 120_000)
 
-afterAll(() => {
-  services?.dispose()
-  if (dir) fs.rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => world?.dispose())
 
 describe('transfer learning on a MobileNet-v2-shaped base', () => {
   it('imports it, trains a new head on the frozen base cut before its Dense, and exports ONNX and TF.js within 1e-4', async () => {
-    const base = await call<BaseInfo>('model:import-base', { path: path.join(dir, 'mobile-base') })
+    const base = await call<BaseInfo>('model:import-base', { path: path.join(world.dir, 'base') })
     expect(base.inputShape).toEqual([16, 16, 3])
     expect(base.layers.map((l) => [l.name, l.type, l.outputShape.join('×')])).toEqual([
       ['stem_pad', 'ZeroPadding2D', '17×17×3'],
@@ -104,17 +64,17 @@ describe('transfer learning on a MobileNet-v2-shaped base', () => {
     expect(base.layers.find((l) => l.name === 'block_add')?.inputs).toEqual(['stem_relu', 'block_project_bn'])
     expect(base.defaultCut).toBe('gap')
     // The sizes Strata infers are the ones TF.js counts in the saved model.
-    const original = await loadBaseModel(tf, root, base.id)
+    const original = await loadBaseModel(tf, world.root, base.id)
     for (const layer of base.layers) expect(layer.paramCount, layer.name).toBe(original.getLayer(layer.source).countParams())
 
-    const model = await call<{ id: string }>('model:create', { spec: spec(base.id), datasetId })
-    const started = await call<RunSummary>('training:start', { datasetId, modelId: model.id, config: { epochs: 8, batchSize: 8, learningRate: 0.02, earlyStopping: { enabled: false } } })
+    const model = await call<{ id: string }>('model:create', { spec: headOnBase(base.id), datasetId: world.datasetId })
+    const started = await call<RunSummary>('training:start', { datasetId: world.datasetId, modelId: model.id, config: { epochs: 8, batchSize: 8, learningRate: 0.02, earlyStopping: { enabled: false } } })
     const run: RunDetail = await waitForRun((c, p) => call(c, p), started.id, ['completed'])
     expect(run.history).toHaveLength(8)
     expect(run.history[7].metrics.loss).toBeLessThan(run.history[0].metrics.loss)
 
     // The base stayed as imported (frozen), batch-norm statistics included; only the head learnt.
-    const trained = await loadModel(tf, checkpointDir(path.join(root, 'runs', String(started.id)), 'last'))
+    const trained = await loadModel(tf, checkpointDir(path.join(world.root, 'runs', String(started.id)), 'last'))
     const baseLayers = base.layers.filter((l) => l.name !== 'classifier').map((l) => l.name)
     expect(weightsOf(trained, (n) => (n.startsWith('base__') ? n.slice(6) : null))).toEqual(weightsOf(original, (n) => (baseLayers.includes(n) ? n : null)))
     expect(trained.layers.filter((l) => l.name.startsWith('base__') && l.countParams() > 0).every((l) => !l.trainable)).toBe(true)
@@ -135,11 +95,11 @@ describe('transfer learning on a MobileNet-v2-shaped base', () => {
   it('fine-tuning from the depthwise convolution on trains it and leaves the stem as imported', async () => {
     const [base] = await call<BaseInfo[]>('model:bases', {})
     // Weighted layers before the cut: stem_conv, stem_bn, block_dw, block_dw_bn, block_project, block_project_bn.
-    const model = await call<{ id: string }>('model:create', { spec: spec(base.id, 4), datasetId })
-    const started = await call<RunSummary>('training:start', { datasetId, modelId: model.id, config: { epochs: 2, batchSize: 8, learningRate: 0.02 } })
+    const model = await call<{ id: string }>('model:create', { spec: headOnBase(base.id, { unfreeze: 4 }), datasetId: world.datasetId })
+    const started = await call<RunSummary>('training:start', { datasetId: world.datasetId, modelId: model.id, config: { epochs: 2, batchSize: 8, learningRate: 0.02 } })
     await waitForRun((c, p) => call(c, p), started.id, ['completed'])
-    const trained = await loadModel(tf, checkpointDir(path.join(root, 'runs', String(started.id)), 'last'))
-    const original = await loadBaseModel(tf, root, base.id)
+    const trained = await loadModel(tf, checkpointDir(path.join(world.root, 'runs', String(started.id)), 'last'))
+    const original = await loadBaseModel(tf, world.root, base.id)
     const now = weightsOf(trained, (n) => (n.startsWith('base__') ? n.slice(6) : null))
     const before = weightsOf(original, (n) => n)
     expect(now.stem_conv).toEqual(before.stem_conv)
