@@ -98,9 +98,19 @@ export const MODEL_CHANNELS = {
    * imports it as a base. Fails plainly when the address cannot be reached (offline): pick a model file instead.
    */
   'model:download-base': channel(
-    z.object({ name: z.string().trim().min(1).max(120), url: z.string().url().regex(/^https?:\/\//), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/) }).strict(),
+    z
+      .object({
+        name: z.string().trim().min(1).max(120),
+        url: z.string().url().regex(/^https?:\/\//),
+        sha256: z.string().regex(/^[0-9a-fA-F]{64}$/),
+        /** Chosen by the caller so it can cancel the download while it runs. */
+        downloadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional()
+      })
+      .strict(),
     BaseInfoSchema
   ),
+  /** Stops a running base download (nothing is kept); false when none runs under that id. */
+  'model:cancel-download': channel(z.object({ downloadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict(), z.object({ cancelled: z.boolean() })),
   'model:code': channel(
     z.object({ id: ModelId, version: z.number().int().positive().optional(), lang: z.enum(['tfjs', 'keras']) }).strict(),
     z.object({ code: z.string() })
@@ -110,5 +120,5 @@ export const MODEL_CHANNELS = {
 /** Model events. */
 export const MODEL_EVENTS = {
   /** Bytes of a base download received so far (total once the model's manifest is read). */
-  'model:download-progress': event(z.object({ name: z.string(), done: z.number().int(), total: z.number().int().nullable() }))
+  'model:download-progress': event(z.object({ name: z.string(), downloadId: z.string().optional(), done: z.number().int(), total: z.number().int().nullable() }))
 }

@@ -81,11 +81,60 @@ describe('reading a base', () => {
 
   it('lists every layer Strata cannot build, with the reason', () => {
     const topology = structuredClone(SEQUENTIAL)
-    topology.config.layers.splice(1, 0, { class_name: 'DepthwiseConv2D', config: { name: 'dw' } } as never)
+    topology.config.layers.splice(1, 0, { class_name: 'Conv2DTranspose', config: { name: 'up' } } as never)
     ;(topology.config.layers[0].config as Record<string, unknown>).dilation_rate = [2, 2]
     const reading = readBaseTopology(topology)
     expect(reading.ok).toBe(false)
-    if (!reading.ok) expect(reading.problems.map((p) => [p.layer, p.className])).toEqual([['conv_a', 'Conv2D'], ['dw', 'DepthwiseConv2D']])
+    if (!reading.ok) expect(reading.problems.map((p) => [p.layer, p.className])).toEqual([['conv_a', 'Conv2D'], ['up', 'Conv2DTranspose']])
+  })
+
+  it('MobileNet layers: ZeroPadding2D, DepthwiseConv2D and ReLU (6 → relu6, no cap → relu)', () => {
+    const layer = (class_name: string, config: Record<string, unknown>) => ({ class_name, config })
+    const base = info({
+      class_name: 'Sequential',
+      config: {
+        name: 'mobile',
+        layers: [
+          layer('ZeroPadding2D', { name: 'pad', batch_input_shape: [null, 9, 9, 3], padding: [[0, 1], [0, 1]] }),
+          layer('Conv2D', { name: 'stem', filters: 4, kernel_size: [3, 3], strides: [2, 2], padding: 'valid', use_bias: false }),
+          layer('ReLU', { name: 'stem_relu', max_value: 6, negative_slope: 0, threshold: 0 }),
+          layer('ZeroPadding2D', { name: 'pad_all', padding: 1 }),
+          layer('DepthwiseConv2D', { name: 'dw', kernel_size: [3, 3], strides: [1, 1], padding: 'valid', depth_multiplier: 2, use_bias: false, dilation_rate: [1, 1] }),
+          layer('ReLU', { name: 'dw_relu', max_value: null })
+        ]
+      }
+    })
+    expect(base.layers.map((l) => [l.name, l.type, l.outputShape.join('×'), l.paramCount])).toEqual([
+      ['pad', 'ZeroPadding2D', '10×10×3', 0],
+      ['stem', 'Conv2D', '4×4×4', 3 * 9 * 4],
+      ['stem_relu', 'Activation', '4×4×4', 0],
+      ['pad_all', 'ZeroPadding2D', '6×6×4', 0],
+      ['dw', 'DepthwiseConv2D', '4×4×8', 9 * 4 * 2],
+      ['dw_relu', 'Activation', '4×4×8', 0]
+    ])
+    expect(base.layers.map((l) => l.params.activation ?? null)).toEqual([null, 'linear', 'relu6', null, 'linear', 'relu'])
+    expect(base.layers[0].params).toMatchObject({ padTop: 0, padBottom: 1, padLeft: 0, padRight: 1 })
+  })
+
+  it('refuses ReLUs it cannot rebuild plainly: another cap, a negative slope, a threshold', () => {
+    const reading = readBaseTopology({
+      class_name: 'Sequential',
+      config: {
+        name: 'odd',
+        layers: [
+          { class_name: 'ReLU', config: { name: 'cap4', batch_input_shape: [null, 4], max_value: 4 } },
+          { class_name: 'ReLU', config: { name: 'leaky', negative_slope: 0.1 } },
+          { class_name: 'ReLU', config: { name: 'thresh', threshold: 0.5 } },
+          { class_name: 'ZeroPadding2D', config: { name: 'pad_odd', padding: [[1, 2, 3]] } }
+        ]
+      }
+    })
+    expect(reading.ok).toBe(false)
+    if (!reading.ok) {
+      expect(reading.problems.map((p) => p.layer)).toEqual(['cap4', 'leaky', 'thresh', 'pad_odd'])
+      expect(reading.problems[0].reason).toContain('capped at 4')
+      expect(reading.problems[1].reason).toContain('leaky')
+    }
   })
 })
 

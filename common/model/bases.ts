@@ -73,6 +73,22 @@ const CONVERTERS: Record<string, (c: KerasConfig) => { type: LayerType; params: 
     if (c.data_format === 'channels_first') return 'channels-first layout'
     return { type: 'Conv2D', params: { filters: Number(c.filters), kernelSize: square(c.kernel_size), strides: square(c.strides ?? 1), padding: String(c.padding ?? 'valid'), activation: activationOf(c), useBias: c.use_bias !== false } }
   },
+  DepthwiseConv2D: (c) => {
+    if (square(c.dilation_rate ?? 1) !== 1) return 'dilated convolutions'
+    if (c.data_format === 'channels_first') return 'channels-first layout'
+    return { type: 'DepthwiseConv2D', params: { kernelSize: square(c.kernel_size), strides: square(c.strides ?? 1), padding: String(c.padding ?? 'valid'), depthMultiplier: Number(c.depth_multiplier ?? 1), activation: activationOf(c), useBias: c.use_bias !== false } }
+  },
+  ZeroPadding2D: (c) => {
+    if (c.data_format === 'channels_first') return 'channels-first layout'
+    const sides = zeroPaddingSides(c.padding ?? 1)
+    return sides ? { type: 'ZeroPadding2D', params: { padTop: sides[0], padBottom: sides[1], padLeft: sides[2], padRight: sides[3] } } : 'padding written in a form Strata does not read'
+  },
+  ReLU: (c) => {
+    if (Number(c.negative_slope ?? 0) !== 0 || Number(c.threshold ?? 0) !== 0) return 'a leaky or thresholded ReLU (only plain ReLU and ReLU capped at 6 are supported)'
+    const max = c.max_value ?? null
+    if (max === null) return { type: 'Activation', params: { activation: 'relu' } }
+    return Number(max) === 6 ? { type: 'Activation', params: { activation: 'relu6' } } : `a ReLU capped at ${String(max)} (only 6 is supported)`
+  },
   MaxPooling2D: (c) => pool('MaxPooling2D', c),
   AveragePooling2D: (c) => pool('AveragePooling2D', c),
   GlobalAveragePooling2D: () => ({ type: 'GlobalAveragePooling2D', params: {} }),
@@ -89,6 +105,12 @@ const CONVERTERS: Record<string, (c: KerasConfig) => { type: LayerType; params: 
   Rescaling: (c) => ({ type: 'Rescaling', params: { scale: Number(c.scale), offset: Number(c.offset ?? 0) } }),
   Add: () => ({ type: 'Add', params: {} }),
   Concatenate: (c) => (c.axis === undefined || c.axis === -1 ? { type: 'Concatenate', params: {} } : 'joining along an axis other than the last')
+}
+
+/** Keras ZeroPadding2D's `padding` (n, [rows, cols] or [[top, bottom], [left, right]]) as [top, bottom, left, right]; null when unreadable. */
+function zeroPaddingSides(p: unknown): [number, number, number, number] | null {
+  const sides: unknown[] = typeof p === 'number' ? [p, p, p, p] : Array.isArray(p) && p.length === 2 ? p.flatMap((a) => (Array.isArray(a) ? (a.length === 2 ? a : [NaN, NaN]) : [a, a])) : []
+  return sides.length === 4 && sides.every((d) => Number.isInteger(d) && (d as number) >= 0) ? (sides as [number, number, number, number]) : null
 }
 
 function pool(type: 'MaxPooling2D' | 'AveragePooling2D', c: KerasConfig): { type: LayerType; params: Record<string, ParamValue> } | string {

@@ -241,6 +241,30 @@ export const CATALOG = {
     tfjs: 'separableConv2d',
     keras: 'SeparableConv2D'
   },
+  DepthwiseConv2D: {
+    category: 'convolution',
+    inputs: 1,
+    params: { kernelSize: int(3, 1, 32), strides: int(1, 1, 16), padding, depthMultiplier: int(1, 1, 16), activation: activation('linear'), useBias: bool(true) },
+    shape: (inputs, p) => rank(inputs, 3, 'image') ?? windowed(inputs, 2, n(p.kernelSize), n(p.strides), p.padding as string, last(inputs[0]) * n(p.depthMultiplier)),
+    paramCount: (inputs, p) => {
+      const c = last(inputs[0]) * n(p.depthMultiplier)
+      return n(p.kernelSize) ** 2 * c + (p.useBias ? c : 0)
+    },
+    flops: (_inputs, p, out) => 2 * n(p.kernelSize) ** 2 * size(out),
+    tfjs: 'depthwiseConv2d',
+    keras: 'DepthwiseConv2D'
+  },
+  ZeroPadding2D: {
+    category: 'convolution',
+    inputs: 1,
+    // Rows of zeros added above and below, columns left and right (MobileNet pads one side only before a stride-2 convolution).
+    params: { padTop: int(1, 0, 64), padBottom: int(1, 0, 64), padLeft: int(1, 0, 64), padRight: int(1, 0, 64) },
+    shape: (inputs, p) => rank(inputs, 3, 'image') ?? ok([inputs[0][0] + n(p.padTop) + n(p.padBottom), inputs[0][1] + n(p.padLeft) + n(p.padRight), last(inputs[0])]),
+    paramCount: zero,
+    flops: zero,
+    tfjs: 'zeroPadding2d',
+    keras: 'ZeroPadding2D'
+  },
   MaxPooling1D: {
     category: 'pooling',
     inputs: 1,

@@ -26,6 +26,8 @@ function layerExpression(node: CodeNode): string {
     case 'GRU':
       // TF.js implements the original GRU; reset_after=False gives Keras the same weights and parameter count.
       return `layers.GRU(${kwargs([['units', p.units], ['returnSequences', p.returnSequences], ['resetAfter', false], name])})`
+    case 'ZeroPadding2D':
+      return `layers.ZeroPadding2D(padding=((${p.padTop}, ${p.padBottom}), (${p.padLeft}, ${p.padRight})), name=${literal(node.id)})`
     case 'RandomZoom':
       return `layers.RandomZoom(${kwargs([['heightFactor', p.heightFactor], ['widthFactor', p.heightFactor], name])})`
     default: {

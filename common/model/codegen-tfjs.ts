@@ -32,6 +32,8 @@ function layerExpression(node: CodeNode): string {
       const inner = p.layer === 'GRU' ? 'gru' : 'lstm'
       return `tf.layers.bidirectional({ layer: tf.layers.${inner}(${config([['units', p.units], ['returnSequences', p.returnSequences]])}) as tf.RNN, mergeMode: ${literal(p.mergeMode)}, name: ${literal(node.id)} })`
     }
+    case 'ZeroPadding2D':
+      return `tf.layers.zeroPadding2d({ padding: [[${p.padTop}, ${p.padBottom}], [${p.padLeft}, ${p.padRight}]], name: ${literal(node.id)} })`
     case 'RandomFlip':
     case 'RandomRotation':
     case 'RandomZoom':

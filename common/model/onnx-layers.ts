@@ -260,6 +260,24 @@ export const ONNX_LAYERS: Readonly<Record<LayerType, OnnxEmitter | null>> = {
     })
     return activate(g, y, L.params.activation)
   },
+  DepthwiseConv2D: (g, L) => {
+    const [depthwise, bias] = L.weights
+    const k = num(L.params.kernelSize)
+    const s = num(L.params.strides)
+    const dm = num(L.params.depthMultiplier)
+    const cin = L.inputShapes[0][2]
+    // TF.js [k, k, in, dm] → grouped conv [in·dm, 1, k, k] with one group per input channel (output c·dm + m reads c).
+    const w = g.floats([cin * dm, 1, k, k], permute(depthwise.values, depthwise.shape, [2, 3, 0, 1]))
+    const b = L.params.useBias && bias ? [g.floats([cin * dm], bias.values)] : []
+    const pads = tfPads(L.inputShapes[0].slice(0, 2), [k, k], [s, s], L.params.padding as string)
+    const y = channelsFirst(g, L.inputs[0], 2, (xt) => g.op('Conv', [xt, w, ...b], { kernel_shape: ints([k, k]), strides: ints([s, s]), pads: ints(pads), group: int(cin) }))
+    return activate(g, y, L.params.activation)
+  },
+  // Pads the height and width axes of the NHWC tensor: pads are [begins (N, H, W, C), ends (N, H, W, C)].
+  ZeroPadding2D: (g, L) =>
+    g.op('Pad', [L.inputs[0], g.int64s([0, num(L.params.padTop), num(L.params.padLeft), 0, 0, num(L.params.padBottom), num(L.params.padRight), 0])], {
+      mode: { kind: 'string', value: 'constant' }
+    }),
   MaxPooling1D: pooling('MaxPool', 1),
   MaxPooling2D: pooling('MaxPool', 2),
   AveragePooling2D: pooling('AveragePool', 2),

@@ -113,6 +113,14 @@ function layerConfig(type: LayerType, params: Record<string, ParamValue>, name: 
   return config
 }
 
+/** ZeroPadding2D's four sides as TF.js and Keras take them: [[top, bottom], [left, right]]. */
+function zeroPadding(p: Record<string, ParamValue>): [[number, number], [number, number]] {
+  return [
+    [p.padTop as number, p.padBottom as number],
+    [p.padLeft as number, p.padRight as number]
+  ]
+}
+
 function makeLayer(tf: Tf, type: LayerType, params: Record<string, ParamValue>, name: string): TfNs.layers.Layer {
   switch (type) {
     case 'Bidirectional': {
@@ -125,6 +133,8 @@ function makeLayer(tf: Tf, type: LayerType, params: Record<string, ParamValue>, 
       const Layer = augmentationLayers(tf)[type]
       return new Layer({ name, mode: params.mode as string, factor: params.factor as number, heightFactor: params.heightFactor as number })
     }
+    case 'ZeroPadding2D':
+      return tf.layers.zeroPadding2d({ padding: zeroPadding(params), name })
     case 'PretrainedBase':
       // compileModel writes bases out as their own layers first; one left here has no base to build.
       throw new StrataError('MODEL_NOT_TRAINABLE', { layer: type })

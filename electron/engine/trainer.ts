@@ -96,6 +96,19 @@ function improvedOver(monitor: string, value: number, best: number | null): bool
 }
 
 /**
+ * Makes every frozen (non-trainable) BatchNormalization layer run in inference mode while training, as Keras does:
+ * it normalises with the statistics it was imported with and does not move them. TF.js would otherwise update a
+ * frozen layer's moving mean and variance from each batch, so a partly fine-tuned base would drift from its import.
+ */
+export function holdFrozenNormalization(model: tfType.LayersModel): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'BatchNormalization' || layer.trainable) continue
+    const call = layer.call.bind(layer)
+    layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false })
+  }
+}
+
+/**
  * Trains a model on a dataset with a custom loop: seeded shuffling, class weights, validation each epoch, early
  * stopping, reduce-LR-on-plateau, pause/stop between batches, and a NaN/Inf guard that stops with advice.
  * Leaves no tensors behind apart from the model's and optimiser's own variables.
@@ -109,6 +122,7 @@ export async function train(tf: Tf, model: tfType.LayersModel, optimizer: tfType
     ? { ...hooks.resumeFrom }
     : { epoch: 0, step: 0, learningRate: config.learningRate, bestValue: null, bestEpoch: 0, epochsWithoutImprovement: 0, epochsWithoutLrImprovement: 0 }
   setLearningRate(optimizer, state.learningRate)
+  holdFrozenNormalization(model)
   const started = Date.now()
   let samplesSeen = 0
 

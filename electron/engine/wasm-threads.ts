@@ -29,7 +29,7 @@ export function wasmThreadCount(): number {
 }
 
 /** Layers whose arithmetic outweighs handing work to a second thread: convolutions (and the convolutional pretrained base). */
-const THREADED_LAYER_TYPES: ReadonlySet<string> = new Set(['Conv1D', 'Conv2D', 'SeparableConv2D', 'PretrainedBase'])
+const THREADED_LAYER_TYPES: ReadonlySet<string> = new Set(['Conv1D', 'Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'PretrainedBase'])
 
 /**
  * Whether training this model spec gains from XNNPACK's threads. Models of dense, recurrent and embedding layers are

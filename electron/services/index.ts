@@ -115,6 +115,7 @@ export function createServices(opts: ServiceOptions): Services {
     'model:bases': () => models.bases(),
     'model:import-base': ({ path, uploadId, name }) => (uploadId ? models.importUploadedBase(uploadId, name) : models.importBase(path!, name)),
     'model:download-base': (source) => models.downloadBase(source),
+    'model:cancel-download': ({ downloadId }) => ({ cancelled: models.cancelDownload(downloadId) }),
     'sample:list': () => samples.list(),
     'sample:open': ({ id, quick }) => samples.open(id, { quick }),
     'export:run': ({ runId, formats, card, locale }) => exports.run(runId, formats, card, locale),

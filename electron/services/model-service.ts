@@ -66,6 +66,9 @@ export class ModelService {
     private readonly opts: { cacheDir?: string; emit?: EmitEvent } = {}
   ) {}
 
+  /** Running base downloads by id, so the user can cancel one. */
+  private readonly downloads = new Map<string, AbortController>()
+
   private store(): ModelStore {
     return new ModelStore(this.projects.require().db)
   }
@@ -110,11 +113,29 @@ export class ModelService {
   }
 
   /** Downloads a model once into the app's cache (sha256-checked, with progress) and imports it as a base. */
-  async downloadBase(source: DownloadSource): Promise<BaseInfo> {
+  async downloadBase(source: DownloadSource & { downloadId?: string }): Promise<BaseInfo> {
     const cacheDir = this.opts.cacheDir
     if (!cacheDir) throw new StrataError('BAD_ARGUMENTS', { reason: 'downloads need the app cache folder' })
-    const folder = await downloadModel(cacheDir, source, { onProgress: (p) => this.opts.emit?.('model:download-progress', { name: source.name, ...p }) })
-    return this.importBase(folder, source.name)
+    const { downloadId } = source
+    if (downloadId && this.downloads.has(downloadId)) throw new StrataError('BAD_ARGUMENTS', { reason: `a download with id ${downloadId} is already running` })
+    const controller = new AbortController()
+    if (downloadId) this.downloads.set(downloadId, controller)
+    try {
+      const folder = await downloadModel(cacheDir, source, {
+        signal: controller.signal,
+        onProgress: (p) => this.opts.emit?.('model:download-progress', { name: source.name, ...(downloadId ? { downloadId } : {}), ...p })
+      })
+      return this.importBase(folder, source.name)
+    } finally {
+      if (downloadId) this.downloads.delete(downloadId)
+    }
+  }
+
+  /** Stops a running download; false when none runs under that id. */
+  cancelDownload(downloadId: string): boolean {
+    const controller = this.downloads.get(downloadId)
+    controller?.abort()
+    return Boolean(controller)
   }
 
   /** Imports a model folder uploaded with `dataset:upload` (browser mode) as a base, then clears the upload. */

@@ -1,43 +1,23 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { EmitEvent, EventName, ExportRecord, RunDetail, RunSummary } from '../../common/contract'
+import type { EventName, ExportRecord, RunDetail, RunSummary } from '../../common/contract'
 import type { BaseInfo } from '../../common/model/bases'
-import { MODEL_FORMAT, type ModelSpec } from '../../common/model/spec'
-import { loadModel, saveCheckpoint } from '../engine/checkpoint'
+import type { ModelSpec } from '../../common/model/spec'
+import { loadModel } from '../engine/checkpoint'
 import { loadBaseModel } from '../engine/pretrained'
 import { checkpointDir } from '../engine/training-job'
-import type { Services } from './index'
-import { BUILT_ENGINE, callChannel, testServices } from './test-services'
+import { headOnBase, stripesPng, trainPatternBase, transferWorld, waitForRun, weightsOf, type TransferWorld } from './transfer-fixtures'
 
 // Training and exports run in the built engine process, as in the studio (`npx electron-vite build` first).
-let dir: string
-let root: string
-let services: Services
+let world: TransferWorld
 let base: BaseInfo
-let datasetId: string
 const events: Array<{ event: EventName; payload: unknown }> = []
-const call = <T = unknown>(channel: Parameters<typeof callChannel>[1], payload: unknown): Promise<T> => callChannel<T>(services, channel, payload)
-
-/** 16×16 stripes: horizontal or vertical, with a random phase, width and noise. */
-function stripes(vertical: boolean, seed: number): Float32Array {
-  let s = seed * 7919 + 1
-  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647)
-  const period = 3 + Math.floor(rand() * 3)
-  const phase = Math.floor(rand() * period)
-  const px = new Float32Array(16 * 16 * 3)
-  for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) for (let c = 0; c < 3; c++) {
-    const on = ((vertical ? x : y) + phase) % period < period / 2
-    px[(y * 16 + x) * 3 + c] = Math.min(1, Math.max(0, (on ? 0.8 : 0.2) + (rand() - 0.5) * 0.2))
-  }
-  return px
-}
+const call = <T = unknown>(channel: Parameters<TransferWorld['call']>[0], payload: unknown): Promise<T> => world.call<T>(channel, payload)
 
 /** The base: a small CNN this test trains itself on four kinds of pattern, saved as a TF.js layers model. */
-async function trainBase(folder: string): Promise<void> {
+function trainBase(folder: string): Promise<void> {
   const model = tf.sequential({
     layers: [
       tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 6, kernelSize: 3, activation: 'relu', name: 'conv_a' }),
@@ -47,85 +27,21 @@ async function trainBase(folder: string): Promise<void> {
       tf.layers.dense({ units: 4, activation: 'softmax', name: 'classifier' })
     ]
   })
-  const n = 64
-  const x = new Float32Array(n * 768)
-  const y = new Float32Array(n * 4)
-  for (let i = 0; i < n; i++) {
-    const k = i % 4
-    const img = stripes(k % 2 === 0, 1000 + i)
-    // Kinds 2 and 3 are the dark versions of 0 and 1.
-    x.set(k >= 2 ? img.map((v) => v * 0.4) : img, i * 768)
-    y[i * 4 + k] = 1
-  }
-  const optimizer = tf.train.adam(0.01)
-  model.compile({ optimizer, loss: 'categoricalCrossentropy' })
-  const [xs, ys] = [tf.tensor4d(x, [n, 16, 16, 3]), tf.tensor2d(y, [n, 4])]
-  await model.fit(xs, ys, { epochs: 3, batchSize: 16, verbose: 0 })
-  tf.dispose([xs, ys])
-  await saveCheckpoint(tf, folder, model, optimizer, { epoch: 3, step: 0, learningRate: 0.01, bestValue: null, bestEpoch: 0, epochsWithoutImprovement: 0, epochsWithoutLrImprovement: 0 })
-  model.dispose()
+  return trainPatternBase(model, folder)
 }
 
-async function waitFor(runId: number, statuses: string[]): Promise<RunDetail> {
-  const start = Date.now()
-  for (;;) {
-    const run = await call<RunDetail>('training:run', { runId })
-    if (statuses.includes(run.status)) return run
-    if (['failed', 'interrupted'].includes(run.status)) throw new Error(`run ${runId} ${run.status}: ${run.message}`)
-    if (Date.now() - start > 120_000) throw new Error('training timed out')
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
-function spec(params: Record<string, string | number>): ModelSpec {
-  const node = (id: string, type: string, p: Record<string, string | number | number[]>) => ({ id, type, params: p, position: { x: 0, y: 0 } })
-  return {
-    format: MODEL_FORMAT,
-    task: { kind: 'classification', classes: 2 },
-    nodes: [node('image', 'Input', { shape: [16, 16, 3] }), node('base', 'PretrainedBase', { base: base.id, ...params }), node('out', 'Dense', { units: 2, activation: 'softmax' })],
-    edges: [
-      { id: 'e1', source: 'image', target: 'base' },
-      { id: 'e2', source: 'base', target: 'out' }
-    ]
-  }
-}
-
-/** Weights of a model's layers whose names start with `prefix`, by layer name (suffix after the prefix). */
-function weightsOf(model: tf.LayersModel, names: (layer: string) => string | null): Record<string, number[][]> {
-  const out: Record<string, number[][]> = {}
-  for (const layer of model.layers) {
-    const key = names(layer.name)
-    if (key && layer.getWeights().length) out[key] = layer.getWeights().map((w) => Array.from(w.dataSync()))
-  }
-  return out
-}
+const waitFor = (runId: number, statuses: string[]): Promise<RunDetail> => waitForRun((c, p) => call(c, p), runId, statuses)
+const spec = (params: Record<string, string | number>): ModelSpec => headOnBase(base.id, params)
 
 beforeAll(async () => {
-  if (!fs.existsSync(BUILT_ENGINE)) throw new Error('Build Strata first: npx electron-vite build')
-  await tf.setBackend('cpu')
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-transfer-'))
-  const emit: EmitEvent = (event, payload) => void events.push({ event, payload })
-  services = testServices(dir, emit)
-  root = (await call<{ path: string }>('project:create', { name: 'Transfer' })).path
-  await trainBase(path.join(dir, 'patterns-base'))
-  for (const [cls, vertical] of [['horizontal', false], ['vertical', true]] as const) {
-    fs.mkdirSync(path.join(dir, 'photos', cls), { recursive: true })
-    for (let i = 0; i < 24; i++) {
-      const px = Buffer.from(stripes(vertical, i).map((v) => Math.round(v * 255)))
-      await sharp(px, { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(path.join(dir, 'photos', cls, `${i}.png`))
-    }
-  }
-  datasetId = (await call<{ datasetId: string }>('dataset:import', { path: path.join(dir, 'photos'), kind: 'images' })).datasetId
+  world = await transferWorld('Transfer', (event, payload) => void events.push({ event, payload }), trainBase)
 }, 120_000)
 
-afterAll(() => {
-  services?.dispose()
-  if (dir) fs.rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => world?.dispose())
 
 describe('transfer learning on a self-made base', () => {
   it('imports the base: layers, shapes and the default cut before its classifier', async () => {
-    base = await call<BaseInfo>('model:import-base', { path: path.join(dir, 'patterns-base') })
+    base = await call<BaseInfo>('model:import-base', { path: path.join(world.dir, 'base') })
     expect(base.inputShape).toEqual([16, 16, 3])
     expect(base.layers.map((l) => [l.name, l.type, l.outputShape])).toEqual([
       ['conv_a', 'Conv2D', [14, 14, 6]],
@@ -137,13 +53,13 @@ describe('transfer learning on a self-made base', () => {
     expect(base.defaultCut).toBe('gap')
     expect(await call<BaseInfo[]>('model:bases', {})).toHaveLength(1)
     // Importing the same model again gives the same base.
-    expect((await call<BaseInfo>('model:import-base', { path: path.join(dir, 'patterns-base', 'model.json') })).id).toBe(base.id)
+    expect((await call<BaseInfo>('model:import-base', { path: path.join(world.dir, 'base', 'model.json') })).id).toBe(base.id)
   })
 
   it('a frozen base trains only the head, on features computed once; stop and resume keep it frozen; exports verify', async () => {
-    const model = await call<{ id: string }>('model:create', { spec: spec({}), datasetId })
+    const model = await call<{ id: string }>('model:create', { spec: spec({}), datasetId: world.datasetId })
     const config = { epochs: 30, batchSize: 8, learningRate: 0.02, earlyStopping: { enabled: false } }
-    const started = await call<RunSummary>('training:start', { datasetId, modelId: model.id, config })
+    const started = await call<RunSummary>('training:start', { datasetId: world.datasetId, modelId: model.id, config })
     // Stop after the first epoch, then resume from its checkpoint.
     for (;;) {
       const run = await call<RunDetail>('training:run', { runId: started.id })
@@ -169,13 +85,13 @@ describe('transfer learning on a self-made base', () => {
 
     // Features were cached: every image went through the base exactly once per start (train + validation items).
     const cached = events.filter((e) => e.event === 'training:warning' && (e.payload as { runId: number }).runId === started.id).map((e) => e.payload as { key: string; params: { items: number } })
-    const summary = await call<{ splits: { train: number; validation: number } }>('dataset:get', { datasetId })
+    const summary = await call<{ splits: { train: number; validation: number } }>('dataset:get', { datasetId: world.datasetId })
     expect(cached.map((c) => c.key)).toEqual(['featuresCached', 'featuresCached'])
     for (const c of cached) expect(c.params.items).toBe(summary.splits.train + summary.splits.validation)
 
     // The base's weights are exactly as imported; the head learnt.
-    const trained = await loadModel(tf, checkpointDir(path.join(root, 'runs', String(started.id)), 'last'))
-    const original = await loadBaseModel(tf, root, base.id)
+    const trained = await loadModel(tf, checkpointDir(path.join(world.root, 'runs', String(started.id)), 'last'))
+    const original = await loadBaseModel(tf, world.root, base.id)
     const baseWeights = weightsOf(original, (n) => (['conv_a', 'conv_b'].includes(n) ? n : null))
     expect(weightsOf(trained, (n) => (n.startsWith('base__') ? n.slice(6) : null))).toEqual(baseWeights)
     expect(trained.layers.filter((l) => l.name.startsWith('base__') && l.countParams() > 0).every((l) => !l.trainable)).toBe(true)
@@ -184,9 +100,9 @@ describe('transfer learning on a self-made base', () => {
 
     // Judging and trying the run use the trained model, base included.
     const evaluation = await call<{ itemCount: number; report: { classes: string[]; accuracy: number } }>('evaluation:run', { runId: started.id, split: 'test' })
-    expect(evaluation.itemCount).toBe((await call<{ splits: { test: number } }>('dataset:get', { datasetId })).splits.test)
+    expect(evaluation.itemCount).toBe((await call<{ splits: { test: number } }>('dataset:get', { datasetId: world.datasetId })).splits.test)
     expect(evaluation.report.classes).toEqual(['horizontal', 'vertical'])
-    const photo = await sharp(Buffer.from(stripes(true, 99).map((v) => Math.round(v * 255))), { raw: { width: 16, height: 16, channels: 3 } }).png().toBuffer()
+    const photo = await stripesPng(true, 99)
     const tried = await call<{ prediction: { label?: string } }>('evaluation:predict', { runId: started.id, input: { image: photo.toString('base64') } })
     expect(['horizontal', 'vertical']).toContain(tried.prediction.label)
 
@@ -204,11 +120,11 @@ describe('transfer learning on a self-made base', () => {
   }, 240_000)
 
   it('unfreezing the last layer fine-tunes it and leaves the earlier one as imported', async () => {
-    const model = await call<{ id: string }>('model:create', { spec: spec({ unfreeze: 1 }), datasetId })
-    const started = await call<RunSummary>('training:start', { datasetId, modelId: model.id, config: { epochs: 2, batchSize: 8, learningRate: 0.02 } })
+    const model = await call<{ id: string }>('model:create', { spec: spec({ unfreeze: 1 }), datasetId: world.datasetId })
+    const started = await call<RunSummary>('training:start', { datasetId: world.datasetId, modelId: model.id, config: { epochs: 2, batchSize: 8, learningRate: 0.02 } })
     await waitFor(started.id, ['completed'])
-    const trained = await loadModel(tf, checkpointDir(path.join(root, 'runs', String(started.id)), 'last'))
-    const original = await loadBaseModel(tf, root, base.id)
+    const trained = await loadModel(tf, checkpointDir(path.join(world.root, 'runs', String(started.id)), 'last'))
+    const original = await loadBaseModel(tf, world.root, base.id)
     const now = weightsOf(trained, (n) => (n.startsWith('base__') ? n.slice(6) : null))
     const before = weightsOf(original, (n) => (['conv_a', 'conv_b'].includes(n) ? n : null))
     expect(now.conv_a).toEqual(before.conv_a)

@@ -19,6 +19,7 @@ let url: string
 let sha256: string
 let services: Services
 const events: Array<{ event: EventName; payload: unknown }> = []
+const stalled: http.ServerResponse[] = []
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -31,6 +32,12 @@ beforeAll(async () => {
   const served = path.join(dir, 'served')
   sha256 = crypto.createHash('sha256').update(fs.readFileSync(path.join(served, 'model.json'))).update(fs.readFileSync(path.join(served, 'weights.bin'))).digest('hex')
   server = http.createServer((req, res) => {
+    // Under /stall/ the weights start and then stop coming, so a download can be cancelled midway.
+    if (req.url === '/stall/weights.bin') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).write(fs.readFileSync(path.join(served, 'weights.bin')).subarray(0, 16))
+      stalled.push(res)
+      return
+    }
     const file = path.join(served, path.basename(req.url ?? ''))
     if (!fs.existsSync(file)) return void res.writeHead(404).end()
     res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(fs.readFileSync(file))
@@ -54,6 +61,23 @@ describe('downloading a known model', () => {
   it('a wrong checksum keeps nothing and says so plainly', async () => {
     await expect(download({ sha256: 'ab'.repeat(32) })).rejects.toMatchObject({ code: 'BASE_CHECKSUM', message: expect.stringContaining('checksum does not match') })
     expect(fs.existsSync(path.join(dir, 'data', 'cache', 'bases', 'ab'.repeat(32)))).toBe(false)
+  })
+
+  it('a download can be cancelled midway: nothing is kept and no base is added', async () => {
+    const stallUrl = url.replace('/model.json', '/stall/model.json')
+    const running = callChannel<BaseInfo>(services, 'model:download-base', { name: 'Stalled', url: stallUrl, sha256, downloadId: 'stall1' })
+    const caught = running.catch((err: unknown) => err)
+    // Cancel once some of the weights arrived (progress for this download id).
+    for (let i = 0; i < 200 && !events.some((e) => e.event === 'model:download-progress' && (e.payload as { downloadId?: string; done: number }).downloadId === 'stall1' && (e.payload as { done: number }).done > 16); i++) {
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    expect(await callChannel(services, 'model:cancel-download', { downloadId: 'stall1' })).toEqual({ cancelled: true })
+    expect(await caught).toMatchObject({ code: 'IMPORT_CANCELLED' })
+    for (const res of stalled) res.destroy()
+    expect(fs.existsSync(path.join(dir, 'data', 'cache', 'bases', sha256))).toBe(false)
+    expect(await callChannel(services, 'model:bases', {})).toEqual([])
+    // Nothing runs under that id any more.
+    expect(await callChannel(services, 'model:cancel-download', { downloadId: 'stall1' })).toEqual({ cancelled: false })
   })
 
   it('downloads once with progress, checks it and imports it; later the cache answers without the network', async () => {
