@@ -31,7 +31,7 @@ afterEach(() => {
 
 const call = <T = unknown>(channel: ChannelName, payload: unknown): Promise<T> => callChannel<T>(services, channel, payload)
 
-/** A churn-like table: who leaves depends on tenure, plan and support calls, with 10% label noise. */
+/** A churn-like table: who leaves depends on tenure, plan and support calls, with 5% label noise (10% left the last epoch too close to the bar: weight initialisation is not seeded). */
 function writeChurnCsv(file: string, rows: number): { majority: number } {
   let leave = 0
   const lines = ['customer_id,tenure_months,plan,support_calls,monthly_fee,churned']
@@ -43,7 +43,7 @@ function writeChurnCsv(file: string, rows: number): { majority: number } {
     const calls = Math.floor(rand() * 8)
     const fee = 20 + Math.round(rand() * 80)
     let churn = tenure < 12 && calls > 3 ? 1 : plan === 'basic' && calls > 5 ? 1 : tenure < 6 ? 1 : 0
-    if (rand() < 0.1) churn = 1 - churn
+    if (rand() < 0.05) churn = 1 - churn
     leave += churn
     lines.push(`C${1000 + i},${tenure},${plan},${calls},${fee},${churn ? 'yes' : 'no'}`)
   }
@@ -80,9 +80,7 @@ describe('training service', () => {
     expect(done.status).toBe('completed')
     expect(done.backend).toMatch(/^(node-gpu|node|wasm|cpu)$/)
     expect(done.history.map((h) => h.epoch)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1))
-    // Weight initialisation is not seeded, so judge the best epoch clearly and the last one a little less strictly.
-    expect(Math.max(...done.history.map((h) => h.metrics.val_acc))).toBeGreaterThan(majority + 0.1)
-    expect(done.lastMetrics.val_acc).toBeGreaterThan(majority + 0.05)
+    expect(done.lastMetrics.val_acc).toBeGreaterThan(majority + 0.1)
     expect(done.checkpoints).toHaveLength(2)
     expect(events.some((e) => e.event === 'training:progress')).toBe(true)
     expect(events.filter((e) => e.event === 'training:epoch')).toHaveLength(15)
