@@ -379,17 +379,14 @@ function depthwiseInfo(tf: Tf, inShape: number[], filterShape: number[], attrs: 
   return { ...info, multiplier: filterShape[3] }
 }
 
-/** dW[kh, kw, c, m] = Σ over batch and output pixels of x[b, ih, iw, c] · dy[b, oh, ow, c·M + m], with dilated taps. */
-function depthwiseBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'dy', DepthwiseConv2dNativeBackpropFilterAttrs>): TensorInfo {
-  const { x, dy } = inputs
-  const i = depthwiseInfo(tf, x.shape, attrs.filterShape, attrs)
+/**
+ * Calls `tap` once for every (output pixel, filter tap) pair that reads an input pixel inside the image, with the
+ * offsets of that input pixel's channels (x), the tap's filter row (W, c·M + m) and the output pixel's channels (dy).
+ * Both depthwise gradients are this walk with a different sum per channel.
+ */
+function forEachDepthwiseTap(i: ReturnType<typeof depthwiseInfo>, tap: (xBase: number, wBase: number, dyBase: number) => void): void {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW, multiplier: M } = i
   const CM = C * M
-  // Float64 sums keep the long reductions (batch × pixels) as accurate as the cpu backend's.
-  const acc = new Float64Array(KH * KW * CM)
-  const out = backend.makeOutput([...attrs.filterShape], 'float32')
-  const xs = float32View(backend, x)
-  const dys = float32View(backend, dy)
   for (let b = 0; b < i.batchSize; b++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let kh = 0; kh < KH; kh++) {
@@ -400,17 +397,30 @@ function depthwiseBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<
           for (let kw = 0; kw < KW; kw++) {
             const iw = ow * i.strideWidth + kw * i.dilationWidth - i.padInfo.left
             if (iw < 0 || iw >= W) continue
-            const xBase = ((b * H + ih) * W + iw) * C
-            const wBase = (kh * KW + kw) * CM
-            for (let c = 0; c < C; c++) {
-              const xv = xs[xBase + c]
-              for (let m = 0; m < M; m++) acc[wBase + c * M + m] += xv * dys[dyBase + c * M + m]
-            }
+            tap(((b * H + ih) * W + iw) * C, (kh * KW + kw) * CM, dyBase)
           }
         }
       }
     }
   }
+}
+
+/** dW[kh, kw, c, m] = Σ over batch and output pixels of x[b, ih, iw, c] · dy[b, oh, ow, c·M + m], with dilated taps. */
+function depthwiseBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'dy', DepthwiseConv2dNativeBackpropFilterAttrs>): TensorInfo {
+  const { x, dy } = inputs
+  const i = depthwiseInfo(tf, x.shape, attrs.filterShape, attrs)
+  const { inChannels: C, multiplier: M } = i
+  // Float64 sums keep the long reductions (batch × pixels) as accurate as the cpu backend's.
+  const acc = new Float64Array(i.filterHeight * i.filterWidth * C * M)
+  const out = backend.makeOutput([...attrs.filterShape], 'float32')
+  const xs = float32View(backend, x)
+  const dys = float32View(backend, dy)
+  forEachDepthwiseTap(i, (xBase, wBase, dyBase) => {
+    for (let c = 0; c < C; c++) {
+      const xv = xs[xBase + c]
+      for (let m = 0; m < M; m++) acc[wBase + c * M + m] += xv * dys[dyBase + c * M + m]
+    }
+  })
   float32View(backend, out).set(acc)
   return out
 }
@@ -419,34 +429,18 @@ function depthwiseBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<
 function depthwiseBackpropInput(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'filter', DepthwiseConv2dNativeBackpropInputAttrs>): TensorInfo {
   const { dy, filter } = inputs
   const i = depthwiseInfo(tf, attrs.inputShape, filter.shape, attrs)
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW, multiplier: M } = i
-  const CM = C * M
-  const acc = new Float32Array(i.batchSize * H * W * C)
+  const { inChannels: C, multiplier: M } = i
+  const acc = new Float32Array(i.batchSize * i.inHeight * i.inWidth * C)
   const out = backend.makeOutput([...attrs.inputShape], 'float32')
   const ws = float32View(backend, filter)
   const dys = float32View(backend, dy)
-  for (let b = 0; b < i.batchSize; b++) {
-    for (let oh = 0; oh < OH; oh++) {
-      for (let kh = 0; kh < KH; kh++) {
-        const ih = oh * i.strideHeight + kh * i.dilationHeight - i.padInfo.top
-        if (ih < 0 || ih >= H) continue
-        for (let ow = 0; ow < OW; ow++) {
-          const dyBase = ((b * OH + oh) * OW + ow) * CM
-          for (let kw = 0; kw < KW; kw++) {
-            const iw = ow * i.strideWidth + kw * i.dilationWidth - i.padInfo.left
-            if (iw < 0 || iw >= W) continue
-            const xBase = ((b * H + ih) * W + iw) * C
-            const wBase = (kh * KW + kw) * CM
-            for (let c = 0; c < C; c++) {
-              let s = 0
-              for (let m = 0; m < M; m++) s += ws[wBase + c * M + m] * dys[dyBase + c * M + m]
-              acc[xBase + c] += s
-            }
-          }
-        }
-      }
+  forEachDepthwiseTap(i, (xBase, wBase, dyBase) => {
+    for (let c = 0; c < C; c++) {
+      let s = 0
+      for (let m = 0; m < M; m++) s += ws[wBase + c * M + m] * dys[dyBase + c * M + m]
+      acc[xBase + c] += s
     }
-  }
+  })
   float32View(backend, out).set(acc)
   return out
 }
