@@ -13,7 +13,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'electron/main/index.ts'),
           cli: resolve(root, 'electron/host/cli-entry.ts'),
-          engine: resolve(root, 'electron/engine/engine-entry.ts')
+          engine: resolve(root, 'electron/engine/engine-entry.ts'),
+          'csv-worker': resolve(root, 'electron/store/csv-worker.ts')
         }
       }
     }

@@ -217,6 +217,44 @@ export class ColumnAccumulator {
     return number ? n : NaN
   }
 
+  /**
+   * Takes in what another accumulator of the same column saw in the rows that follow this one's (the next part of
+   * the same file, read in parallel), as if this one had gone on to read them: counts and sums add up, a type stays
+   * possible only if both allow it, distinct values keep the order they were first seen in (up to the cap).
+   * Returns, for each of `next`'s label numbers, the number this accumulator gives the same label (when labels are numbered).
+   */
+  merge(next: ColumnAccumulator): Int32Array {
+    this.count += next.count
+    this.missing += next.missing
+    this.allNumeric &&= next.allNumeric
+    this.allIntegers &&= next.allIntegers
+    this.allBooleans &&= next.allBooleans
+    this.allDates &&= next.allDates
+    this.withSpaces += next.withSpaces
+    this.totalLength += next.totalLength
+    this.maxLength = Math.max(this.maxLength, next.maxLength)
+    this.sum += next.sum
+    this.sumSquares += next.sumSquares
+    this.min = Math.min(this.min, next.min)
+    this.max = Math.max(this.max, next.max)
+    this.allDistinct &&= next.allDistinct
+    this.capped ||= next.capped
+    for (const [value, seen] of next.distinct) {
+      const mine = this.distinct.get(value)
+      if (mine !== undefined) {
+        mine.count += seen.count
+        this.allDistinct = false
+      } else if (this.distinct.size < DISTINCT_CAP) this.distinct.set(value, { ...seen, label: -1 })
+      else this.capped = true
+    }
+    return Int32Array.from(next.labelValues, (raw) => (this.labelIndex ? this.labelOf(raw) : -1))
+  }
+
+  /** An accumulator again after a structured clone (a worker thread's, posted to this one) turned it into plain data. */
+  static revive(cloned: unknown): ColumnAccumulator {
+    return Object.assign(Object.create(ColumnAccumulator.prototype) as ColumnAccumulator, cloned)
+  }
+
   /** The type this column most likely has. */
   inferType(): ColumnType {
     const present = this.count - this.missing

@@ -192,69 +192,90 @@ export interface CsvBatch {
   header: boolean
 }
 
-/** What streaming a table file found besides its records. */
-export interface CsvStreamed {
-  /** SHA-256 of the file's bytes. */
-  hash: string
-  /** Bytes of the UTF-8 BOM the file starts with (0 or 3). */
-  bomBytes: number
-  /** False when some bytes were not UTF-8 (the decoded text then differs from the bytes). */
-  clean: boolean
+/** Where reading a range of a table file starts: at the file's start, or where an earlier range (or a scan) stopped. */
+export interface CsvReadFrom {
+  /** The line the range starts on (1-based, counting the header). */
+  line: number
+  /** True while the header record is still to be skipped. */
+  headerPending: boolean
 }
 
 /**
- * Streams the records of a table file in batches, after the header: quoted fields may hold delimiters
- * and line breaks, a UTF-8 BOM is dropped, blank lines are skipped.
+ * Reads the records of a table file in batches, a byte range at a time: quoted fields may hold delimiters and line
+ * breaks, a UTF-8 BOM at the file's start is dropped, blank lines are skipped. What a range ends in the middle of (an
+ * unfinished record, the line count, the header still to skip, part of a UTF-8 sequence) is carried into the next
+ * range, so ranges read one after the other give the same batches as the whole file read at once.
  */
-export async function streamCsv(
-  file: string,
-  dialect: CsvDialect,
-  onBatch: (batch: CsvBatch, bytesRead: number) => Promise<void> | void,
-  signal?: AbortSignal
-): Promise<CsvStreamed> {
-  const parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: dialect.newline as '\n', quoteChar: '"' })
-  const hash = crypto.createHash('sha256')
-  const stream = fs.createReadStream(file, { highWaterMark: CSV_READ_BYTES })
-  const eol = lineEnd(dialect.newline)
-  const walker = new RecordWalker(1, dialect.hasHeader, eol)
-  let pending = ''
-  let first = true
-  let bomBytes = 0
-  let clean = true
-  let bytesRead = 0
+export class CsvReader {
+  private readonly parser: Papa.Parser
+  private readonly walker: RecordWalker
+  private readonly eol: string
+  private readonly decoder = new TextDecoder('utf-8')
+  /** The text after the last complete record read so far: empty when a range ended exactly between records. */
+  pending = ''
+  /** Bytes of the UTF-8 BOM the file starts with (0 or 3). */
+  bomBytes = 0
+  /** False once some bytes were not UTF-8 (the decoded text then differs from the bytes). */
+  clean = true
 
-  const emit = async (text: string, last: boolean): Promise<void> => {
-    const result = parser.parse(text, 0, !last) as { data: string[][]; meta: { cursor: number } }
+  constructor(
+    private readonly file: string,
+    dialect: Pick<CsvDialect, 'delimiter' | 'newline' | 'hasHeader'>,
+    from: CsvReadFrom = { line: 1, headerPending: dialect.hasHeader }
+  ) {
+    this.parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: dialect.newline as '\n', quoteChar: '"' })
+    this.eol = lineEnd(dialect.newline)
+    this.walker = new RecordWalker(from.line, from.headerPending, this.eol)
+  }
+
+  /** Where the next range starts, as {@link CsvReadFrom}. */
+  get position(): CsvReadFrom {
+    return { line: this.walker.line, headerPending: this.walker.headerPending }
+  }
+
+  /**
+   * Reads bytes [start, end) of the file (to its end when `end` is left out), handing each batch of complete records
+   * to `onBatch` with the file position read up to. `last`: nothing follows, so the text left is the last record.
+   * `hash` is updated with every byte read.
+   */
+  async read(
+    range: { start: number; end?: number },
+    onBatch: (batch: CsvBatch, bytesRead: number) => Promise<void> | void,
+    opts: { last: boolean; signal?: AbortSignal; hash?: crypto.Hash }
+  ): Promise<void> {
+    const { signal, hash } = opts
+    let position = range.start
+    const stream = fs.createReadStream(this.file, { highWaterMark: CSV_READ_BYTES, start: range.start, end: range.end === undefined ? undefined : range.end - 1 })
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (signal?.aborted) {
+        stream.destroy()
+        throw new StrataError('IMPORT_CANCELLED')
+      }
+      hash?.update(chunk)
+      let text = this.decoder.decode(chunk, { stream: true })
+      if (position === 0 && text.charCodeAt(0) === 0xfeff) {
+        text = text.slice(1)
+        this.bomBytes = 3
+      }
+      position += chunk.length
+      await this.emit(this.pending + text, false, onBatch, position)
+    }
+    if (opts.last) await this.emit(this.pending + this.decoder.decode(), true, onBatch, position)
+  }
+
+  private async emit(text: string, last: boolean, onBatch: (batch: CsvBatch, bytesRead: number) => Promise<void> | void, bytesRead: number): Promise<void> {
+    const result = this.parser.parse(text, 0, !last) as { data: string[][]; meta: { cursor: number } }
     const consumed = last ? text.length : result.meta.cursor
-    pending = last ? '' : text.slice(consumed)
+    this.pending = last ? '' : text.slice(consumed)
     const batchText = consumed === text.length ? text : text.slice(0, consumed)
-    if (clean && batchText.includes('\uFFFD')) clean = false
+    if (this.clean && batchText.includes('\uFFFD')) this.clean = false
     // Complete records each end with one line break, so when the consumed text has no more breaks than records,
     // no cell holds one and each record is one line. (The last piece is counted cell by cell.)
-    const oneLineEach = !last && countChar(batchText, eol) === result.data.length
-    const batch: CsvBatch = { rows: [], lines: [], text: batchText, line: walker.line, header: walker.headerPending }
-    walker.walk(result.data, oneLineEach, batch.rows, batch.lines)
+    const oneLineEach = !last && countChar(batchText, this.eol) === result.data.length
+    const batch: CsvBatch = { rows: [], lines: [], text: batchText, line: this.walker.line, header: this.walker.headerPending }
+    this.walker.walk(result.data, oneLineEach, batch.rows, batch.lines)
     if (batchText.length) await onBatch(batch, bytesRead)
   }
-
-  const decoder = new TextDecoder('utf-8')
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (signal?.aborted) {
-      stream.destroy()
-      throw new StrataError('IMPORT_CANCELLED')
-    }
-    hash.update(chunk)
-    bytesRead += chunk.length
-    let text = decoder.decode(chunk, { stream: true })
-    if (first && text.charCodeAt(0) === 0xfeff) {
-      text = text.slice(1)
-      bomBytes = 3
-    }
-    first = false
-    await emit(pending + text, false)
-  }
-  await emit(pending + decoder.decode(), true)
-  return { hash: hash.digest('hex'), bomBytes, clean }
 }
 
 /** Writes a table file's text as UTF-8 without its BOM (what {@link CsvBatch} texts are slices of) to `target`. */

@@ -1,11 +1,12 @@
 import fs from 'node:fs'
 import type { ColumnType, DatasetKind } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
-import { ColumnAccumulator, isTargetName, proposeTarget } from './columns'
-import { sniffCsv, streamCsv, writeDecodedText } from './csv'
+import { isTargetName, proposeTarget } from './columns'
+import { sniffCsv, writeDecodedText } from './csv'
 import type { ImporterContext } from './import-images'
 import type { ColumnRow } from './import-staging'
-import { readChunkRows, REMOVED, RowLabels, type Cells, type RowChunk, type RowSource, type RowState } from './table-rows'
+import { readChunkRows, REMOVED, RowLabels, type RowChunk, type RowSource, type RowState } from './table-rows'
+import { scanTableFile } from './table-scan'
 
 /** Choices the user makes for a table or text import. */
 export interface TableImportOptions {
@@ -48,7 +49,7 @@ function looksLikeText(columns: readonly ColumnRow[]): boolean {
 }
 
 /**
- * Reads a CSV/TSV file in one pass: rows with the wrong number of fields are listed by line (and skipped, or the
+ * Reads a CSV/TSV file once (a large one in two halves at once, see scanTableFile): rows with the wrong number of fields are listed by line (and skipped, or the
  * import refused), column types and statistics are inferred on the way, each batch of text read becomes a chunk of
  * the row store (its byte range; the rows stay in the file), and the cells of the likely target are kept so labels
  * need no second pass. For a text dataset each row becomes a text with its label; rows without either are left out.
@@ -58,50 +59,21 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   const { staging, signal } = ctx
   const dialect = await sniffCsv(file)
   const width = dialect.header.length
-  const size = (await fs.promises.stat(file)).size
-  const accumulators = dialect.header.map((name) => new ColumnAccumulator(name))
   const raggedLines: number[] = []
   // The column most likely to be the target: the one asked for, else one with a conventional name.
   const wanted = opts.target?.toLowerCase()
   const likelyTarget = dialect.header.findIndex((name) => (wanted === undefined ? isTargetName(name) : name.toLowerCase() === wanted))
-  // The likely target's cells as class numbers into its accumulator's labelValues (-1: missing).
-  const likelyCodes: number[] = []
-  const likely = likelyTarget >= 0 ? accumulators[likelyTarget] : null
-  likely?.numberLabels()
-  const chunks: RowChunk[] = []
-  let offset = 0
-  let position = 0
-  let records = 0
-
-  const streamed = await streamCsv(
-    file,
-    dialect,
-    async ({ rows, lines, text, line, header }, bytesRead) => {
-      if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
-      const first = position
-      for (let r = 0; r < rows.length; r++) {
-        const cells: Cells = rows[r]
-        records++
-        if (cells.length !== width) {
-          if (raggedLines.length < 100_000) raggedLines.push(lines[r])
-          staging.addSkipped(`line ${lines[r]}`, 'ragged', `expected ${width} fields, found ${cells.length}`)
-          continue
-        }
-        // One pass over the cells: statistics, and missing cells become null in place.
-        for (let i = 0; i < width; i++) if (accumulators[i].add(cells[i])) cells[i] = null
-        if (likely) likelyCodes.push(likely.lastLabel)
-        position++
-      }
-      // The rows stay in the file's text: a chunk is the byte range this batch was parsed from.
-      const length = Buffer.byteLength(text)
-      if (position > first) chunks.push({ first, count: position - first, offset, length, line, header })
-      offset += length
-      ctx.onProgress?.({ phase: 'reading', unit: 'bytes', done: bytesRead, total: size })
-      // Let other requests (and a cancel) through between chunks.
-      await new Promise((resolve) => setImmediate(resolve))
+  const streamed = await scanTableFile(file, dialect, likelyTarget, {
+    signal,
+    onRagged: (line, fields) => {
+      if (raggedLines.length < 100_000) raggedLines.push(line)
+      staging.addSkipped(`line ${line}`, 'ragged', `expected ${width} fields, found ${fields}`)
     },
-    signal
-  )
+    onProgress: (done, total) => ctx.onProgress?.({ phase: 'reading', unit: 'bytes', done, total })
+  })
+  const { accumulators, chunks, records, rows: position } = streamed.scan
+  const likely = likelyTarget >= 0 ? accumulators[likelyTarget] : null
+  const likelyCodes = streamed.scan.likelyCodes
   if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
   if (records === 0) throw new StrataError(dialect.hasHeader ? 'IMPORT_HEADER_ONLY' : 'IMPORT_EMPTY_FILE', { file })
   if (raggedLines.length && (opts.ragged === 'refuse' || position === 0)) {
@@ -179,7 +151,7 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
     target: target?.name ?? null,
     textColumn: textColumn?.name ?? null,
     fileHash: streamed.hash,
-    settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length },
+    settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length, parts: streamed.parts },
     source,
     rowsFile,
     chunks,
