@@ -2,11 +2,12 @@ import fs from 'node:fs'
 import type { ColumnType, DatasetKind } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
 import { isTargetName, proposeTarget } from './columns'
-import { sniffCsv, writeDecodedText } from './csv'
+import { sniffCsv } from './csv'
+import { writeDecodedText } from './csv-reader'
 import type { ImporterContext } from './import-images'
 import type { ColumnRow } from './import-staging'
 import { readChunkRows, REMOVED, RowLabels, type RowChunk, type RowSource, type RowState } from './table-rows'
-import { scanTableFile } from './table-scan'
+import { scanTableFile } from './scan-table-file'
 
 /** Choices the user makes for a table or text import. */
 export interface TableImportOptions {

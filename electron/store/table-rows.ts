@@ -7,7 +7,7 @@ import type { ClassCount, DatasetItem, SplitCounts, SplitName } from '../../comm
 import { StrataError } from '../../common/errors'
 import { blobPath } from './blobs'
 import { isMissing } from './columns'
-import { readCsvText, type CsvDialect, type CsvTextRange } from './csv'
+import { readCsvText, type CsvDialect, type CsvTextRange } from './csv-reader'
 import { SPLIT_BY_CODE } from './splits'
 
 /**

@@ -6,7 +6,7 @@ import { healthReport } from './health'
 import { importDataset } from './import'
 import { STAGING_DIR } from './import-staging'
 import { createProject, type OpenProject } from './project-folder'
-import { tableScanSettings } from './table-scan'
+import { tableScanSettings } from './scan-table-file'
 import { useTempProject } from './test-project'
 
 const t = useTempProject()

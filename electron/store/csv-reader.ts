@@ -1,0 +1,198 @@
+/**
+ * Reading a table file's records, a byte range at a time, and reading stored pieces of its text again. Free of the
+ * rest of the app (no errors catalogue, no schemas), so that the import's worker thread starts quickly.
+ */
+import type crypto from 'node:crypto'
+import fs from 'node:fs'
+import Papa from 'papaparse'
+
+/**
+ * Bytes read (and parsed) at a time. papaparse is much slower on large pieces of text (a 1 MiB piece parses at about
+ * half the speed of 64 KiB ones), and each piece becomes one chunk of the row store, read whole for a page of the preview.
+ */
+export const CSV_READ_BYTES = 64 * 1024
+
+/** How a table file is written: what sniffing its start found (see sniffCsv). */
+export interface CsvDialect {
+  delimiter: string
+  newline: '\n' | '\r\n' | '\r'
+  hasHeader: boolean
+  /** Column names: the header, or `column_1`… when there is none. */
+  header: string[]
+}
+
+/** How many times `char` occurs in `text`. */
+function countChar(text: string, char: string): number {
+  let n = 0
+  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) n++
+  return n
+}
+
+/** The character that ends a line of a dialect ('\n' also ends '\r\n' lines). */
+function lineEnd(newline: CsvDialect['newline']): string {
+  return newline === '\r' ? '\r' : '\n'
+}
+
+/**
+ * Turns parsed records into rows with the line each starts on (1-based, counting the header): skips blank lines
+ * and, once, the header. The import and every later read of the stored text walk records the same way.
+ */
+class RecordWalker {
+  constructor(
+    public line: number,
+    public headerPending: boolean,
+    private readonly eol: string
+  ) {}
+
+  /** `oneLineEach`: the caller knows no cell holds a line break, so lines need not be counted cell by cell. */
+  walk(data: string[][], oneLineEach: boolean, rows: string[][], lines: number[]): void {
+    for (const cells of data) {
+      const start = this.line
+      if (!oneLineEach) for (const cell of cells) this.line += countChar(cell, this.eol)
+      this.line++
+      if (cells.length === 1 && cells[0] === '') continue
+      if (this.headerPending) {
+        this.headerPending = false
+        continue
+      }
+      rows.push(cells)
+      lines.push(start)
+    }
+  }
+}
+
+/**
+ * A batch of records of a table file: their cells and lines, and the exact text they were parsed from with where it
+ * starts (so the text can be stored and parsed again into the same rows by {@link readCsvText}).
+ */
+export interface CsvBatch {
+  rows: string[][]
+  lines: number[]
+  /** The text of the batch's records (the file decoded as UTF-8, without a BOM). */
+  text: string
+  /** The line the text starts on. */
+  line: number
+  /** True when the text holds the header record. */
+  header: boolean
+}
+
+/** Where reading a range of a table file starts: at the file's start, or where an earlier range (or a scan) stopped. */
+export interface CsvReadFrom {
+  /** The line the range starts on (1-based, counting the header). */
+  line: number
+  /** True while the header record is still to be skipped. */
+  headerPending: boolean
+}
+
+/**
+ * Reads the records of a table file in batches, a byte range at a time: quoted fields may hold delimiters and line
+ * breaks, a UTF-8 BOM at the file's start is dropped, blank lines are skipped. What a range ends in the middle of (an
+ * unfinished record, the line count, the header still to skip, part of a UTF-8 sequence) is carried into the next
+ * range, so ranges read one after the other give the same batches as the whole file read at once.
+ */
+export class CsvReader {
+  private readonly parser: Papa.Parser
+  private readonly walker: RecordWalker
+  private readonly eol: string
+  private readonly decoder = new TextDecoder('utf-8')
+  /** The text after the last complete record read so far: empty when a range ended exactly between records. */
+  pending = ''
+  /** Bytes of the UTF-8 BOM the file starts with (0 or 3). */
+  bomBytes = 0
+  /** False once some bytes were not UTF-8 (the decoded text then differs from the bytes). */
+  clean = true
+
+  constructor(
+    private readonly file: string,
+    dialect: Pick<CsvDialect, 'delimiter' | 'newline' | 'hasHeader'>,
+    from: CsvReadFrom = { line: 1, headerPending: dialect.hasHeader }
+  ) {
+    this.parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: dialect.newline as '\n', quoteChar: '"' })
+    this.eol = lineEnd(dialect.newline)
+    this.walker = new RecordWalker(from.line, from.headerPending, this.eol)
+  }
+
+  /** Where the next range starts, as {@link CsvReadFrom}. */
+  get position(): CsvReadFrom {
+    return { line: this.walker.line, headerPending: this.walker.headerPending }
+  }
+
+  /**
+   * Reads bytes [start, end) of the file (to its end when `end` is left out), handing each batch of complete records
+   * to `onBatch` with the file position read up to. `last`: nothing follows, so the text left is the last record.
+   * `hash` is updated with every byte read.
+   */
+  async read(
+    range: { start: number; end?: number },
+    onBatch: (batch: CsvBatch, bytesRead: number) => Promise<void> | void,
+    opts: { last: boolean; hash?: crypto.Hash }
+  ): Promise<void> {
+    const { hash } = opts
+    let position = range.start
+    const stream = fs.createReadStream(this.file, { highWaterMark: CSV_READ_BYTES, start: range.start, end: range.end === undefined ? undefined : range.end - 1 })
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash?.update(chunk)
+      let text = this.decoder.decode(chunk, { stream: true })
+      if (position === 0 && text.charCodeAt(0) === 0xfeff) {
+        text = text.slice(1)
+        this.bomBytes = 3
+      }
+      position += chunk.length
+      await this.emit(this.pending + text, false, onBatch, position)
+    }
+    if (opts.last) await this.emit(this.pending + this.decoder.decode(), true, onBatch, position)
+  }
+
+  private async emit(text: string, last: boolean, onBatch: (batch: CsvBatch, bytesRead: number) => Promise<void> | void, bytesRead: number): Promise<void> {
+    const result = this.parser.parse(text, 0, !last) as { data: string[][]; meta: { cursor: number } }
+    const consumed = last ? text.length : result.meta.cursor
+    this.pending = last ? '' : text.slice(consumed)
+    const batchText = consumed === text.length ? text : text.slice(0, consumed)
+    if (this.clean && batchText.includes('\uFFFD')) this.clean = false
+    // Complete records each end with one line break, so when the consumed text has no more breaks than records,
+    // no cell holds one and each record is one line. (The last piece is counted cell by cell.)
+    const oneLineEach = !last && countChar(batchText, this.eol) === result.data.length
+    const batch: CsvBatch = { rows: [], lines: [], text: batchText, line: this.walker.line, header: this.walker.headerPending }
+    this.walker.walk(result.data, oneLineEach, batch.rows, batch.lines)
+    if (batchText.length) await onBatch(batch, bytesRead)
+  }
+}
+
+/** Writes a table file's text as UTF-8 without its BOM (what {@link CsvBatch} texts are slices of) to `target`. */
+export async function writeDecodedText(file: string, target: string): Promise<void> {
+  const out = fs.createWriteStream(target)
+  const decoder = new TextDecoder('utf-8')
+  let first = true
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: CSV_READ_BYTES }) as AsyncIterable<Buffer>) {
+    let text = decoder.decode(chunk, { stream: true })
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    first = false
+    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
+  }
+  out.end(decoder.decode())
+  await new Promise<void>((resolve, reject) => out.on('finish', () => resolve()).on('error', reject))
+}
+
+/** Where a stored batch text lies in a file, and how to read it again. */
+export interface CsvTextRange {
+  offset: number
+  length: number
+  line: number
+  header: boolean
+}
+
+/** Parses a stored batch text (see {@link CsvBatch}) again: the same rows, with their lines, as when it was imported. */
+export function readCsvText(fd: number, range: CsvTextRange, dialect: Pick<CsvDialect, 'delimiter' | 'newline'>): { rows: string[][]; lines: number[] } {
+  const bytes = Buffer.alloc(range.length)
+  let read = 0
+  while (read < range.length) {
+    const n = fs.readSync(fd, bytes, read, range.length - read, range.offset + read)
+    if (n === 0) break
+    read += n
+  }
+  const parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: dialect.newline as '\n', quoteChar: '"' })
+  const result = parser.parse(bytes.toString('utf8', 0, read), 0, false) as { data: string[][] }
+  const out = { rows: [] as string[][], lines: [] as number[] }
+  new RecordWalker(range.line, range.header, lineEnd(dialect.newline)).walk(result.data, false, out.rows, out.lines)
+  return out
+}
