@@ -1,5 +1,6 @@
 import type * as TfModule from '@tensorflow/tfjs'
 import type { TensorInfo, TypedArray } from '@tensorflow/tfjs'
+import { simdAdam, type AdamKernel } from './simd-adam'
 
 type Tf = typeof TfModule
 /** What an optimiser's applyGradients takes: gradients by variable name. */
@@ -10,7 +11,14 @@ interface HeapBackend {
   typedArrayFromHeap(info: TensorInfo): TypedArray
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo
   refCount(dataId: object): number
-  dataIdMap: { has(dataId: object): boolean }
+  dataIdMap: { has(dataId: object): boolean; get(dataId: object): { memoryOffset: number } | undefined }
+  /** The emscripten module: its memory is `asm.memory` in the single-threaded build, `wasmMemory` in the threaded one. */
+  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown }
+}
+
+/** The SIMD update bound to the backend's memory, or null (then the update runs as a JavaScript loop). */
+function heapKernel(backend: HeapBackend): AdamKernel | null {
+  return simdAdam(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory)
 }
 
 /** AdamOptimizer's own state (private in its typings, the same fields at run time in tfjs 4.22, which package.json pins). */
@@ -28,7 +36,8 @@ interface AdamState {
 const f32 = Math.fround
 
 /**
- * tf.train.adam whose update runs as one loop per variable over wasm's memory instead of eleven kernels per variable.
+ * tf.train.adam whose update runs as one loop per variable over wasm's memory instead of eleven kernels per variable:
+ * a WebAssembly SIMD loop (see simdAdam), or a JavaScript one where that cannot run.
  * The arithmetic is Adam's, rounded to float32 where the kernels store their results (moments, weights); the state (moments, β powers, iterations), its names and its checkpoints are
  * AdamOptimizer's own. Moments are updated in place; each weight gets a new buffer, because wasm caches its packed
  * XNNPACK weights by buffer. On other backends, or where a buffer is shared with another tensor, it is plain Adam.
@@ -61,39 +70,45 @@ export function fusedAdam(tf: Tf, learningRate: number, beta1 = 0.9, beta2 = 0.9
       }
       if (!unshared(state.accBeta1) || !unshared(state.accBeta2)) return false
 
-      const accBeta1 = backend.typedArrayFromHeap(state.accBeta1)
-      const accBeta2 = backend.typedArrayFromHeap(state.accBeta2)
+      const accBeta1 = backend.typedArrayFromHeap(state.accBeta1)[0]
+      const accBeta2 = backend.typedArrayFromHeap(state.accBeta2)[0]
       const b1 = f32(state.beta1)
       const b2 = f32(state.beta2)
       const c1 = f32(1 - state.beta1)
       const c2 = f32(1 - state.beta2)
-      const oneMinusAccBeta1 = f32(1 - accBeta1[0])
-      const oneMinusAccBeta2 = f32(1 - accBeta2[0])
+      const oneMinusAccBeta1 = f32(1 - accBeta1)
+      const oneMinusAccBeta2 = f32(1 - accBeta2)
       const epsilon = f32(state.epsilon)
       const step = f32(-state.learningRate)
+      const r1 = 1 / oneMinusAccBeta1
+      const r2 = 1 / oneMinusAccBeta2
+      const kernel = heapKernel(backend)
+      const offset = (info: TensorInfo) => (backend.dataIdMap.get(info.dataId) as { memoryOffset: number }).memoryOffset
       for (const { value, gradient, m, v } of updates) {
         const out = backend.makeOutput([...value.shape], 'float32')
-        // Views are taken after the allocation: growing wasm memory detaches older views.
-        const next = backend.typedArrayFromHeap(out)
-        const w = backend.typedArrayFromHeap(value)
-        const g = backend.typedArrayFromHeap(gradient)
-        const ms = backend.typedArrayFromHeap(m)
-        const vs = backend.typedArrayFromHeap(v)
-        const r1 = 1 / oneMinusAccBeta1
-        const r2 = 1 / oneMinusAccBeta2
-        for (let j = 0; j < w.length; j++) {
-          const gj = g[j]
-          // Float32Array stores round; the steps between run in float64, within float32's rounding of the kernels' result.
-          const mj = (ms[j] = ms[j] * b1 + gj * c1)
-          const vj = (vs[j] = vs[j] * b2 + gj * gj * c2)
-          next[j] = w[j] + ((mj * r1) / (Math.sqrt(vj * r2) + epsilon)) * step
+        if (kernel) kernel(offset(value), offset(gradient), offset(m), offset(v), offset(out), value.size, { b1, b2, c1, c2, r1, r2, epsilon, step })
+        else {
+          // Views are taken after the allocation: growing wasm memory detaches older views.
+          const next = backend.typedArrayFromHeap(out)
+          const w = backend.typedArrayFromHeap(value)
+          const g = backend.typedArrayFromHeap(gradient)
+          const ms = backend.typedArrayFromHeap(m)
+          const vs = backend.typedArrayFromHeap(v)
+          for (let j = 0; j < w.length; j++) {
+            const gj = g[j]
+            // Float32Array stores round; the steps between run in float64, within float32's rounding of the kernels' result.
+            const mj = (ms[j] = ms[j] * b1 + gj * c1)
+            const vj = (vs[j] = vs[j] * b2 + gj * gj * c2)
+            next[j] = w[j] + ((mj * r1) / (Math.sqrt(vj * r2) + epsilon)) * step
+          }
         }
         const updated = tf.engine().makeTensorFromTensorInfo(out)
         value.assign(updated)
         updated.dispose()
       }
-      accBeta1[0] = f32(accBeta1[0] * b1)
-      accBeta2[0] = f32(accBeta2[0] * b2)
+      // Taken again: the outputs made above may have grown wasm memory, which detaches older views.
+      backend.typedArrayFromHeap(state.accBeta1)[0] = f32(accBeta1 * b1)
+      backend.typedArrayFromHeap(state.accBeta2)[0] = f32(accBeta2 * b2)
       this.incrementIterations()
       return true
     }
