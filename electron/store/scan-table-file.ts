@@ -6,14 +6,22 @@ import { Worker } from 'node:worker_threads'
 import { StrataError } from '../../common/errors'
 import type { CsvBatch, CsvDialect } from './csv-reader'
 import { CsvReader } from './csv-reader'
-import { SCAN_PROTOCOL, TableScan, type ScanJob, type ScanMessage } from './table-scan'
+import { SCAN_PROTOCOL, TableScan, type ScanJob, type ScanMessage, type WarmJob } from './table-scan'
 
 /**
  * When a table file is read in two halves at once. A worker thread costs a few tens of milliseconds to start, about
- * what a few MiB of CSV take to read, so smaller files are read in one go. `workerFile`: the worker's script, when
- * not found beside this module's bundle (see {@link scanWorkerFile}). Tests lower the threshold to split small files.
+ * what a few MiB of CSV take to read, so smaller files are read in one go (`splitMinBytes`). On a machine with two or
+ * three cores a worker that must first be started competes with the reading for them (its start, and both threads'
+ * compiling), which costs more than it saves below `coldSplitMinBytes`: there, a file is read in halves only when a
+ * worker kept from an earlier import is ready, and one is started after the import for the next.
+ * `workerFile`: the worker's script, when not found beside this module's bundle (see {@link scanWorkerFile}).
+ * Tests lower the thresholds to split small files.
  */
-export const tableScanSettings: { splitMinBytes: number; workerFile: string | null } = { splitMinBytes: 4 << 20, workerFile: null }
+export const tableScanSettings: { splitMinBytes: number; coldSplitMinBytes: number; workerFile: string | null } = {
+  splitMinBytes: 4 << 20,
+  coldSplitMinBytes: 64 << 20,
+  workerFile: null
+}
 
 /** The share of the file the calling thread reads itself (it also sniffs the file first, and hashes the rest while the worker finishes). */
 const FIRST_PART_SHARE = 0.5
@@ -54,30 +62,44 @@ const IDLE_WORKER_MS = 60_000
  * The worker thread kept between imports: starting one (and compiling the scan's code in it) costs more than reading a
  * few MiB, so it is kept a minute for the next import, unreferenced so it never keeps the process alive.
  */
-let idle: { worker: Worker; file: string; timer: NodeJS.Timeout } | null = null
+let idle: { worker: Worker; file: string; timer: NodeJS.Timeout; gone: () => void } | null = null
 
 function takeWorker(file: string): Worker {
   if (idle && idle.file === file) {
-    const { worker, timer } = idle
+    const { worker, timer, gone } = idle
     idle = null
     clearTimeout(timer)
+    worker.off('error', gone).off('exit', gone)
     worker.ref()
     return worker
   }
   return new Worker(file)
 }
 
-function keepWorker(worker: Worker, file: string, listeners: WorkerListeners): void {
+/** Ends the worker kept for the next import, if any (the next large import starts a new one). */
+export function releaseScanWorker(): void {
+  const kept = idle
+  if (!kept) return
+  kept.gone()
+  void kept.worker.terminate()
+}
+
+/** Keeps a worker for the next import (after its job, without that job's listeners; or one just started). */
+function keepWorker(worker: Worker, file: string, listeners?: WorkerListeners): void {
   if (idle) void idle.worker.terminate()
   // Only this job's listeners: Worker keeps its own (they start and stop its message port).
-  worker.off('message', listeners.message).off('error', listeners.error).off('exit', listeners.exit)
+  if (listeners) worker.off('message', listeners.message).off('error', listeners.error).off('exit', listeners.exit)
   worker.unref()
-  const timer = setTimeout(() => {
-    if (idle?.worker === worker) idle = null
-    void worker.terminate()
-  }, IDLE_WORKER_MS)
+  // A kept worker that fails or ends is forgotten (and never throws its error at the process).
+  const gone = () => {
+    if (idle?.worker !== worker) return
+    clearTimeout(idle.timer)
+    idle = null
+  }
+  worker.on('error', gone).on('exit', gone)
+  const timer = setTimeout(() => void worker.terminate(), IDLE_WORKER_MS)
   timer.unref()
-  idle = { worker, file, timer }
+  idle = { worker, file, timer, gone }
 }
 
 interface WorkerListeners {
@@ -148,14 +170,17 @@ export async function scanTableFile(
   const scan = new TableScan(dialect.header, likelyTarget, hooks.onRagged)
   const reader = new CsvReader(file, dialect)
   const hash = crypto.createHash('sha256')
-  const workerFile = size >= tableScanSettings.splitMinBytes && os.availableParallelism() > 1 ? scanWorkerFile() : null
-  const split = workerFile ? await findSplit(file, size, dialect) : null
+  const cores = os.availableParallelism()
+  const splittable = cores > 1 && size >= tableScanSettings.splitMinBytes
+  const workerFile = splittable ? scanWorkerFile() : null
+  const ready = workerFile !== null && idle?.file === workerFile
+  const split = workerFile && (ready || cores >= 4 || size >= tableScanSettings.coldSplitMinBytes) ? await findSplit(file, size, dialect) : null
   let mine = 0
   let theirs = 0
   const report = () => hooks.onProgress(mine + theirs, size)
   const helper =
     workerFile && split !== null
-      ? startHelper(workerFile, { protocol: SCAN_PROTOCOL, file, dialect: { delimiter: dialect.delimiter, newline: dialect.newline }, header: dialect.header, likelyTarget, start: split }, (bytes) => {
+      ? startHelper(workerFile, { kind: 'scan', protocol: SCAN_PROTOCOL, file, dialect: { delimiter: dialect.delimiter, newline: dialect.newline }, header: dialect.header, likelyTarget, start: split }, (bytes) => {
           theirs = bytes
           report()
         })
@@ -177,6 +202,12 @@ export async function scanTableFile(
   try {
     if (!helper || split === null) {
       await reader.read({ start: 0 }, onBatch, { last: true, hash })
+      // Started (and its code compiled) now, a worker is ready for the next large import without slowing this one.
+      if (workerFile && !idle) {
+        const worker = new Worker(workerFile)
+        keepWorker(worker, workerFile)
+        worker.postMessage({ kind: 'warm', protocol: SCAN_PROTOCOL } satisfies WarmJob)
+      }
       return { scan, hash: hash.digest('hex'), bomBytes: reader.bomBytes, clean: reader.clean, parts: 1 }
     }
     await reader.read({ start: 0, end: split }, onBatch, { last: false, hash })

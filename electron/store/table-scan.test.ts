@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { getDataset, iterateItems } from './datasets'
@@ -6,12 +7,15 @@ import { healthReport } from './health'
 import { importDataset } from './import'
 import { STAGING_DIR } from './import-staging'
 import { createProject, type OpenProject } from './project-folder'
-import { tableScanSettings } from './scan-table-file'
+import { releaseScanWorker, tableScanSettings } from './scan-table-file'
 import { useTempProject } from './test-project'
 
 const t = useTempProject()
 const defaults = { ...tableScanSettings }
-afterEach(() => Object.assign(tableScanSettings, defaults))
+afterEach(() => {
+  Object.assign(tableScanSettings, defaults)
+  releaseScanWorker()
+})
 
 /**
  * A table with every quirk the reader handles, in both halves: quoted delimiters, multi-line quoted cells, missing
@@ -67,7 +71,7 @@ async function importBothWays(file: string) {
   const whole = await importDataset(t.project, file, { seed: 11 })
   const other = createProject(path.join(t.dir, 'Other'), 'Other')
   try {
-    tableScanSettings.splitMinBytes = 0
+    Object.assign(tableScanSettings, { splitMinBytes: 0, coldSplitMinBytes: 0 })
     const halves = await importDataset(other, file, { seed: 11 })
     return { whole: visible(t.project, whole), halves: visible(other, halves), parts: [partsOf(t.project, whole.datasetId), partsOf(other, halves.datasetId)] }
   } finally {
@@ -76,6 +80,19 @@ async function importBothWays(file: string) {
 }
 
 describe('reading a table in two halves at once', () => {
+  it('on two or three cores, waits for a worker started after an import before a mid-sized file is split', async () => {
+    tableScanSettings.splitMinBytes = 0
+    const file = t.write('quirky.csv', quirkyCsv(1500, '\n'))
+    const first = await importDataset(t.project, file)
+    const other = createProject(path.join(t.dir, 'Other'), 'Other')
+    try {
+      const second = await importDataset(other, file)
+      expect([partsOf(t.project, first.datasetId), partsOf(other, second.datasetId)]).toEqual([os.availableParallelism() >= 4 ? 2 : 1, 2])
+    } finally {
+      other.db.close()
+    }
+  })
+
   it.each([
     ['LF', '\n'],
     ['CRLF', '\r\n']
@@ -119,7 +136,7 @@ describe('reading a table in two halves at once', () => {
   })
 
   it('cancelling while both halves are read leaves the project exactly as before', async () => {
-    tableScanSettings.splitMinBytes = 0
+    Object.assign(tableScanSettings, { splitMinBytes: 0, coldSplitMinBytes: 0 })
     const file = t.write('quirky.csv', quirkyCsv(20_000, '\n'))
     const counts = () => t.counts(['datasets', 'columns', 'import_skipped', 'table_state', 'table_chunks'])
     const before = counts()

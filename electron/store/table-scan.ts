@@ -113,6 +113,7 @@ export const SCAN_PROTOCOL = 1
 
 /** What the importer asks its worker thread: scan the records from `start` (a record boundary) to the file's end. */
 export interface ScanJob {
+  kind: 'scan'
   protocol: number
   file: string
   dialect: Pick<CsvDialect, 'delimiter' | 'newline'>
@@ -122,6 +123,16 @@ export interface ScanJob {
 }
 
 /** What the worker thread posts: progress (bytes read of its part), its scan, or why it failed. */
+/**
+ * Asks a worker just started to run the scan over generated rows, so that its code is compiled (optimised) before
+ * the import that needs it: a worker compiling while it reads is several times slower, and on few cores competes with
+ * the importer for them. Nothing is posted back.
+ */
+export interface WarmJob {
+  kind: 'warm'
+  protocol: number
+}
+
 export type ScanMessage = { kind: 'progress'; bytes: number } | { kind: 'done'; scan: TableScanResult; clean: boolean } | { kind: 'failed'; message: string }
 
 /** Scans a table file from a record boundary to its end, as the worker thread does; lines are counted from 1. */
@@ -140,3 +151,13 @@ export async function scanToEnd(job: ScanJob, onProgress: (bytes: number) => voi
   return { kind: 'done', scan: scan.result(ragged), clean: reader.clean }
 }
 
+
+/** Rows of every common kind (numbers, decimals, categories, booleans, quoted cells with delimiters, missing values). */
+export function warmUpRows(rows: number): string {
+  const lines = ['id,amount,city,active,note,label']
+  for (let i = 0; i < rows; i++) {
+    const amount = i % 17 === 0 ? 'NA' : ((i * 7.31) % 900).toFixed(2)
+    lines.push(`${i},${amount},${['Paris', 'Lyon', 'Nice'][i % 3]},${i % 2 ? 'yes' : 'no'},"note ${i % 50}, ok",${i % 3 ? 'a' : 'b'}`)
+  }
+  return lines.join('\n') + '\n'
+}
