@@ -45,10 +45,13 @@ function isIntegerText(value: string): boolean {
 /** Exact powers of ten: a decimal with at most 15 digits is its digits divided by one of these, exactly as `Number` reads it. */
 const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i)
 
+/** Whether the value {@link readShortDecimal} last read had a decimal point. */
+let shortHadPoint = false
+
 /**
  * Reads a short plain decimal (`-12`, `3.25`: sign, at most 15 digits, one point, no exponent) without `Number`:
  * the digits as an integer divided by a power of ten is the correctly rounded value, so the result is the same.
- * Returns NaN for anything else (the caller then asks `Number`).
+ * Returns NaN for anything else (the caller then asks `Number`); sets {@link shortHadPoint}.
  */
 function readShortDecimal(value: string): number {
   let i = 0
@@ -70,6 +73,7 @@ function readShortDecimal(value: string): number {
     else return NaN
   }
   if (digits === 0 || digits > 15) return NaN
+  shortHadPoint = point >= 0
   const n = point < 0 || point === digits ? mantissa : mantissa / POWERS_OF_TEN[digits - point]
   return negative ? -n : n
 }
@@ -196,13 +200,14 @@ export class ColumnAccumulator {
     // Only strings starting like a number can be one (or a date).
     const c = value.charCodeAt(0)
     const numberLike = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46
-    // V8 reads integers quickly itself; short decimals are read without `Number`, which is slow on them.
-    const short = numberLike && !this.allIntegers ? readShortDecimal(value) : NaN
-    const n = short === short ? short : numberLike ? Number(value) : NaN
-    const number = short === short || (numberLike && isPlainNumber(value, n))
+    // Short decimals (and integers) are read without `Number`, which is slow on them; other forms are left to it.
+    const short = numberLike ? readShortDecimal(value) : NaN
+    const isShort = short === short
+    const n = isShort ? short : numberLike ? Number(value) : NaN
+    const number = isShort || (numberLike && isPlainNumber(value, n))
     if (this.allNumeric) {
       if (number) {
-        if (this.allIntegers && !isIntegerText(value)) this.allIntegers = false
+        if (this.allIntegers && (isShort ? shortHadPoint : !isIntegerText(value))) this.allIntegers = false
         this.addNumber(n)
         // A number is not a date, and has no spaces.
         this.allDates = false

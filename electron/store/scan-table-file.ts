@@ -64,7 +64,16 @@ const IDLE_WORKER_MS = 60_000
  */
 let idle: { worker: Worker; file: string; timer: NodeJS.Timeout; gone: () => void } | null = null
 
-function takeWorker(file: string): Worker {
+/** A new worker thread, or null where none can start (the import then reads on its own). */
+function newWorker(file: string): Worker | null {
+  try {
+    return new Worker(file)
+  } catch {
+    return null
+  }
+}
+
+function takeWorker(file: string): Worker | null {
   if (idle && idle.file === file) {
     const { worker, timer, gone } = idle
     idle = null
@@ -73,7 +82,7 @@ function takeWorker(file: string): Worker {
     worker.ref()
     return worker
   }
-  return new Worker(file)
+  return newWorker(file)
 }
 
 /** Ends the worker kept for the next import, if any (the next large import starts a new one). */
@@ -108,8 +117,9 @@ interface WorkerListeners {
   exit: (code: number) => void
 }
 
-function startHelper(workerFile: string, job: ScanJob, onProgress: (bytes: number) => void): Helper {
+function startHelper(workerFile: string, job: ScanJob, onProgress: (bytes: number) => void): Helper | null {
   const worker = takeWorker(workerFile)
+  if (!worker) return null
   let settled = false
   const result = new Promise<Extract<ScanMessage, { kind: 'done' }>>((resolve, reject) => {
     const listeners: WorkerListeners = {
@@ -203,8 +213,8 @@ export async function scanTableFile(
     if (!helper || split === null) {
       await reader.read({ start: 0 }, onBatch, { last: true, hash })
       // Started (and its code compiled) now, a worker is ready for the next large import without slowing this one.
-      if (workerFile && !idle) {
-        const worker = new Worker(workerFile)
+      const worker = workerFile && !idle ? newWorker(workerFile) : null
+      if (worker && workerFile) {
         keepWorker(worker, workerFile)
         worker.postMessage({ kind: 'warm', protocol: SCAN_PROTOCOL } satisfies WarmJob)
       }

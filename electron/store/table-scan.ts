@@ -1,11 +1,10 @@
+/**
+ * Scanning a table file's records, and the messages of the import's worker thread. Free of the rest of the app (no
+ * errors catalogue, no schemas), so that the worker starts quickly; scanTableFile reads a file in two halves at once.
+ */
 import { ColumnAccumulator } from './columns'
 import { CsvReader, type CsvBatch, type CsvDialect } from './csv-reader'
 import type { Cells, RowChunk } from './table-rows'
-
-/**
- * Scanning a table file's records (free of the rest of the app, so that the import's worker thread starts quickly; see
- * scanTableFile for reading a file in two halves at once).
- */
 
 /**
  * What reading a table file's records found, one batch at a time: per-column statistics, rows with the wrong number
@@ -122,7 +121,6 @@ export interface ScanJob {
   start: number
 }
 
-/** What the worker thread posts: progress (bytes read of its part), its scan, or why it failed. */
 /**
  * Asks a worker just started to run the scan over generated rows, so that its code is compiled (optimised) before
  * the import that needs it: a worker compiling while it reads is several times slower, and on few cores competes with
@@ -133,6 +131,7 @@ export interface WarmJob {
   protocol: number
 }
 
+/** What the worker thread posts: progress (bytes read of its part), its scan, or why it failed. */
 export type ScanMessage = { kind: 'progress'; bytes: number } | { kind: 'done'; scan: TableScanResult; clean: boolean } | { kind: 'failed'; message: string }
 
 /** Scans a table file from a record boundary to its end, as the worker thread does; lines are counted from 1. */
@@ -150,7 +149,6 @@ export async function scanToEnd(job: ScanJob, onProgress: (bytes: number) => voi
   )
   return { kind: 'done', scan: scan.result(ragged), clean: reader.clean }
 }
-
 
 /** Rows of every common kind (numbers, decimals, categories, booleans, quoted cells with delimiters, missing values). */
 export function warmUpRows(rows: number): string {
