@@ -174,14 +174,32 @@ function segmentCase(x: Plain, ids: Plain, numSegments: number): KernelCase {
   }
 }
 
-function maxPoolGradCase(x: number[], filterSize: number | [number, number], strides: number | [number, number], pad: 'valid' | 'same' | number, offset = 0): KernelCase {
+/**
+ * `ties`: values rounded to halves, so that windows hold several equal maxima (the first, in row-major order, gets the
+ * gradient). The forward output is the real max pooling of the input, as tfjs-core's gradient passes it.
+ */
+function maxPoolGradCase(x: number[], filterSize: number | [number, number], strides: number | [number, number], pad: 'valid' | 'same' | number, offset = 0, ties = false): KernelCase {
   const info = tf.backend_util.computePool2DInfo(x as [number, number, number, number], filterSize, strides, 1, pad)
   const input = randomPlain(x, 16)
-  input.values = input.values.map((v) => v + offset)
+  input.values = input.values.map((v) => (ties ? Math.round(v * 2) / 2 : v) + offset)
+  // The forward pass, written out: each window's maximum over the pixels inside the input.
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info
+  const output = randomPlain(info.outShape, 0)
+  output.values.fill(-Infinity)
+  for (let b = 0; b < batchSize; b++)
+    for (let oh = 0; oh < outHeight; oh++)
+      for (let ow = 0; ow < outWidth; ow++)
+        for (let c = 0; c < inChannels; c++)
+          for (let ih = oh * strideHeight - padInfo.top; ih < oh * strideHeight - padInfo.top + filterHeight; ih++)
+            for (let iw = ow * strideWidth - padInfo.left; iw < ow * strideWidth - padInfo.left + filterWidth; iw++) {
+              if (ih < 0 || iw < 0 || ih >= inHeight || iw >= inWidth) continue
+              const o = ((b * outHeight + oh) * outWidth + ow) * inChannels + c
+              output.values[o] = Math.max(output.values[o], input.values[((b * inHeight + ih) * inWidth + iw) * inChannels + c])
+            }
   return {
-    title: `MaxPoolGrad x=${x} values+${offset} filterSize=${filterSize} strides=${strides} pad=${pad}`,
+    title: `MaxPoolGrad x=${x} values+${offset}${ties ? ' with ties' : ''} filterSize=${filterSize} strides=${strides} pad=${pad}`,
     kernel: 'MaxPoolGrad',
-    inputs: { dy: randomPlain(info.outShape, 17), input, output: randomPlain(info.outShape, 18) },
+    inputs: { dy: randomPlain(info.outShape, 17), input, output },
     attrs: { filterSize, strides, pad }
   }
 }
@@ -229,6 +247,11 @@ const KERNEL_CASES: KernelCase[] = [
   maxPoolGradCase([1, 7, 7, 2], 3, 2, 'same', -2),
   maxPoolGradCase([2, 8, 5, 2], [3, 2], [1, 2], 'valid'),
   maxPoolGradCase([1, 1, 9, 4], [1, 2], [1, 2], 'valid', -1),
+  // 2×2 pooling, stride 2, channels a multiple of 4: the SIMD kernel (odd sizes leave a row and a column out).
+  maxPoolGradCase([2, 6, 6, 4], 2, 2, 'valid'),
+  maxPoolGradCase([2, 7, 9, 8], 2, 2, 'valid', -5),
+  maxPoolGradCase([3, 8, 8, 12], 2, 2, 'same', 0, true),
+  maxPoolGradCase([2, 5, 5, 4], 2, 2, 'same'),
   segmentCase(randomPlain([5], 7), intPlain([0, 2, 0, 1, 2], [5]), 3),
   segmentCase(randomPlain([6, 4], 8), intPlain([3, 0, 3, 3, 1, 0], [6]), 5),
   segmentCase(randomPlain([2, 3, 4], 9), intPlain([1, 0, 1, 1, 2, 0], [2, 3]), 3),

@@ -11,6 +11,7 @@
  * - `MaxPoolGrad` (replaced, not missing): wasm's own sends the gradient of any pooling window whose maximum is not positive
  *   to element 0 of the input instead of to the window's maximum, so MaxPooling1D/2D after anything that can output
  *   negatives or zeros (BatchNormalization, tanh, a ReLU's dead windows, a linear conv) trains on wrong gradients.
+ *   The usual 2×2 pooling with stride 2 runs as a SIMD loop (simd-pool.ts), the rest as a JavaScript one.
  * - `Conv2DBackpropInput` (replaced for speed): wasm's own is a scalar loop, ≈40% of a CNN's training step; this one
  *   is a stride-1 convolution of the zero-dilated, padded dy with the flipped filter, run by wasm's XNNPACK Conv2D.
  * - `BatchMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed and falls back to
@@ -41,11 +42,16 @@ import type {
   TypedArray,
   UnsortedSegmentSumAttrs
 } from '@tensorflow/tfjs'
+import { simdMaxPoolGrad } from './simd-pool'
 
 type Tf = typeof TfModule
 
 /** The part of tfjs-backend-wasm's BackendWasm these kernels use (its type is not worth a dependency on the package). */
 interface WasmBackend {
+  /** Where each tensor's data is in wasm memory. */
+  dataIdMap: { get(dataId: object): { memoryOffset: number } }
+  /** The emscripten module: its memory is `asm.memory` in the single-threaded build, `wasmMemory` in the threaded one. */
+  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown }
   makeOutput(shape: number[], dtype: DataType): TensorInfo
   typedArrayFromHeap(info: TensorInfo): TypedArray
   disposeData(dataId: object): boolean
@@ -122,7 +128,7 @@ function kernelFactories(tf: Tf): KernelFactory[] {
     kernel<'x' | 'dy', DepthwiseConv2dNativeBackpropFilterAttrs>('DepthwiseConv2dNativeBackpropFilter', (args) => depthwiseBackpropFilter(tf, args)),
     kernel<'dy' | 'filter', DepthwiseConv2dNativeBackpropInputAttrs>('DepthwiseConv2dNativeBackpropInput', (args) => depthwiseBackpropInput(tf, args)),
     kernel<'x' | 'segmentIds', UnsortedSegmentSumAttrs>('UnsortedSegmentSum', (args) => unsortedSegmentSum(tf, args)),
-    kernel<'dy' | 'input', MaxPoolGradAttrs>('MaxPoolGrad', (args) => maxPoolGrad(tf, args)),
+    kernel<'dy' | 'input' | 'output', MaxPoolGradAttrs>('MaxPoolGrad', (args) => maxPoolGrad(tf, args)),
     kernel<'x', NamedAttrMap>('Identity', (args, original) => identity(args, original))
   ]
 }
@@ -468,8 +474,8 @@ function unsortedSegmentSum(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' |
 }
 
 /** dx[b, ih, iw, c] = Σ of dy over the pooling windows whose first maximum is x[b, ih, iw, c] (as the cpu backend routes it). */
-function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'input', MaxPoolGradAttrs>): TensorInfo {
-  const { dy, input } = inputs
+function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'input' | 'output', MaxPoolGradAttrs>): TensorInfo {
+  const { dy, input, output } = inputs
   const info = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode
   )
@@ -479,6 +485,14 @@ function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'inpu
   const xs = float32View(backend, input)
   const dys = float32View(backend, dy)
   dx.fill(0)
+  // The usual 2×2 pooling with stride 2, windows inside the input: SIMD, from the forward pass's maxima.
+  const simd = KH === 2 && KW === 2 && info.strideHeight === 2 && info.strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0
+  const kernel = simd && C % 4 === 0 && OH * 2 <= H && OW * 2 <= W && output ? simdMaxPoolGrad(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory) : null
+  if (kernel && output) {
+    const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
+    kernel({ x: at(input), y: at(output), dy: at(dy), dx: at(out), batch: batchSize, height: H, width: W, channels: C, outHeight: OH, outWidth: OW })
+    return out
+  }
   // Per window, the channels are scanned together (contiguous in NHWC); the window's pixels in row-major order with a
   // strict comparison, so each channel's gradient goes to its first maximum, as the cpu backend routes it.
   const best = new Float32Array(C)
