@@ -44,6 +44,7 @@ export const op = {
   set: (i: number) => [0x21, ...uleb(i)],
   tee: (i: number) => [0x22, ...uleb(i)],
   i32: (n: number) => [0x41, ...sleb(n)],
+  f32: (x: number) => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)],
   i32Eqz: [0x45],
   i32LtU: [0x49],
   i32Add: [0x6a],

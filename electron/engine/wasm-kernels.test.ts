@@ -257,7 +257,25 @@ const KERNEL_CASES: KernelCase[] = [
   segmentCase(randomPlain([2, 3, 4], 9), intPlain([1, 0, 1, 1, 2, 0], [2, 3]), 3),
   segmentCase(randomPlain([4, 2], 10), intPlain([-1, 1, 9, 1], [4]), 2),
   segmentCase(intPlain([1, 2, 3, 4, 5, 6], [3, 2]), intPlain([1, 1, 0], [3]), 2),
-  { title: 'Identity x=[3,5]', kernel: 'Identity', inputs: { x: randomPlain([3, 5], 11) }, attrs: {} }
+  { title: 'Identity x=[3,5]', kernel: 'Identity', inputs: { x: randomPlain([3, 5], 11) }, attrs: {} },
+  // Bias gradients (every axis but the last, channels a multiple of 4) take the SIMD pass; the rest wasm's own Sum.
+  ...(
+    [
+      [[2, 5, 5, 8], [0, 1, 2], false],
+      [[2, 5, 5, 8], [-4, -3, -2], true],
+      [[32, 12], 0, false],
+      [[3, 7, 4], [1, 0], true],
+      [[0, 4], 0, false],
+      [[6, 10], 0, false],
+      [[3, 8], 1, false],
+      [[2, 3, 8], [0, 2], false]
+    ] as Array<[number[], number | number[], boolean]>
+  ).map(([shape, axis, keepDims], i) => ({
+    title: `Sum x=[${shape}] axis=${JSON.stringify(axis)} keepDims=${keepDims}`,
+    kernel: 'Sum' as const,
+    inputs: { x: randomPlain(shape, 30 + i) },
+    attrs: { axis, keepDims }
+  }))
 ]
 
 // The studio's wasm: multithreaded where this machine has more than one core.
@@ -300,6 +318,7 @@ describe('wasm gradient kernels match the cpu backend', () => {
       expect(actual.dtype).toBe(c.kernel === 'UnsortedSegmentSum' ? c.inputs.x.dtype : 'float32')
       if (c.adjoint) return c.adjoint(actual)
       const expected = await runKernel('cpu', c.kernel, c.cpuInputs ?? c.inputs, c.attrs)
+      if (c.kernel === 'Sum') expect(actual.shape).toEqual(expected.shape)
       expect(relativeDiff(actual, { ...expected, shape: actual.shape })).toBeLessThan(1e-4)
     })
   }

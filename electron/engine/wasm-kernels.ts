@@ -17,6 +17,8 @@
  * - `BatchMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed and falls back to
  *   a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ); this one transposes
  *   such a side first (wasm's fast Transpose) and then takes XNNPACK's path.
+ * - `Sum` (replaced for speed, one case): every bias gradient sums over all axes but the last, and wasm's own first
+ *   transposes the whole input for that; this one sums it in one SIMD pass.
  * - `Identity` (replaced for speed): the engine clones every tensor a gradient needs through Identity, and wasm's copies
  *   the buffer each time (26 copies a step for the seed MLP, its weights among them); this one shares the buffer, as the
  *   cpu backend's does (tensors are immutable; Strata's fused Adam only writes in place into buffers nothing else holds).
@@ -40,9 +42,11 @@ import type {
   NamedTensorInfoMap,
   TensorInfo,
   TypedArray,
+  SumAttrs,
   UnsortedSegmentSumAttrs
 } from '@tensorflow/tfjs'
 import { simdMaxPoolGrad } from './simd-pool'
+import { simdColumnSum } from './simd-sum'
 
 type Tf = typeof TfModule
 
@@ -79,7 +83,7 @@ export const WASM_GRADIENT_KERNELS = [
 ] as const
 
 /** The wasm kernels that exist but compute wrong results or are far too slow, which this module replaces, by name. */
-export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Identity'] as const
+export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Identity', 'Sum'] as const
 
 type KernelName = (typeof WASM_GRADIENT_KERNELS)[number] | (typeof WASM_REPLACED_KERNELS)[number]
 
@@ -129,7 +133,8 @@ function kernelFactories(tf: Tf): KernelFactory[] {
     kernel<'dy' | 'filter', DepthwiseConv2dNativeBackpropInputAttrs>('DepthwiseConv2dNativeBackpropInput', (args) => depthwiseBackpropInput(tf, args)),
     kernel<'x' | 'segmentIds', UnsortedSegmentSumAttrs>('UnsortedSegmentSum', (args) => unsortedSegmentSum(tf, args)),
     kernel<'dy' | 'input' | 'output', MaxPoolGradAttrs>('MaxPoolGrad', (args) => maxPoolGrad(tf, args)),
-    kernel<'x', NamedAttrMap>('Identity', (args, original) => identity(args, original))
+    kernel<'x', NamedAttrMap>('Identity', (args, original) => identity(args, original)),
+    kernel<'x', SumAttrs>('Sum', (args, original) => sum(tf, args, original))
   ]
 }
 
@@ -327,6 +332,26 @@ function batchMatMul(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', B
   const out = original({ inputs: { a: a2, b: b2 }, backend, attrs: { transposeA: false, transposeB: false } })
   if (a2 !== a) backend.disposeData(a2.dataId)
   if (b2 !== b) backend.disposeData(b2.dataId)
+  return out
+}
+
+/**
+ * Sum over every axis but the last of a float32 tensor whose last axis is a multiple of 4 (every bias gradient of a
+ * convolution or dense layer) as one SIMD pass (simd-sum.ts); anything else by wasm's own, which first transposes the
+ * input so that the summed axes come last.
+ */
+function sum(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x', SumAttrs>, original: RawKernel | null): TensorInfo {
+  if (original == null) throw new Error("wasm backend has no 'Sum' kernel to speed up")
+  const { x } = inputs
+  const rank = x.shape.length
+  const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((p, q) => p - q)
+  const columns = x.shape[rank - 1] ?? 0
+  const allButLast = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i)
+  const kernel = allButLast && x.dtype === 'float32' && columns % 4 === 0 && columns > 0 ? simdColumnSum(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory) : null
+  if (!kernel) return original({ inputs: { x }, backend, attrs: attrs as unknown as NamedAttrMap })
+  const out = backend.makeOutput(attrs.keepDims ? [...x.shape.slice(0, -1).map(() => 1), columns] : [columns], 'float32')
+  const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
+  kernel(at(x), at(out), tf.util.sizeFromShape(x.shape) / columns, columns)
   return out
 }
 
