@@ -76,7 +76,7 @@ export interface CsvBatch {
   header: boolean
 }
 
-/** Where reading a range of a table file starts: at the file's start, or where an earlier range (or a scan) stopped. */
+/** Where reading has got to: the next range starts there. */
 export interface CsvReadFrom {
   /** The line the range starts on (1-based, counting the header). */
   line: number
@@ -102,14 +102,14 @@ export class CsvReader {
   /** False once some bytes were not UTF-8 (the decoded text then differs from the bytes). */
   clean = true
 
+  /** Lines are counted from 1 where the first range read starts; `hasHeader`: its first record is the header. */
   constructor(
     private readonly file: string,
-    dialect: Pick<CsvDialect, 'delimiter' | 'newline' | 'hasHeader'>,
-    from: CsvReadFrom = { line: 1, headerPending: dialect.hasHeader }
+    dialect: Pick<CsvDialect, 'delimiter' | 'newline' | 'hasHeader'>
   ) {
     this.parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: dialect.newline as '\n', quoteChar: '"' })
     this.eol = lineEnd(dialect.newline)
-    this.walker = new RecordWalker(from.line, from.headerPending, this.eol)
+    this.walker = new RecordWalker(1, dialect.hasHeader, this.eol)
   }
 
   /** Where the next range starts, as {@link CsvReadFrom}. */

@@ -50,10 +50,11 @@ function looksLikeText(columns: readonly ColumnRow[]): boolean {
 }
 
 /**
- * Reads a CSV/TSV file once (a large one in two halves at once, see scanTableFile): rows with the wrong number of fields are listed by line (and skipped, or the
- * import refused), column types and statistics are inferred on the way, each batch of text read becomes a chunk of
- * the row store (its byte range; the rows stay in the file), and the cells of the likely target are kept so labels
- * need no second pass. For a text dataset each row becomes a text with its label; rows without either are left out.
+ * Reads a CSV/TSV file once (a large one in two halves at once, see scanTableFile): rows with the wrong number of
+ * fields are listed by line (and skipped, or the import refused), column types and statistics are inferred on the way,
+ * each batch of text read becomes a chunk of the row store (its byte range; the rows stay in the file), and the cells
+ * of the likely target are kept so labels need no second pass. For a text dataset each row becomes a text with its
+ * label; rows without either are left out.
  * `decodedTextFile` receives the file's decoded text when it is not all UTF-8.
  */
 export async function stageTableFile(ctx: ImporterContext, file: string, opts: TableImportOptions, decodedTextFile: string): Promise<StagedTable> {
@@ -64,7 +65,7 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   // The column most likely to be the target: the one asked for, else one with a conventional name.
   const wanted = opts.target?.toLowerCase()
   const likelyTarget = dialect.header.findIndex((name) => (wanted === undefined ? isTargetName(name) : name.toLowerCase() === wanted))
-  const streamed = await scanTableFile(file, dialect, likelyTarget, {
+  const scanned = await scanTableFile(file, dialect, likelyTarget, {
     signal,
     onRagged: (line, fields) => {
       if (raggedLines.length < 100_000) raggedLines.push(line)
@@ -72,9 +73,9 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
     },
     onProgress: (done, total) => ctx.onProgress?.({ phase: 'reading', unit: 'bytes', done, total })
   })
-  const { accumulators, chunks, records, rows: position } = streamed.scan
+  const { accumulators, chunks, records, rows: position } = scanned.scan
   const likely = likelyTarget >= 0 ? accumulators[likelyTarget] : null
-  const likelyCodes = streamed.scan.likelyCodes
+  const likelyCodes = scanned.scan.likelyCodes
   if (signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
   if (records === 0) throw new StrataError(dialect.hasHeader ? 'IMPORT_HEADER_ONLY' : 'IMPORT_EMPTY_FILE', { file })
   if (raggedLines.length && (opts.ragged === 'refuse' || position === 0)) {
@@ -86,8 +87,8 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   }
   // Byte ranges count the decoded text; a file that was not all UTF-8 is stored as that text instead of itself.
   let rowsFile = file
-  let rowsOffset = streamed.bomBytes
-  if (!streamed.clean) {
+  let rowsOffset = scanned.bomBytes
+  if (!scanned.clean) {
     await writeDecodedText(file, decodedTextFile)
     rowsFile = decodedTextFile
     rowsOffset = 0
@@ -151,8 +152,8 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
     columns,
     target: target?.name ?? null,
     textColumn: textColumn?.name ?? null,
-    fileHash: streamed.hash,
-    settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length, parts: streamed.parts },
+    fileHash: scanned.hash,
+    settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length, parts: scanned.parts },
     source,
     rowsFile,
     chunks,
