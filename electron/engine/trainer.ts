@@ -2,6 +2,7 @@ import type * as tfType from '@tensorflow/tfjs'
 import type { Metrics, TrainConfig } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import type { BatchSource, TrainingData } from './data-source'
+import { applyForLogits, softmaxCrossEntropy, softmaxOutputLayer } from './fused-loss'
 import { TASK_METRICS, balancedClassWeights, metricSum, perSampleLoss, sampleWeights } from './losses'
 import type { TrainingState } from './checkpoint'
 import { fusedAdam } from './fused-adam'
@@ -126,6 +127,8 @@ export async function train(tf: Tf, model: tfType.LayersModel, optimizer: tfType
   const started = Date.now()
   let samplesSeen = 0
 
+  // Classification into a softmax: loss, gradient and accuracy from the logits in one step (see fused-loss.ts).
+  const softmaxOutput = data.task === 'classification' ? softmaxOutputLayer(tf, model) : null
   for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
     const epochStart = Date.now()
     let lossSum = 0
@@ -140,15 +143,23 @@ export async function train(tf: Tf, model: tfType.LayersModel, optimizer: tfType
       const x = tf.tensor(b.x, [b.n, ...data.inputShape])
       const y = tf.tensor2d(b.y, [b.n, data.targetSize])
       let metricOut: tfType.Scalar | null = null
+      let correct = 0
       const lossOut = optimizer.minimize(() => {
-        const pred = model.apply(x, { training: true }) as tfType.Tensor
-        metricOut = tf.keep(metricSum(tf, data.task, y, pred))
-        const perSample = perSampleLoss(tf, data.task, y, pred)
+        let perSample: tfType.Tensor1D
+        if (softmaxOutput) {
+          const fused = softmaxCrossEntropy(tf, applyForLogits(tf, model, softmaxOutput, x), y)
+          perSample = fused.perSample
+          correct = fused.correct
+        } else {
+          const pred = model.apply(x, { training: true }) as tfType.Tensor
+          metricOut = tf.keep(metricSum(tf, data.task, y, pred))
+          perSample = perSampleLoss(tf, data.task, y, pred)
+        }
         return weights ? tf.mean(tf.mul(perSample, sampleWeights(tf, data.task, y, weights))) : tf.mean(perSample)
       }, true) as tfType.Scalar
       const loss = (await lossOut.data())[0]
-      const metric = (await (metricOut as unknown as tfType.Scalar).data())[0]
-      tf.dispose([x, y, lossOut, metricOut as unknown as tfType.Scalar])
+      const metric = metricOut ? (await (metricOut as tfType.Scalar).data())[0] : correct
+      tf.dispose([x, y, lossOut, ...(metricOut ? [metricOut as tfType.Scalar] : [])])
       if (!Number.isFinite(loss)) {
         throw new StrataError('TRAINING_DIVERGED', { epoch, learningRate: state.learningRate })
       }
