@@ -143,6 +143,12 @@ export class CsvReader {
     if (opts.last) await this.emit(this.pending + this.decoder.decode(), true, onBatch, position)
   }
 
+  /** Reads records from text already in memory, in pieces of the size a file is read in (as if it were a whole file). */
+  async readText(text: string, onBatch: (batch: CsvBatch, bytesRead: number) => Promise<void> | void): Promise<void> {
+    for (let at = 0; at < text.length; at += CSV_READ_BYTES) await this.emit(this.pending + text.slice(at, at + CSV_READ_BYTES), false, onBatch, at)
+    await this.emit(this.pending, true, onBatch, text.length)
+  }
+
   private async emit(text: string, last: boolean, onBatch: (batch: CsvBatch, bytesRead: number) => Promise<void> | void, bytesRead: number): Promise<void> {
     const result = this.parser.parse(text, 0, !last) as { data: string[][]; meta: { cursor: number } }
     const consumed = last ? text.length : result.meta.cursor

@@ -7,6 +7,7 @@ import { healthReport } from './health'
 import { importDataset } from './import'
 import { STAGING_DIR } from './import-staging'
 import { createProject, type OpenProject } from './project-folder'
+import { CsvReader, type CsvBatch } from './csv-reader'
 import { releaseScanWorker, tableScanSettings } from './scan-table-file'
 import { useTempProject } from './test-project'
 
@@ -78,6 +79,22 @@ async function importBothWays(file: string) {
     other.db.close()
   }
 }
+
+describe('CsvReader', () => {
+  it('reads text already in memory into the same records, lines and chunks as the file holding it', async () => {
+    const text = quirkyCsv(3000, '\r\n')
+    const file = t.write('quirky.csv', text)
+    const dialect = { delimiter: ',', newline: '\r\n' as const, hasHeader: true }
+    const fromFile: CsvBatch[] = []
+    await new CsvReader(file, dialect).read({ start: 0 }, (b) => void fromFile.push(b), { last: true })
+    const fromText: CsvBatch[] = []
+    await new CsvReader('', dialect).readText(text, (b) => void fromText.push(b))
+    const records = (batches: CsvBatch[]) => batches.flatMap((b) => b.rows.map((row, i) => [b.lines[i], ...row]))
+    expect(records(fromText)).toEqual(records(fromFile))
+    expect(records(fromFile).length).toBe(3000)
+    expect(fromText.map((b) => b.text).join('')).toBe(text)
+  })
+})
 
 describe('reading a table in two halves at once', () => {
   it('on two or three cores, waits for a worker started after an import before a mid-sized file is split', async () => {

@@ -150,12 +150,20 @@ export async function scanToEnd(job: ScanJob, onProgress: (bytes: number) => voi
   return { kind: 'done', scan: scan.result(ragged), clean: reader.clean }
 }
 
-/** Rows of every common kind (numbers, decimals, categories, booleans, quoted cells with delimiters, missing values). */
-export function warmUpRows(rows: number): string {
+/**
+ * Runs the scan over generated rows of every common kind (numbers, decimals, categories, booleans, quoted cells with
+ * delimiters, missing values), from memory, so that a worker's code is compiled before an import needs it.
+ */
+export async function warmUpScan(rows: number, passes: number): Promise<void> {
   const lines = ['id,amount,city,active,note,label']
   for (let i = 0; i < rows; i++) {
     const amount = i % 17 === 0 ? 'NA' : ((i * 7.31) % 900).toFixed(2)
     lines.push(`${i},${amount},${['Paris', 'Lyon', 'Nice'][i % 3]},${i % 2 ? 'yes' : 'no'},"note ${i % 50}, ok",${i % 3 ? 'a' : 'b'}`)
   }
-  return lines.join('\n') + '\n'
+  const text = lines.join('\n') + '\n'
+  for (let pass = 0; pass < passes; pass++) {
+    const scan = new TableScan(lines[0].split(','), 5, () => undefined)
+    // No file: the reader is only given text.
+    await new CsvReader('', { delimiter: ',', newline: '\n', hasHeader: true }).readText(text, (batch) => scan.add(batch))
+  }
 }
