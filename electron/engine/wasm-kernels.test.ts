@@ -214,6 +214,10 @@ const KERNEL_CASES: KernelCase[] = [
   conv2dFilterCase([2, 3, 6, 6], [3, 3, 3, 4], 1, 'same', 'NCHW'),
   conv2dFilterCase([2, 3, 7, 6], [3, 3, 3, 2], 2, [[0, 0], [0, 0], [1, 1], [2, 0]], 'NCHW'),
   conv2dFilterCase([1, 1, 12, 3], [1, 3, 3, 4], 1, 'valid'),
+  // Up to 4 input channels, output channels in fours: the direct SIMD loop (padding on every side, strides).
+  conv2dFilterCase([3, 9, 8, 2], [3, 3, 2, 8], 2, 'same'),
+  conv2dFilterCase([2, 7, 9, 4], [2, 3, 4, 12], [2, 1], [[0, 0], [1, 0], [2, 1], [0, 0]]),
+  conv2dFilterCase([2, 10, 10, 3], [5, 5, 3, 4], 1, 2),
   // Big enough that the patch matrix is built a few images at a time.
   conv2dFilterCase([9, 62, 62, 32], [3, 3, 32, 1], 1, 'valid'),
   conv2dInputCase([2, 6, 6, 1], [3, 3, 1, 4], 1, 'valid'),
