@@ -66,6 +66,7 @@ export const op = {
   v128Store: simd(0x0b, 4, 0),
   f32x4Splat: simd(0x13),
   f32x4Eq: simd(0x41),
+  f32x4Gt: simd(0x44),
   v128And: simd(0x4e),
   v128AndNot: simd(0x4f),
   v128Or: simd(0x50),

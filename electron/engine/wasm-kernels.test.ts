@@ -314,6 +314,31 @@ describe('Identity on wasm', () => {
   })
 })
 
+describe("ReLU's gradient on wasm", () => {
+  it.each([[[2, 6, 6, 4]], [[3, 5]]])('is one kernel where sizes come in fours, and matches the cpu backend (x=[%s])', async (shape) => {
+    const values = randomPlain(shape, 40)
+    // Negatives, exact zeros (no gradient, as tfjs-core's step gives) and positives.
+    values.values = values.values.map((v, i) => (i % 7 === 0 ? 0 : v))
+    const dy = randomPlain(shape, 41)
+    const gradient = async (backend: BackendName) => {
+      await use(backend)
+      const [x, upstream] = [toTensor(values), toTensor(dy)]
+      const profile = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.relu(t))(x, upstream))
+      const result = toPlain(profile.result as tf.Tensor)
+      tf.dispose([x, upstream, profile.result as tf.Tensor])
+      return { result, kernels: profile.kernels.map((k) => k.name) }
+    }
+    const [wasm, cpu] = [await gradient('wasm'), await gradient('cpu')]
+    // The same numbers; cpu's 0·(negative dy) is −0, wasm's masked 0 is +0.
+    const plusZero = (p: Plain) => Array.from(p.values, (v) => v + 0)
+    expect(plusZero(wasm.result)).toEqual(plusZero(cpu.result))
+    const inFours = tf.util.sizeFromShape(shape) % 4 === 0
+    expect(wasm.kernels.includes('StrataReluGrad')).toBe(inFours)
+    expect(wasm.kernels.includes('Step')).toBe(!inFours)
+    expect(cpu.kernels).toContain('Step')
+  })
+})
+
 describe('wasm gradient kernels match the cpu backend', () => {
   for (const c of KERNEL_CASES) {
     it(c.title, async () => {

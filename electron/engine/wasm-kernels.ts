@@ -17,6 +17,7 @@
  * - `BatchMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed and falls back to
  *   a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ); this one transposes
  *   such a side first (wasm's fast Transpose) and then takes XNNPACK's path.
+ * - ReLU's gradient (tfjs-core's step, cast and multiply) is one SIMD kernel of Strata's own, `StrataReluGrad`.
  * - `Sum` (replaced for speed, one case): every bias gradient sums over all axes but the last, and wasm's own first
  *   transposes the whole input for that; this one sums it in one SIMD pass.
  * - `Identity` (replaced for speed): the engine clones every tensor a gradient needs through Identity, and wasm's copies
@@ -47,6 +48,7 @@ import type {
 } from '@tensorflow/tfjs'
 import { simdFilterGrad } from './simd-conv-filter'
 import { simdMaxPoolGrad } from './simd-pool'
+import { simdReluGrad, type ReluGradKernel } from './simd-relu-grad'
 import { simdColumnSum } from './simd-sum'
 
 type Tf = typeof TfModule
@@ -104,6 +106,7 @@ const ours = new WeakSet<KernelFunc>()
  * Returns the names it registered by this call.
  */
 export function registerMissingWasmKernels(tf: Tf): string[] {
+  registerReluGradient(tf)
   const registered: string[] = []
   for (const { kernelName, make } of kernelFactories(tf)) {
     const existing = tf.getKernel(kernelName, 'wasm')
@@ -119,6 +122,39 @@ export function registerMissingWasmKernels(tf: Tf): string[] {
     registered.push(kernelName)
   }
   return registered
+}
+
+/** The kernel ReLU's gradient runs on wasm: dx = dy where x > 0 (simd-relu-grad.ts). */
+const RELU_GRAD_KERNEL = 'StrataReluGrad'
+
+/**
+ * ReLU's gradient as one SIMD pass on wasm, where tfjs-core's gradient is three kernels (step, cast, multiply) over the
+ * whole activation; elsewhere (other backends, sizes not in fours) tfjs-core's own formula. Registered once per process.
+ */
+function registerReluGradient(tf: Tf): void {
+  if (tf.getKernel(RELU_GRAD_KERNEL, 'wasm') != null) return
+  const memoryOf = (backend: WasmBackend) => backend.wasm.wasmMemory ?? backend.wasm.asm?.memory
+  tf.registerKernel({
+    kernelName: RELU_GRAD_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend }: KernelArgs<'dy' | 'x', NamedAttrMap>) => {
+      const out = backend.makeOutput([...inputs.x.shape], 'float32')
+      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
+      ;(simdReluGrad(memoryOf(backend)) as ReluGradKernel)(at(inputs.dy), at(inputs.x), at(out), tf.util.sizeFromShape(inputs.x.shape))
+      return out
+    }) as unknown as KernelFunc
+  })
+  tf.registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (gradient, saved) => {
+      const dy = gradient as TfModule.Tensor
+      const [x] = saved
+      const simd = tf.getBackend() === 'wasm' && x.dtype === 'float32' && dy.dtype === 'float32' && x.size % 4 === 0
+      const fast = simd && simdReluGrad(memoryOf(tf.backend() as unknown as WasmBackend)) != null
+      return { x: () => (fast ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, x }) as TfModule.Tensor) : tf.mul(dy, tf.cast(tf.step(x), 'float32'))) }
+    }
+  })
 }
 
 interface KernelFactory {
