@@ -63,6 +63,9 @@ async function runKernel(backend: BackendName, name: string, inputs: Record<stri
   const before = tf.memory()
   const ins: Record<string, tf.Tensor> = {}
   for (const [key, p] of Object.entries(inputs)) ins[key] = toTensor(p)
+  // Memory just freed, full of NaN, where the output is likely to be placed: a kernel must write every element it returns.
+  const largest = Math.max(...Object.values(inputs).map((p) => p.values.length))
+  tf.dispose([tf.fill([largest], NaN), tf.fill([largest], NaN)])
   const out = tf.engine().runKernel(name, ins, attrs as tf.NamedAttrMap) as tf.Tensor
   const result = toPlain(out)
   tf.dispose([out, ...Object.values(ins)])

@@ -565,15 +565,21 @@ function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'inpu
   const dx = float32View(backend, out)
   const xs = float32View(backend, input)
   const dys = float32View(backend, dy)
-  dx.fill(0)
   // The usual 2×2 pooling with stride 2, windows inside the input: SIMD, from the forward pass's maxima.
   const simd = KH === 2 && KW === 2 && info.strideHeight === 2 && info.strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0
   const kernel = simd && C % 4 === 0 && OH * 2 <= H && OW * 2 <= W && output ? simdMaxPoolGrad(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory) : null
   if (kernel && output) {
     const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
     kernel({ x: at(input), y: at(output), dy: at(dy), dx: at(out), batch: batchSize, height: H, width: W, channels: C, outHeight: OH, outWidth: OW })
+    // The kernel writes every pixel inside a window; an odd height or width leaves a last row or column outside all of
+    // them, zeroed here (filling the whole tensor costs more than the kernel on the threaded build's shared memory).
+    for (let b = 0; b < batchSize; b++) {
+      for (let ih = 0; ih < 2 * OH; ih++) dx.fill(0, ((b * H + ih) * W + 2 * OW) * C, ((b * H + ih) * W + W) * C)
+      dx.fill(0, ((b * H + 2 * OH) * W) * C, (b + 1) * H * W * C)
+    }
     return out
   }
+  dx.fill(0)
   // Per window, the channels are scanned together (contiguous in NHWC); the window's pixels in row-major order with a
   // strict comparison, so each channel's gradient goes to its first maximum, as the cpu backend routes it.
   const best = new Float32Array(C)
