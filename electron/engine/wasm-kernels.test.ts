@@ -265,6 +265,23 @@ const KERNEL_CASES: KernelCase[] = [
   segmentCase(randomPlain([4, 2], 10), intPlain([-1, 1, 9, 1], [4]), 2),
   segmentCase(intPlain([1, 2, 3, 4, 5, 6], [3, 2]), intPlain([1, 1, 0], [3]), 2),
   { title: 'Identity x=[3,5]', kernel: 'Identity', inputs: { x: randomPlain([3, 5], 11) }, attrs: {} },
+  // Bias adds (a bias along the last axis, a multiple of 4, at least 4096 floats) take the SIMD pass; the rest wasm's own Add.
+  ...(
+    [
+      [[16, 6, 6, 8], [8]],
+      [[16, 6, 6, 8], [1, 1, 1, 8]],
+      [[64, 64], [64]],
+      [[2, 4], [4]],
+      [[16, 6, 6, 8], [6, 8]],
+      [[16, 8, 8, 6], [6]],
+      [[8], [16, 6, 6, 8]]
+    ] as Array<[number[], number[]]>
+  ).map(([a, b], i) => ({
+    title: `Add a=[${a}] b=[${b}]`,
+    kernel: 'Add' as const,
+    inputs: { a: randomPlain(a, 50 + i), b: randomPlain(b, 60 + i) },
+    attrs: {}
+  })),
   // Bias gradients (every axis but the last, channels a multiple of 4) take the SIMD pass; the rest wasm's own Sum.
   ...(
     [
@@ -350,7 +367,7 @@ describe('wasm gradient kernels match the cpu backend', () => {
       expect(actual.dtype).toBe(c.kernel === 'UnsortedSegmentSum' ? c.inputs.x.dtype : 'float32')
       if (c.adjoint) return c.adjoint(actual)
       const expected = await runKernel('cpu', c.kernel, c.cpuInputs ?? c.inputs, c.attrs)
-      if (c.kernel === 'Sum') expect(actual.shape).toEqual(expected.shape)
+      if (c.kernel === 'Sum' || c.kernel === 'Add') expect(actual.shape).toEqual(expected.shape)
       expect(relativeDiff(actual, { ...expected, shape: actual.shape })).toBeLessThan(1e-4)
     })
   }

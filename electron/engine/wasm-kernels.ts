@@ -20,6 +20,8 @@
  * - ReLU's gradient (tfjs-core's step, cast and multiply) is one SIMD kernel of Strata's own, `StrataReluGrad`.
  * - `Sum` (replaced for speed, one case): every bias gradient sums over all axes but the last, and wasm's own first
  *   transposes the whole input for that; this one sums it in one SIMD pass.
+ * - `Add` (replaced for speed, one case): a tensor plus a bias along its last axis (every layer's bias add while
+ *   training) in one SIMD pass instead of XNNPACK's broadcast, which the threaded build hands to its thread pool.
  * - `Identity` (replaced for speed): the engine clones every tensor a gradient needs through Identity, and wasm's copies
  *   the buffer each time (26 copies a step for the seed MLP, its weights among them); this one shares the buffer, as the
  *   cpu backend's does (tensors are immutable; Strata's fused Adam only writes in place into buffers nothing else holds).
@@ -46,6 +48,7 @@ import type {
   SumAttrs,
   UnsortedSegmentSumAttrs
 } from '@tensorflow/tfjs'
+import { simdBiasAdd } from './simd-bias-add'
 import { simdFilterGrad } from './simd-conv-filter'
 import { simdMaxPoolGrad } from './simd-pool'
 import { simdReluGrad, type ReluGradKernel } from './simd-relu-grad'
@@ -93,7 +96,7 @@ export const WASM_GRADIENT_KERNELS = [
 ] as const
 
 /** The wasm kernels that exist but compute wrong results or are far too slow, which this module replaces, by name. */
-export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Identity', 'Sum'] as const
+export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Identity', 'Sum', 'Add'] as const
 
 type KernelName = (typeof WASM_GRADIENT_KERNELS)[number] | (typeof WASM_REPLACED_KERNELS)[number]
 
@@ -178,7 +181,8 @@ function kernelFactories(tf: Tf): KernelFactory[] {
     kernel<'x' | 'segmentIds', UnsortedSegmentSumAttrs>('UnsortedSegmentSum', (args) => unsortedSegmentSum(tf, args)),
     kernel<'dy' | 'input' | 'output', MaxPoolGradAttrs>('MaxPoolGrad', (args) => maxPoolGrad(tf, args)),
     kernel<'x', NamedAttrMap>('Identity', (args, original) => identity(args, original)),
-    kernel<'x', SumAttrs>('Sum', (args, original) => sum(tf, args, original))
+    kernel<'x', SumAttrs>('Sum', (args, original) => sum(tf, args, original)),
+    kernel<'a' | 'b', NamedAttrMap>('Add', (args, original) => add(tf, args, original))
   ]
 }
 
@@ -408,6 +412,27 @@ function sum(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x', SumAttrs>, orig
   const out = backend.makeOutput(attrs.keepDims ? [...x.shape.slice(0, -1).map(() => 1), columns] : [columns], 'float32')
   const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
   kernel(at(x), at(out), tf.util.sizeFromShape(x.shape) / columns, columns)
+  return out
+}
+
+/** Below this many floats an Add is left to wasm's own: a pass over them costs less than choosing. */
+const BIAS_ADD_MIN_SIZE = 4096
+
+/**
+ * Add of a float32 tensor and a bias along its last axis (shape [C] or [1, …, 1, C], C a multiple of 4: every layer's
+ * bias add while training) as one SIMD pass (simd-bias-add.ts); any other Add by wasm's own.
+ */
+function add(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', NamedAttrMap>, original: RawKernel | null): TensorInfo {
+  if (original == null) throw new Error("wasm backend has no 'Add' kernel to speed up")
+  const { a, b } = inputs
+  const columns = a.shape[a.shape.length - 1] ?? 0
+  const isBias = b.shape.length >= 1 && b.shape.length <= a.shape.length && b.shape[b.shape.length - 1] === columns && b.shape.slice(0, -1).every((d) => d === 1)
+  const size = tf.util.sizeFromShape(a.shape)
+  const kernel = isBias && a.dtype === 'float32' && b.dtype === 'float32' && columns % 4 === 0 && columns > 0 && size >= BIAS_ADD_MIN_SIZE ? simdBiasAdd(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory) : null
+  if (!kernel) return original({ inputs: { a, b }, backend, attrs })
+  const out = backend.makeOutput([...a.shape], 'float32')
+  const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
+  kernel(at(a), at(b), at(out), size / columns, columns)
   return out
 }
 
