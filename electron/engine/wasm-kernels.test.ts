@@ -242,6 +242,8 @@ const KERNEL_CASES: KernelCase[] = [
   matMulCase([1, 40, 33], [1, 40, 17], true, false),
   matMulCase([32, 1600], [32, 128], true, false),
   matMulCase([32, 128], [1600, 128], false, true),
+  // a·bᵀ with b the larger: computed as (b·aᵀ)ᵀ, also under a leading batch axis of 1.
+  matMulCase([1, 4, 50], [1, 60, 50], false, true),
   matMulCase([3, 4, 5], [3, 4, 6], true, false),
   matMulCase([2, 4, 5], [1, 6, 5], false, true),
   ...depthwiseCases([2, 6, 6, 3], [3, 3, 3, 1], 1, 1, 'valid'),
@@ -367,7 +369,7 @@ describe('wasm gradient kernels match the cpu backend', () => {
       expect(actual.dtype).toBe(c.kernel === 'UnsortedSegmentSum' ? c.inputs.x.dtype : 'float32')
       if (c.adjoint) return c.adjoint(actual)
       const expected = await runKernel('cpu', c.kernel, c.cpuInputs ?? c.inputs, c.attrs)
-      if (c.kernel === 'Sum' || c.kernel === 'Add') expect(actual.shape).toEqual(expected.shape)
+      if (c.kernel === 'Sum' || c.kernel === 'Add' || c.kernel === 'BatchMatMul') expect(actual.shape).toEqual(expected.shape)
       expect(relativeDiff(actual, { ...expected, shape: actual.shape })).toBeLessThan(1e-4)
     })
   }

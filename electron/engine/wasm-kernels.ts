@@ -381,6 +381,18 @@ function batchMatMul(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', B
   if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32' || !single(a) || !single(b)) {
     return original({ inputs: { a, b }, backend, attrs: attrs as unknown as NamedAttrMap })
   }
+  const [M, K] = transposeA ? [a.shape[a.shape.length - 1], a.shape[a.shape.length - 2]] : a.shape.slice(-2)
+  const N = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1]
+  if (transposeB && !transposeA && N * K > M * K + M * N) {
+    // a·bᵀ with a large b (a dense layer's input gradient, dy·Wᵀ): (b·aᵀ)ᵀ transposes and packs the small a and the
+    // result instead of the large b.
+    const aT = runWasmKernel(tf, 'Transpose', backend, { x: { ...a, shape: [M, K] } }, { perm: [1, 0] })
+    const product = original({ inputs: { a: { ...b, shape: [1, N, K] }, b: { ...aT, shape: [1, K, M] } }, backend, attrs: { transposeA: false, transposeB: false } })
+    backend.disposeData(aT.dataId)
+    const out = runWasmKernel(tf, 'Transpose', backend, { x: { ...product, shape: [N, M] } }, { perm: [1, 0] })
+    backend.disposeData(product.dataId)
+    return { ...out, shape: [...a.shape.slice(0, -2), M, N] }
+  }
   const upright = (t: TensorInfo, transposed: boolean): TensorInfo => {
     if (!transposed) return t
     const [rows, cols] = t.shape.slice(-2)
