@@ -74,6 +74,7 @@ export const op = {
   f32x4Add: simd(0xe4),
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
+  f32x4Max: simd(0xe9),
   block: [0x02, 0x40],
   if: [0x04, 0x40],
   loop: [0x03, 0x40],

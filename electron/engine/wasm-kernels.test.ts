@@ -284,6 +284,9 @@ const KERNEL_CASES: KernelCase[] = [
     inputs: { a: randomPlain(a, 50 + i), b: randomPlain(b, 60 + i) },
     attrs: {}
   })),
+  // ReLU of at least 4096 floats in fours: the SIMD pass; smaller or odd sizes: wasm's own.
+  { title: 'Relu x=[16,6,6,8]', kernel: 'Relu', inputs: { x: randomPlain([16, 6, 6, 8], 70) }, attrs: {} },
+  { title: 'Relu x=[3,5]', kernel: 'Relu', inputs: { x: randomPlain([3, 5], 71) }, attrs: {} },
   // Bias gradients (every axis but the last, channels a multiple of 4) take the SIMD pass; the rest wasm's own Sum.
   ...(
     [
@@ -369,7 +372,7 @@ describe('wasm gradient kernels match the cpu backend', () => {
       expect(actual.dtype).toBe(c.kernel === 'UnsortedSegmentSum' ? c.inputs.x.dtype : 'float32')
       if (c.adjoint) return c.adjoint(actual)
       const expected = await runKernel('cpu', c.kernel, c.cpuInputs ?? c.inputs, c.attrs)
-      if (c.kernel === 'Sum' || c.kernel === 'Add' || c.kernel === 'BatchMatMul') expect(actual.shape).toEqual(expected.shape)
+      if (['Sum', 'Add', 'BatchMatMul', 'Relu'].includes(c.kernel)) expect(actual.shape).toEqual(expected.shape)
       expect(relativeDiff(actual, { ...expected, shape: actual.shape })).toBeLessThan(1e-4)
     })
   }

@@ -22,6 +22,7 @@
  *   transposes the whole input for that; this one sums it in one SIMD pass.
  * - `Add` (replaced for speed, one case): a tensor plus a bias along its last axis (every layer's bias add while
  *   training) in one SIMD pass instead of XNNPACK's broadcast, which the threaded build hands to its thread pool.
+ * - `Relu` (replaced for speed): one SIMD pass instead of XNNPACK's clamp, which the threaded build hands to its pool.
  * - `Identity` (replaced for speed): the engine clones every tensor a gradient needs through Identity, and wasm's copies
  *   the buffer each time (26 copies a step for the seed MLP, its weights among them); this one shares the buffer, as the
  *   cpu backend's does (tensors are immutable; Strata's fused Adam only writes in place into buffers nothing else holds).
@@ -51,7 +52,7 @@ import type {
 import { simdBiasAdd } from './simd-bias-add'
 import { simdFilterGrad } from './simd-conv-filter'
 import { simdMaxPoolGrad } from './simd-pool'
-import { simdReluGrad, type ReluGradKernel } from './simd-relu-grad'
+import { simdRelu, simdReluGrad, type ReluGradKernel } from './simd-relu-grad'
 import { simdColumnSum } from './simd-sum'
 
 type Tf = typeof TfModule
@@ -96,7 +97,7 @@ export const WASM_GRADIENT_KERNELS = [
 ] as const
 
 /** The wasm kernels that exist but compute wrong results or are far too slow, which this module replaces, by name. */
-export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Identity', 'Sum', 'Add'] as const
+export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Identity', 'Sum', 'Add', 'Relu'] as const
 
 type KernelName = (typeof WASM_GRADIENT_KERNELS)[number] | (typeof WASM_REPLACED_KERNELS)[number]
 
@@ -182,7 +183,8 @@ function kernelFactories(tf: Tf): KernelFactory[] {
     kernel<'dy' | 'input' | 'output', MaxPoolGradAttrs>('MaxPoolGrad', (args) => maxPoolGrad(tf, args)),
     kernel<'x', NamedAttrMap>('Identity', (args, original) => identity(args, original)),
     kernel<'x', SumAttrs>('Sum', (args, original) => sum(tf, args, original)),
-    kernel<'a' | 'b', NamedAttrMap>('Add', (args, original) => add(tf, args, original))
+    kernel<'a' | 'b', NamedAttrMap>('Add', (args, original) => add(tf, args, original)),
+    kernel<'x', NamedAttrMap>('Relu', (args, original) => relu(tf, args, original))
   ]
 }
 
@@ -427,7 +429,7 @@ function sum(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x', SumAttrs>, orig
   return out
 }
 
-/** Below this many floats an Add is left to wasm's own: a pass over them costs less than choosing. */
+/** Below this many floats an Add or a ReLU is left to wasm's own: a pass over them costs less than choosing. */
 const BIAS_ADD_MIN_SIZE = 4096
 
 /**
@@ -445,6 +447,19 @@ function add(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', NamedAttr
   const out = backend.makeOutput([...a.shape], 'float32')
   const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
   kernel(at(a), at(b), at(out), size / columns, columns)
+  return out
+}
+
+/** ReLU of a float32 tensor of at least BIAS_ADD_MIN_SIZE floats in fours as one SIMD pass; anything else by wasm's own. */
+function relu(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x', NamedAttrMap>, original: RawKernel | null): TensorInfo {
+  if (original == null) throw new Error("wasm backend has no 'Relu' kernel to speed up")
+  const { x } = inputs
+  const size = tf.util.sizeFromShape(x.shape)
+  const kernel = x.dtype === 'float32' && size % 4 === 0 && size >= BIAS_ADD_MIN_SIZE ? simdRelu(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory) : null
+  if (!kernel) return original({ inputs: { x }, backend, attrs })
+  const out = backend.makeOutput([...x.shape], 'float32')
+  const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
+  kernel(at(x), at(out), size)
   return out
 }
 
