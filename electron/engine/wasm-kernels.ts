@@ -137,14 +137,13 @@ const RELU_GRAD_KERNEL = 'StrataReluGrad'
  */
 function registerReluGradient(tf: Tf): void {
   if (tf.getKernel(RELU_GRAD_KERNEL, 'wasm') != null) return
-  const memoryOf = (backend: WasmBackend) => backend.wasm.wasmMemory ?? backend.wasm.asm?.memory
   tf.registerKernel({
     kernelName: RELU_GRAD_KERNEL,
     backendName: 'wasm',
     kernelFunc: (({ inputs, backend }: KernelArgs<'dy' | 'x', NamedAttrMap>) => {
       const out = backend.makeOutput([...inputs.x.shape], 'float32')
-      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
-      ;(simdReluGrad(memoryOf(backend)) as ReluGradKernel)(at(inputs.dy), at(inputs.x), at(out), tf.util.sizeFromShape(inputs.x.shape))
+      const at = (t: TensorInfo) => heapOffset(backend, t)
+      ;(simdReluGrad(wasmMemory(backend)) as ReluGradKernel)(at(inputs.dy), at(inputs.x), at(out), tf.util.sizeFromShape(inputs.x.shape))
       return out
     }) as unknown as KernelFunc
   })
@@ -155,7 +154,7 @@ function registerReluGradient(tf: Tf): void {
       const dy = gradient as TfModule.Tensor
       const [x] = saved
       const simd = tf.getBackend() === 'wasm' && x.dtype === 'float32' && dy.dtype === 'float32' && x.size % 4 === 0
-      const fast = simd && simdReluGrad(memoryOf(tf.backend() as unknown as WasmBackend)) != null
+      const fast = simd && simdReluGrad(wasmMemory(tf.backend() as unknown as WasmBackend)) != null
       return { x: () => (fast ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, x }) as TfModule.Tensor) : tf.mul(dy, tf.cast(tf.step(x), 'float32'))) }
     }
   })
@@ -195,6 +194,16 @@ function runWasmKernel(tf: Tf, name: string, backend: WasmBackend, inputs: Named
   return config.kernelFunc({ inputs, backend: backend as never, attrs }) as TensorInfo
 }
 
+/** The wasm memory the backend's tensors live in, for the engine's SIMD kernels (see wasm-emit.ts). */
+function wasmMemory(backend: WasmBackend): unknown {
+  return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory
+}
+
+/** Where a tensor's data starts in wasm memory, in bytes. */
+function heapOffset(backend: WasmBackend, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset
+}
+
 function float32View(backend: WasmBackend, info: TensorInfo): Float32Array {
   const view = backend.typedArrayFromHeap(info)
   if (!(view instanceof Float32Array)) throw new Error(`expected a float32 tensor, got ${info.dtype}`)
@@ -229,10 +238,10 @@ function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x'
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
   const top = info.padInfo.top
   const left = info.padInfo.left
-  const direct = inChannels <= DIRECT_UP_TO_CHANNELS && outChannels % 4 === 0 ? simdFilterGrad(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory) : null
+  const direct = inChannels <= DIRECT_UP_TO_CHANNELS && outChannels % 4 === 0 ? simdFilterGrad(wasmMemory(backend)) : null
   if (direct) {
     const dW = backend.makeOutput([...filterShape], 'float32')
-    const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
+    const at = (t: TensorInfo) => heapOffset(backend, t)
     direct({
       x: at(x), dy: at(dy), dw: at(dW), batch: batchSize, height: inHeight, width: inWidth, inChannels, outHeight, outWidth, outChannels,
       filterHeight, filterWidth, strideHeight, strideWidth, top, left
@@ -421,10 +430,10 @@ function sum(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x', SumAttrs>, orig
   const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((p, q) => p - q)
   const columns = x.shape[rank - 1] ?? 0
   const allButLast = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i)
-  const kernel = allButLast && x.dtype === 'float32' && columns % 4 === 0 && columns > 0 ? simdColumnSum(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory) : null
+  const kernel = allButLast && x.dtype === 'float32' && columns % 4 === 0 && columns > 0 ? simdColumnSum(wasmMemory(backend)) : null
   if (!kernel) return original({ inputs: { x }, backend, attrs: attrs as unknown as NamedAttrMap })
   const out = backend.makeOutput(attrs.keepDims ? [...x.shape.slice(0, -1).map(() => 1), columns] : [columns], 'float32')
-  const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
+  const at = (t: TensorInfo) => heapOffset(backend, t)
   kernel(at(x), at(out), tf.util.sizeFromShape(x.shape) / columns, columns)
   return out
 }
@@ -442,10 +451,10 @@ function add(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', NamedAttr
   const columns = a.shape[a.shape.length - 1] ?? 0
   const isBias = b.shape.length >= 1 && b.shape.length <= a.shape.length && b.shape[b.shape.length - 1] === columns && b.shape.slice(0, -1).every((d) => d === 1)
   const size = tf.util.sizeFromShape(a.shape)
-  const kernel = isBias && a.dtype === 'float32' && b.dtype === 'float32' && columns % 4 === 0 && columns > 0 && size >= BIAS_ADD_MIN_SIZE ? simdBiasAdd(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory) : null
+  const kernel = isBias && a.dtype === 'float32' && b.dtype === 'float32' && columns % 4 === 0 && columns > 0 && size >= BIAS_ADD_MIN_SIZE ? simdBiasAdd(wasmMemory(backend)) : null
   if (!kernel) return original({ inputs: { a, b }, backend, attrs })
   const out = backend.makeOutput([...a.shape], 'float32')
-  const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
+  const at = (t: TensorInfo) => heapOffset(backend, t)
   kernel(at(a), at(b), at(out), size / columns, columns)
   return out
 }
@@ -455,10 +464,10 @@ function relu(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x', NamedAttrMap>,
   if (original == null) throw new Error("wasm backend has no 'Relu' kernel to speed up")
   const { x } = inputs
   const size = tf.util.sizeFromShape(x.shape)
-  const kernel = x.dtype === 'float32' && size % 4 === 0 && size >= BIAS_ADD_MIN_SIZE ? simdRelu(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory) : null
+  const kernel = x.dtype === 'float32' && size % 4 === 0 && size >= BIAS_ADD_MIN_SIZE ? simdRelu(wasmMemory(backend)) : null
   if (!kernel) return original({ inputs: { x }, backend, attrs })
   const out = backend.makeOutput([...x.shape], 'float32')
-  const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
+  const at = (t: TensorInfo) => heapOffset(backend, t)
   kernel(at(x), at(out), size)
   return out
 }
@@ -619,9 +628,9 @@ function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'inpu
   const dys = float32View(backend, dy)
   // The usual 2×2 pooling with stride 2, windows inside the input: SIMD, from the forward pass's maxima.
   const simd = KH === 2 && KW === 2 && info.strideHeight === 2 && info.strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0
-  const kernel = simd && C % 4 === 0 && OH * 2 <= H && OW * 2 <= W && output ? simdMaxPoolGrad(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory) : null
+  const kernel = simd && C % 4 === 0 && OH * 2 <= H && OW * 2 <= W && output ? simdMaxPoolGrad(wasmMemory(backend)) : null
   if (kernel && output) {
-    const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset
+    const at = (t: TensorInfo) => heapOffset(backend, t)
     kernel({ x: at(input), y: at(output), dy: at(dy), dx: at(out), batch: batchSize, height: H, width: W, channels: C, outHeight: OH, outWidth: OW })
     // The kernel writes every pixel inside a window; an odd height or width leaves a last row or column outside all of
     // them, zeroed here (filling the whole tensor costs more than the kernel on the threaded build's shared memory).
