@@ -8,13 +8,15 @@ test('photos sample → train with its settings → features note and early stop
   await page.goto(studio.url)
   await page.getByTestId('open-sample-photos-pretrained').click()
   await expect(page.getByTestId('view-train')).toBeVisible()
-  const epochs = Number(await page.getByTestId('train-epochs').inputValue())
   await page.getByTestId('train-start').click()
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'completed', { timeout: 180_000 })
 
   await expect(page.getByTestId('features-note')).toContainText('augmentation')
   await expect(page.getByTestId('early-stopped')).toContainText('Stopped early at epoch')
   const stoppedAt = Number(await page.getByTestId('epoch-counter').getAttribute('data-epoch'))
+  // The run's own epochs, which are the sample's (read from the form only now: it fills in after the view opens).
+  const epochs = Number(await page.getByTestId('epoch-counter').getAttribute('data-epochs'))
+  expect(epochs).toBe(Number(await page.getByTestId('train-epochs').inputValue()))
   expect(stoppedAt).toBeGreaterThan(0)
   expect(stoppedAt).toBeLessThan(epochs)
   await page.screenshot({ path: testInfo.outputPath('photos-sample-trained.png') })
