@@ -1,24 +1,18 @@
 import type * as TfModule from '@tensorflow/tfjs'
 import type { TensorInfo, TypedArray } from '@tensorflow/tfjs'
-import { simdAdam, type AdamKernel } from './simd-adam'
+import { simdAdam } from './simd-adam'
+import { backendMemory, type WasmHeapBackend } from './wasm-emit'
 
 type Tf = typeof TfModule
 /** What an optimiser's applyGradients takes: gradients by variable name. */
 type VariableGradients = Parameters<TfModule.AdamOptimizer['applyGradients']>[0]
 
 /** The part of tfjs-backend-wasm's BackendWasm the fused update reads (its type is not worth a dependency on the package). */
-interface HeapBackend {
+interface HeapBackend extends WasmHeapBackend {
   typedArrayFromHeap(info: TensorInfo): TypedArray
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo
   refCount(dataId: object): number
   dataIdMap: { has(dataId: object): boolean; get(dataId: object): { memoryOffset: number } | undefined }
-  /** The emscripten module: its memory is `asm.memory` in the single-threaded build, `wasmMemory` in the threaded one. */
-  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown }
-}
-
-/** The SIMD update bound to the backend's memory, or null (then the update runs as a JavaScript loop). */
-function heapKernel(backend: HeapBackend): AdamKernel | null {
-  return simdAdam(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory)
 }
 
 /** AdamOptimizer's own state (private in its typings, the same fields at run time in tfjs 4.22, which package.json pins). */
@@ -82,7 +76,8 @@ export function fusedAdam(tf: Tf, learningRate: number, beta1 = 0.9, beta2 = 0.9
       const step = f32(-state.learningRate)
       const r1 = 1 / oneMinusAccBeta1
       const r2 = 1 / oneMinusAccBeta2
-      const kernel = heapKernel(backend)
+      // The SIMD update where it can run, else the JavaScript loop below.
+      const kernel = simdAdam(backendMemory(backend))
       const offset = (info: TensorInfo) => (backend.dataIdMap.get(info.dataId) as { memoryOffset: number }).memoryOffset
       for (const { value, gradient, m, v } of updates) {
         const out = backend.makeOutput([...value.shape], 'float32')

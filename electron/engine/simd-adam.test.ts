@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../../common/random'
 import { simdAdam } from './simd-adam'
+import { backendMemory, type WasmHeapBackend } from './wasm-emit'
 import { startWasmBackend } from './wasm-threads'
 
-interface HeapBackend {
-  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown }
+interface HeapBackend extends WasmHeapBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number } }
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array
 }
@@ -18,7 +18,7 @@ beforeAll(async () => {
 describe('simdAdam', () => {
   it.each([1, 3, 4, 5, 37, 1029])('updates %i weights as Adam does, the last 0–3 one at a time', (count) => {
     const backend = tf.backend() as unknown as HeapBackend
-    const kernel = simdAdam(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory)
+    const kernel = simdAdam(backendMemory(backend))
     expect(kernel).not.toBeNull()
     const random = seededRandom(count)
     const values = () => Float32Array.from({ length: count }, () => random() * 2 - 1)

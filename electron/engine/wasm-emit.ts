@@ -129,6 +129,16 @@ export function moduleBytes(sharedMemory: boolean, functions: readonly WasmFunct
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...declared, ...exports, ...code])
 }
 
+/** What the engine's kernels read of tfjs-backend-wasm's backend: its emscripten module (whose memory is `asm.memory` in the single-threaded build, `wasmMemory` in the threaded one). */
+export interface WasmHeapBackend {
+  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown }
+}
+
+/** The wasm memory the backend's tensors live in, for {@link instantiateOver}. */
+export function backendMemory(backend: WasmHeapBackend): unknown {
+  return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory
+}
+
 /** The part of the WebAssembly JS API used here (this project's Node typings leave it out). */
 interface WasmApi {
   Memory: new (descriptor: { initial: number }) => { buffer: ArrayBufferLike }

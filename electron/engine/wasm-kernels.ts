@@ -52,17 +52,16 @@ import type {
 import { simdBiasAdd } from './simd-bias-add'
 import { simdFilterGrad } from './simd-conv-filter'
 import { simdMaxPoolGrad } from './simd-pool'
-import { simdRelu, simdReluGrad, type ReluGradKernel } from './simd-relu-grad'
+import { simdRelu, simdReluGrad, type ReluGradKernel } from './simd-relu'
 import { simdColumnSum } from './simd-sum'
+import { backendMemory, type WasmHeapBackend } from './wasm-emit'
 
 type Tf = typeof TfModule
 
 /** The part of tfjs-backend-wasm's BackendWasm these kernels use (its type is not worth a dependency on the package). */
-interface WasmBackend {
+interface WasmBackend extends WasmHeapBackend {
   /** Where each tensor's data is in wasm memory. */
   dataIdMap: { get(dataId: object): { memoryOffset: number } }
-  /** The emscripten module: its memory is `asm.memory` in the single-threaded build, `wasmMemory` in the threaded one. */
-  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown }
   makeOutput(shape: number[], dtype: DataType): TensorInfo
   typedArrayFromHeap(info: TensorInfo): TypedArray
   disposeData(dataId: object): boolean
@@ -128,7 +127,7 @@ export function registerMissingWasmKernels(tf: Tf): string[] {
   return registered
 }
 
-/** The kernel ReLU's gradient runs on wasm: dx = dy where x > 0 (simd-relu-grad.ts). */
+/** The kernel ReLU's gradient runs on wasm: dx = dy where x > 0 (simd-relu.ts). */
 const RELU_GRAD_KERNEL = 'StrataReluGrad'
 
 /**
@@ -143,7 +142,7 @@ function registerReluGradient(tf: Tf): void {
     kernelFunc: (({ inputs, backend }: KernelArgs<'dy' | 'x', NamedAttrMap>) => {
       const out = backend.makeOutput([...inputs.x.shape], 'float32')
       const at = (t: TensorInfo) => heapOffset(backend, t)
-      ;(simdReluGrad(wasmMemory(backend)) as ReluGradKernel)(at(inputs.dy), at(inputs.x), at(out), tf.util.sizeFromShape(inputs.x.shape))
+      ;(simdReluGrad(backendMemory(backend)) as ReluGradKernel)(at(inputs.dy), at(inputs.x), at(out), tf.util.sizeFromShape(inputs.x.shape))
       return out
     }) as unknown as KernelFunc
   })
@@ -154,7 +153,7 @@ function registerReluGradient(tf: Tf): void {
       const dy = gradient as TfModule.Tensor
       const [x] = saved
       const simd = tf.getBackend() === 'wasm' && x.dtype === 'float32' && dy.dtype === 'float32' && x.size % 4 === 0
-      const fast = simd && simdReluGrad(wasmMemory(tf.backend() as unknown as WasmBackend)) != null
+      const fast = simd && simdReluGrad(backendMemory(tf.backend() as unknown as WasmBackend)) != null
       return { x: () => (fast ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, x }) as TfModule.Tensor) : tf.mul(dy, tf.cast(tf.step(x), 'float32'))) }
     }
   })
@@ -192,11 +191,6 @@ function runWasmKernel(tf: Tf, name: string, backend: WasmBackend, inputs: Named
   const config = tf.getKernel(name, 'wasm')
   if (config == null) throw new Error(`wasm backend has no '${name}' kernel`)
   return config.kernelFunc({ inputs, backend: backend as never, attrs }) as TensorInfo
-}
-
-/** The wasm memory the backend's tensors live in, for the engine's SIMD kernels (see wasm-emit.ts). */
-function wasmMemory(backend: WasmBackend): unknown {
-  return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory
 }
 
 /** Where a tensor's data starts in wasm memory, in bytes. */
@@ -238,7 +232,7 @@ function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x'
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
   const top = info.padInfo.top
   const left = info.padInfo.left
-  const direct = inChannels <= DIRECT_UP_TO_CHANNELS && outChannels % 4 === 0 ? simdFilterGrad(wasmMemory(backend)) : null
+  const direct = inChannels <= DIRECT_UP_TO_CHANNELS && outChannels % 4 === 0 ? simdFilterGrad(backendMemory(backend)) : null
   if (direct) {
     const dW = backend.makeOutput([...filterShape], 'float32')
     const at = (t: TensorInfo) => heapOffset(backend, t)
@@ -430,7 +424,7 @@ function sum(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x', SumAttrs>, orig
   const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((p, q) => p - q)
   const columns = x.shape[rank - 1] ?? 0
   const allButLast = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i)
-  const kernel = allButLast && x.dtype === 'float32' && columns % 4 === 0 && columns > 0 ? simdColumnSum(wasmMemory(backend)) : null
+  const kernel = allButLast && x.dtype === 'float32' && columns % 4 === 0 && columns > 0 ? simdColumnSum(backendMemory(backend)) : null
   if (!kernel) return original({ inputs: { x }, backend, attrs: attrs as unknown as NamedAttrMap })
   const out = backend.makeOutput(attrs.keepDims ? [...x.shape.slice(0, -1).map(() => 1), columns] : [columns], 'float32')
   const at = (t: TensorInfo) => heapOffset(backend, t)
@@ -451,7 +445,7 @@ function add(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', NamedAttr
   const columns = a.shape[a.shape.length - 1] ?? 0
   const isBias = b.shape.length >= 1 && b.shape.length <= a.shape.length && b.shape[b.shape.length - 1] === columns && b.shape.slice(0, -1).every((d) => d === 1)
   const size = tf.util.sizeFromShape(a.shape)
-  const kernel = isBias && a.dtype === 'float32' && b.dtype === 'float32' && columns % 4 === 0 && columns > 0 && size >= BIAS_ADD_MIN_SIZE ? simdBiasAdd(wasmMemory(backend)) : null
+  const kernel = isBias && a.dtype === 'float32' && b.dtype === 'float32' && columns % 4 === 0 && columns > 0 && size >= BIAS_ADD_MIN_SIZE ? simdBiasAdd(backendMemory(backend)) : null
   if (!kernel) return original({ inputs: { a, b }, backend, attrs })
   const out = backend.makeOutput([...a.shape], 'float32')
   const at = (t: TensorInfo) => heapOffset(backend, t)
@@ -464,7 +458,7 @@ function relu(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x', NamedAttrMap>,
   if (original == null) throw new Error("wasm backend has no 'Relu' kernel to speed up")
   const { x } = inputs
   const size = tf.util.sizeFromShape(x.shape)
-  const kernel = x.dtype === 'float32' && size % 4 === 0 && size >= BIAS_ADD_MIN_SIZE ? simdRelu(wasmMemory(backend)) : null
+  const kernel = x.dtype === 'float32' && size % 4 === 0 && size >= BIAS_ADD_MIN_SIZE ? simdRelu(backendMemory(backend)) : null
   if (!kernel) return original({ inputs: { x }, backend, attrs })
   const out = backend.makeOutput([...x.shape], 'float32')
   const at = (t: TensorInfo) => heapOffset(backend, t)
@@ -628,7 +622,7 @@ function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'inpu
   const dys = float32View(backend, dy)
   // The usual 2×2 pooling with stride 2, windows inside the input: SIMD, from the forward pass's maxima.
   const simd = KH === 2 && KW === 2 && info.strideHeight === 2 && info.strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0
-  const kernel = simd && C % 4 === 0 && OH * 2 <= H && OW * 2 <= W && output ? simdMaxPoolGrad(wasmMemory(backend)) : null
+  const kernel = simd && C % 4 === 0 && OH * 2 <= H && OW * 2 <= W && output ? simdMaxPoolGrad(backendMemory(backend)) : null
   if (kernel && output) {
     const at = (t: TensorInfo) => heapOffset(backend, t)
     kernel({ x: at(input), y: at(output), dy: at(dy), dx: at(out), batch: batchSize, height: H, width: W, channels: C, outHeight: OH, outWidth: OW })
