@@ -39,6 +39,58 @@ export function applyForLogits(tf: Tf, model: tfType.LayersModel, layer: Activat
   }
 }
 
+/** Softmax of each row of logits [n, k], the per-sample cross-entropy against `y`, each row's label sum, and the correct predictions. */
+export interface SoftmaxRows {
+  probs: Float32Array
+  perSample: Float32Array
+  labelSums: Float32Array
+  correct: number
+}
+
+/** {@link SoftmaxRows} of logits and labels (one-hot, or any rows of weights), both [n, k] row-major. */
+export function softmaxRows(logit: ArrayLike<number>, y: ArrayLike<number>, n: number, k: number): SoftmaxRows {
+  const probs = new Float32Array(n * k)
+  const perSample = new Float32Array(n)
+  const labelSums = new Float32Array(n)
+  let correct = 0
+  for (let i = 0; i < n; i++) {
+    const row = i * k
+    let max = -Infinity
+    let best = 0
+    let target = 0
+    for (let j = 0; j < k; j++) {
+      if (logit[row + j] > max) {
+        max = logit[row + j]
+        best = j
+      }
+      if (y[row + j] > y[row + target]) target = j
+    }
+    let sum = 0
+    for (let j = 0; j < k; j++) sum += probs[row + j] = Math.exp(logit[row + j] - max)
+    const logSum = max + Math.log(sum)
+    let value = 0
+    let labelSum = 0
+    for (let j = 0; j < k; j++) {
+      probs[row + j] /= sum
+      value += y[row + j] * (logSum - logit[row + j])
+      labelSum += y[row + j]
+    }
+    perSample[i] = value
+    labelSums[i] = labelSum
+    if (best === target) correct++
+  }
+  return { probs, perSample, labelSums, correct }
+}
+
+/** The loss's gradient to the logits, scaled per sample by `d` (each sample's share of the batch loss): d·(softmax·Σy − y). */
+export function softmaxGradient(rows: SoftmaxRows, y: ArrayLike<number>, d: (i: number) => number, out: Float32Array, n: number, k: number): void {
+  const { probs, labelSums } = rows
+  for (let i = 0; i < n; i++) {
+    const di = d(i)
+    for (let j = 0; j < k; j++) out[i * k + j] = di * (probs[i * k + j] * labelSums[i] - y[i * k + j])
+  }
+}
+
 /**
  * Per-sample categorical cross-entropy of softmax(logits) against `labels` (one-hot, or any rows of weights), shape
  * [n], with a gradient to the logits; and how many samples' largest logit is their label's largest value.
@@ -48,43 +100,14 @@ export function softmaxCrossEntropy(tf: Tf, logits: tfType.Tensor, labels: tfTyp
   const y = labels.dataSync()
   let correct = 0
   const forward = (z: tfType.Tensor) => {
-    const logit = z.dataSync()
-    const probs = new Float32Array(n * k)
-    const perSample = new Float32Array(n)
-    const labelSums = new Float32Array(n)
-    correct = 0
-    for (let i = 0; i < n; i++) {
-      const row = i * k
-      let max = -Infinity
-      let best = 0
-      let target = 0
-      for (let j = 0; j < k; j++) {
-        if (logit[row + j] > max) {
-          max = logit[row + j]
-          best = j
-        }
-        if (y[row + j] > y[row + target]) target = j
-      }
-      let sum = 0
-      for (let j = 0; j < k; j++) sum += probs[row + j] = Math.exp(logit[row + j] - max)
-      const logSum = max + Math.log(sum)
-      let value = 0
-      let labelSum = 0
-      for (let j = 0; j < k; j++) {
-        probs[row + j] /= sum
-        value += y[row + j] * (logSum - logit[row + j])
-        labelSum += y[row + j]
-      }
-      perSample[i] = value
-      labelSums[i] = labelSum
-      if (best === target) correct++
-    }
+    const rows = softmaxRows(z.dataSync(), y, n, k)
+    correct = rows.correct
     return {
-      value: tf.tensor1d(perSample),
+      value: tf.tensor1d(rows.perSample),
       gradFunc: (dy: tfType.Tensor) => {
         const d = dy.dataSync()
         const grad = new Float32Array(n * k)
-        for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) grad[i * k + j] = d[i] * (probs[i * k + j] * labelSums[i] - y[i * k + j])
+        softmaxGradient(rows, y, (i) => d[i], grad, n, k)
         return tf.tensor2d(grad, [n, k])
       }
     }

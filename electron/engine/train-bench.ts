@@ -106,7 +106,8 @@ export async function benchTraining(plan: TrainBenchPlan): Promise<TrainBenchRes
           cpuStart = process.cpuUsage()
         }
         end = performance.now()
-        cpu = process.cpuUsage(cpuStart)
+        // process.cpuUsage costs tens of microseconds (an MLP step is about a millisecond): read it once, at the end.
+        if (b.batch === b.batches) cpu = process.cpuUsage(cpuStart)
       }
     })
   } finally {

@@ -5,6 +5,7 @@ import type { BatchSource, TrainingData } from './data-source'
 import { applyForLogits, softmaxCrossEntropy, softmaxOutputLayer } from './fused-loss'
 import { TASK_METRICS, balancedClassWeights, metricSum, perSampleLoss, sampleWeights } from './losses'
 import type { TrainingState } from './checkpoint'
+import { denseStackStep } from './dense-step'
 import { fusedAdam } from './fused-adam'
 
 type Tf = typeof tfType
@@ -44,6 +45,8 @@ export interface TrainHooks {
   waitIfPaused?: () => Promise<void>
   /** Resume from this state (the epoch it holds is done). */
   resumeFrom?: TrainingState
+  /** Train every model through tfjs-core's autodiff, even one the hand-written dense step could train (for comparisons). */
+  generalStep?: boolean
 }
 
 /** Lets timers and messages (pause, stop) run: awaiting tensor data alone only drains microtasks. */
@@ -129,6 +132,8 @@ export async function train(tf: Tf, model: tfType.LayersModel, optimizer: tfType
 
   // Classification into a softmax: loss, gradient and accuracy from the logits in one step (see fused-loss.ts).
   const softmaxOutput = data.task === 'classification' ? softmaxOutputLayer(tf, model) : null
+  // A chain of Dense layers into that softmax, unweighted: each step written out at the backend's level (dense-step.ts).
+  const denseStep = softmaxOutput && !weights && !hooks.generalStep ? denseStackStep(tf, model, optimizer) : null
   for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
     const epochStart = Date.now()
     let lossSum = 0
@@ -140,26 +145,32 @@ export async function train(tf: Tf, model: tfType.LayersModel, optimizer: tfType
       await yieldToEventLoop()
       await hooks.waitIfPaused?.()
       if (hooks.signal?.aborted) return { reason: 'stopped', epoch: state.epoch, bestEpoch: state.bestEpoch }
-      const x = tf.tensor(b.x, [b.n, ...data.inputShape])
-      const y = tf.tensor2d(b.y, [b.n, data.targetSize])
-      let metricOut: tfType.Scalar | null = null
-      let correct = 0
-      const lossOut = optimizer.minimize(() => {
-        let perSample: tfType.Tensor1D
-        if (softmaxOutput) {
-          const fused = softmaxCrossEntropy(tf, applyForLogits(tf, model, softmaxOutput, x), y)
-          perSample = fused.perSample
-          correct = fused.correct
-        } else {
-          const pred = model.apply(x, { training: true }) as tfType.Tensor
-          metricOut = tf.keep(metricSum(tf, data.task, y, pred))
-          perSample = perSampleLoss(tf, data.task, y, pred)
-        }
-        return weights ? tf.mean(tf.mul(perSample, sampleWeights(tf, data.task, y, weights))) : tf.mean(perSample)
-      }, true) as tfType.Scalar
-      const loss = (await lossOut.data())[0]
-      const metric = metricOut ? (await (metricOut as tfType.Scalar).data())[0] : correct
-      tf.dispose([x, y, lossOut, ...(metricOut ? [metricOut as tfType.Scalar] : [])])
+      let loss: number
+      let metric: number
+      if (denseStep) {
+        ;({ loss, correct: metric } = denseStep.step(b.x, b.y, b.n))
+      } else {
+        const x = tf.tensor(b.x, [b.n, ...data.inputShape])
+        const y = tf.tensor2d(b.y, [b.n, data.targetSize])
+        let metricOut: tfType.Scalar | null = null
+        let correct = 0
+        const lossOut = optimizer.minimize(() => {
+          let perSample: tfType.Tensor1D
+          if (softmaxOutput) {
+            const fused = softmaxCrossEntropy(tf, applyForLogits(tf, model, softmaxOutput, x), y)
+            perSample = fused.perSample
+            correct = fused.correct
+          } else {
+            const pred = model.apply(x, { training: true }) as tfType.Tensor
+            metricOut = tf.keep(metricSum(tf, data.task, y, pred))
+            perSample = perSampleLoss(tf, data.task, y, pred)
+          }
+          return weights ? tf.mean(tf.mul(perSample, sampleWeights(tf, data.task, y, weights))) : tf.mean(perSample)
+        }, true) as tfType.Scalar
+        loss = (await lossOut.data())[0]
+        metric = metricOut ? (await (metricOut as tfType.Scalar).data())[0] : correct
+        tf.dispose([x, y, lossOut, ...(metricOut ? [metricOut as tfType.Scalar] : [])])
+      }
       if (!Number.isFinite(loss)) {
         throw new StrataError('TRAINING_DIVERGED', { epoch, learningRate: state.learningRate })
       }

@@ -123,6 +123,17 @@ function matMulCase(a: number[], b: number[], transposeA: boolean, transposeB: b
   }
 }
 
+function fusedMatMulCase(a: number[], b: number[], transposeA: boolean, transposeB: boolean, activation: string, withBias = true): KernelCase {
+  const n = transposeB ? b[b.length - 2] : b[b.length - 1]
+  return {
+    title: `_FusedMatMul a=${a} b=${b} transposeA=${transposeA} transposeB=${transposeB} ${activation}${withBias ? ' + bias' : ''}`,
+    kernel: '_FusedMatMul',
+    // tfjs-core hands the kernel rank-3 operands, as wasm's own expects.
+    inputs: { a: randomPlain([1, ...a], 27), b: randomPlain([1, ...b], 28), ...(withBias ? { bias: randomPlain([n], 29) } : {}) },
+    attrs: { transposeA, transposeB, activation }
+  }
+}
+
 type Conv2DPad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]]
 
 function depthwiseCases(x: number[], filter: [number, number, number, number], strides: number, dilations: number, pad: Conv2DPad): KernelCase[] {
@@ -246,6 +257,22 @@ const KERNEL_CASES: KernelCase[] = [
   matMulCase([1, 4, 50], [1, 60, 50], false, true),
   matMulCase([3, 4, 5], [3, 4, 6], true, false),
   matMulCase([2, 4, 5], [1, 6, 5], false, true),
+  // The SIMD product's tiles: 4 rows × 8 columns, then 4 columns, then one column at a time, and the last 1–3 rows alone.
+  matMulCase([13, 21], [21, 29], false, false),
+  matMulCase([21, 13], [21, 29], true, false),
+  matMulCase([4, 3], [3, 8], false, false),
+  matMulCase([32, 784], [784, 128], false, false),
+  matMulCase([32, 784], [32, 128], true, false),
+  matMulCase([6, 0], [0, 12], false, false),
+  matMulCase([1, 9, 11], [1, 14, 11], false, true),
+  fusedMatMulCase([13, 21], [21, 29], false, false, 'relu'),
+  fusedMatMulCase([32, 128], [128, 10], false, false, 'linear'),
+  fusedMatMulCase([21, 13], [21, 12], true, false, 'relu'),
+  fusedMatMulCase([13, 21], [12, 21], false, true, 'linear'),
+  fusedMatMulCase([21, 13], [12, 21], true, true, 'relu'),
+  fusedMatMulCase([7, 5], [5, 6], false, false, 'relu', false),
+  // Activations the SIMD product does not apply: wasm's own.
+  fusedMatMulCase([7, 5], [5, 6], false, false, 'sigmoid'),
   ...depthwiseCases([2, 6, 6, 3], [3, 3, 3, 1], 1, 1, 'valid'),
   ...depthwiseCases([2, 7, 7, 2], [3, 3, 2, 3], 2, 1, 'same'),
   ...depthwiseCases([1, 8, 8, 2], [3, 3, 2, 2], 1, 2, 'same'),
@@ -372,7 +399,7 @@ describe('wasm gradient kernels match the cpu backend', () => {
       expect(actual.dtype).toBe(c.kernel === 'UnsortedSegmentSum' ? c.inputs.x.dtype : 'float32')
       if (c.adjoint) return c.adjoint(actual)
       const expected = await runKernel('cpu', c.kernel, c.cpuInputs ?? c.inputs, c.attrs)
-      if (['Sum', 'Add', 'BatchMatMul', 'Relu'].includes(c.kernel)) expect(actual.shape).toEqual(expected.shape)
+      if (['Sum', 'Add', 'BatchMatMul', '_FusedMatMul', 'Relu'].includes(c.kernel)) expect(actual.shape).toEqual(expected.shape)
       expect(relativeDiff(actual, { ...expected, shape: actual.shape })).toBeLessThan(1e-4)
     })
   }

@@ -14,9 +14,11 @@
  *   The usual 2×2 pooling with stride 2 runs as a SIMD loop (simd-pool.ts), the rest as a JavaScript one.
  * - `Conv2DBackpropInput` (replaced for speed): wasm's own is a scalar loop, ≈40% of a CNN's training step; this one
  *   is a stride-1 convolution of the zero-dilated, padded dy with the flipped filter, run by wasm's XNNPACK Conv2D.
- * - `BatchMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed and falls back to
- *   a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ); this one transposes
- *   such a side first (wasm's fast Transpose) and then takes XNNPACK's path.
+ * - `BatchMatMul` and `_FusedMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed
+ *   and falls back to a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ), and
+ *   XNNPACK repacks the weights on every call (Adam moves them every step). Single matrices run on the engine's own
+ *   SIMD kernel (simd-gemm.ts), which reads xᵀ through strides and applies a dense layer's bias and ReLU as it stores;
+ *   batched products keep wasm's own.
  * - ReLU's gradient (tfjs-core's step, cast and multiply) is one SIMD kernel of Strata's own, `StrataReluGrad`.
  * - `Sum` (replaced for speed, one case): every bias gradient sums over all axes but the last, and wasm's own first
  *   transposes the whole input for that; this one sums it in one SIMD pass.
@@ -35,6 +37,7 @@
 import type * as TfModule from '@tensorflow/tfjs'
 import type {
   BatchMatMulAttrs,
+  _FusedMatMulAttrs,
   Conv2DBackpropFilterAttrs,
   Conv2DBackpropInputAttrs,
   DataType,
@@ -53,6 +56,7 @@ import { simdBiasAdd } from './simd-bias-add'
 import { simdFilterGrad } from './simd-conv-filter'
 import { simdMaxPoolGrad } from './simd-pool'
 import { simdRelu, simdReluGrad, type ReluGradKernel } from './simd-relu'
+import { GEMM_RELU, simdGemm } from './simd-gemm'
 import { simdColumnSum } from './simd-sum'
 import { backendMemory, type WasmHeapBackend } from './wasm-emit'
 
@@ -96,7 +100,7 @@ export const WASM_GRADIENT_KERNELS = [
 ] as const
 
 /** The wasm kernels that exist but compute wrong results or are far too slow, which this module replaces, by name. */
-export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Identity', 'Sum', 'Add', 'Relu'] as const
+export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'Add', 'Relu'] as const
 
 type KernelName = (typeof WASM_GRADIENT_KERNELS)[number] | (typeof WASM_REPLACED_KERNELS)[number]
 
@@ -175,6 +179,7 @@ function kernelFactories(tf: Tf): KernelFactory[] {
     kernel<'x' | 'dy', Conv2DBackpropFilterAttrs>('Conv2DBackpropFilter', (args) => conv2DBackpropFilter(tf, args)),
     kernel<'dy' | 'filter', Conv2DBackpropInputAttrs>('Conv2DBackpropInput', (args) => conv2DBackpropInput(tf, args)),
     kernel<'a' | 'b', BatchMatMulAttrs>('BatchMatMul', (args, original) => batchMatMul(tf, args, original)),
+    kernel<'a' | 'b' | 'bias' | 'preluActivationWeights', _FusedMatMulAttrs>('_FusedMatMul', (args, original) => fusedMatMul(tf, args, original)),
     kernel<'x' | 'dy', DepthwiseConv2dNativeBackpropFilterAttrs>('DepthwiseConv2dNativeBackpropFilter', (args) => depthwiseBackpropFilter(tf, args)),
     kernel<'dy' | 'filter', DepthwiseConv2dNativeBackpropInputAttrs>('DepthwiseConv2dNativeBackpropInput', (args) => depthwiseBackpropInput(tf, args)),
     kernel<'x' | 'segmentIds', UnsortedSegmentSumAttrs>('UnsortedSegmentSum', (args) => unsortedSegmentSum(tf, args)),
@@ -375,41 +380,53 @@ function conv2DBackpropInput(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy'
 }
 
 /**
- * a·b with either side transposed, for the common single-matrix case: the transposed side is materialised by wasm's
- * Transpose so that the product runs on XNNPACK; batched products (and anything else) go to wasm's own kernel.
+ * a·b (either side transposed) of single float32 matrices by the engine's SIMD kernel (simd-gemm.ts), with a bias and
+ * ReLU applied as it stores: a and aᵀ are read through strides; a transposed b is materialised by wasm's Transpose
+ * first, except a·bᵀ with a large b and no bias (a dense layer's input gradient dy·Wᵀ), computed as (b·aᵀ)ᵀ so that the
+ * small operands are transposed instead of W. Null where it does not apply (batched, other dtypes, no SIMD).
  */
+function gemmProduct(tf: Tf, backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, bias: TensorInfo | null, relu: boolean): TensorInfo | null {
+  const single = (t: TensorInfo) => t.shape.length >= 2 && tf.util.sizeFromShape(t.shape.slice(0, -2)) === 1
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || !single(a) || !single(b)) return null
+  const gemm = simdGemm(backendMemory(backend))
+  const [M, K] = transposeA ? [a.shape[a.shape.length - 1], a.shape[a.shape.length - 2]] : a.shape.slice(-2)
+  const N = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1]
+  if (!gemm || (bias != null && (bias.dtype !== 'float32' || tf.util.sizeFromShape(bias.shape) !== N))) return null
+  const outShape = [...Array<number>(Math.max(a.shape.length, b.shape.length) - 2).fill(1), M, N]
+  const at = (t: TensorInfo) => heapOffset(backend, t)
+  const transpose = (t: TensorInfo, rows: number, cols: number) => runWasmKernel(tf, 'Transpose', backend, { x: { ...t, shape: [rows, cols] } }, { perm: [1, 0] })
+  if (transposeB && !transposeA && bias == null && !relu && N * K > M * K + M * N) {
+    const aT = transpose(a, M, K)
+    const product = backend.makeOutput([N, M], 'float32')
+    gemm(at(b), K * 4, 4, at(aT), M * 4, at(product), M * 4, N, M, K, 0, 0)
+    backend.disposeData(aT.dataId)
+    const out = transpose(product, N, M)
+    backend.disposeData(product.dataId)
+    return { ...out, shape: outShape }
+  }
+  const bUpright = transposeB ? transpose(b, N, K) : b
+  const out = backend.makeOutput(outShape, 'float32')
+  gemm(at(a), transposeA ? 4 : K * 4, transposeA ? M * 4 : 4, at(bUpright), N * 4, at(out), N * 4, M, N, K, bias ? at(bias) : 0, relu ? GEMM_RELU : 0)
+  if (bUpright !== b) backend.disposeData(bUpright.dataId)
+  return out
+}
+
+/** a·b of single matrices by {@link gemmProduct}; batched products (and anything else) by wasm's own. */
 function batchMatMul(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b', BatchMatMulAttrs>, original: RawKernel | null): TensorInfo {
   if (original == null) throw new Error("wasm backend has no 'BatchMatMul' kernel to speed up")
   const { a, b } = inputs
-  const { transposeA, transposeB } = attrs
-  const single = (t: TensorInfo) => t.shape.length >= 2 && tf.util.sizeFromShape(t.shape.slice(0, -2)) === 1
-  if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32' || !single(a) || !single(b)) {
-    return original({ inputs: { a, b }, backend, attrs: attrs as unknown as NamedAttrMap })
-  }
-  const [M, K] = transposeA ? [a.shape[a.shape.length - 1], a.shape[a.shape.length - 2]] : a.shape.slice(-2)
-  const N = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1]
-  if (transposeB && !transposeA && N * K > M * K + M * N) {
-    // a·bᵀ with a large b (a dense layer's input gradient, dy·Wᵀ): (b·aᵀ)ᵀ transposes and packs the small a and the
-    // result instead of the large b.
-    const aT = runWasmKernel(tf, 'Transpose', backend, { x: { ...a, shape: [M, K] } }, { perm: [1, 0] })
-    const product = original({ inputs: { a: { ...b, shape: [1, N, K] }, b: { ...aT, shape: [1, K, M] } }, backend, attrs: { transposeA: false, transposeB: false } })
-    backend.disposeData(aT.dataId)
-    const out = runWasmKernel(tf, 'Transpose', backend, { x: { ...product, shape: [N, M] } }, { perm: [1, 0] })
-    backend.disposeData(product.dataId)
-    return { ...out, shape: [...a.shape.slice(0, -2), M, N] }
-  }
-  const upright = (t: TensorInfo, transposed: boolean): TensorInfo => {
-    if (!transposed) return t
-    const [rows, cols] = t.shape.slice(-2)
-    const flipped = runWasmKernel(tf, 'Transpose', backend, { x: { ...t, shape: [rows, cols] } }, { perm: [1, 0] })
-    return { ...flipped, shape: [...t.shape.slice(0, -2), cols, rows] }
-  }
-  const a2 = upright(a, transposeA)
-  const b2 = upright(b, transposeB)
-  const out = original({ inputs: { a: a2, b: b2 }, backend, attrs: { transposeA: false, transposeB: false } })
-  if (a2 !== a) backend.disposeData(a2.dataId)
-  if (b2 !== b) backend.disposeData(b2.dataId)
-  return out
+  return gemmProduct(tf, backend, a, b, attrs.transposeA, attrs.transposeB, null, false) ?? original({ inputs: { a, b }, backend, attrs: attrs as unknown as NamedAttrMap })
+}
+
+/** A dense layer's fused product, bias and linear or ReLU activation by {@link gemmProduct}; anything else by wasm's own. */
+function fusedMatMul(tf: Tf, { inputs, backend, attrs }: KernelArgs<'a' | 'b' | 'bias' | 'preluActivationWeights', _FusedMatMulAttrs>, original: RawKernel | null): TensorInfo {
+  if (original == null) throw new Error("wasm backend has no '_FusedMatMul' kernel to speed up")
+  const { a, b, bias, preluActivationWeights } = inputs
+  const activation = attrs.activation ?? 'linear'
+  const product = preluActivationWeights == null && (activation === 'linear' || activation === 'relu')
+    ? gemmProduct(tf, backend, a, b, attrs.transposeA, attrs.transposeB, bias ?? null, activation === 'relu')
+    : null
+  return product ?? original({ inputs, backend, attrs: attrs as unknown as NamedAttrMap })
 }
 
 /**
