@@ -8,13 +8,11 @@
  */
 import { F32, forLoop, I32, instantiateOver, op, V128, type ValueType } from './wasm-emit'
 
-/** Add the product to what C holds instead of overwriting it. */
-export const GEMM_ACCUMULATE = 1
 /** Store max(0, ·) of each result (after the bias). */
 export const GEMM_RELU = 2
 
 /**
- * C[M×N] = A·B (+ C) (+ bias) (ReLU), every pointer a byte offset into the memory and every stride in bytes: A[i, k] is
+ * C[M×N] = A·B (+ bias) (ReLU), every pointer a byte offset into the memory and every stride in bytes: A[i, k] is
  * at a + i·aRow + k·aCol, B[k, j] at b + k·ldb + 4j, C[i, j] at c + i·ldc + 4j, bias[j] at bias + 4j (bias 0: none).
  * Any M, N and K: columns past the last whole four are computed one at a time.
  */
@@ -63,9 +61,6 @@ function tile(rows: number, vectors: number): number[] {
     ...each((r, v) => [...v128Zero, ...set(acc(r, v))]),
     ...block, ...loop, ...step, ...end, ...end,
     ...get(C), ...get(ROW), ...get(LDC), ...i32Mul, ...i32Add, ...get(COL), ...i32Add, ...set(CP),
-    ...get(FLAGS), ...i32(GEMM_ACCUMULATE), ...i32And, ...op.if,
-    ...each((r, v) => [...get(acc(r, v)), ...cRow(r), ...v128LoadAt(16 * v), ...f32x4Add, ...set(acc(r, v))]),
-    ...end,
     ...get(BIAS), ...op.if, ...bias, ...each((r, v) => [...get(acc(r, v)), ...get(BB + v), ...f32x4Add, ...set(acc(r, v))]), ...end,
     ...get(FLAGS), ...i32(GEMM_RELU), ...i32And, ...op.if, ...each((r, v) => [...get(acc(r, v)), ...v128Zero, ...f32x4Max, ...set(acc(r, v))]), ...end,
     ...each((r, v) => [...cRow(r), ...get(acc(r, v)), ...v128StoreAt(16 * v)])
@@ -87,7 +82,6 @@ function singleColumns(): number[] {
     ...f32(0), ...set(ACC_1),
     ...block, ...loop, ...dot, ...end, ...end,
     ...get(C), ...get(ROW), ...get(LDC), ...i32Mul, ...i32Add, ...get(COL), ...i32Add, ...set(CP),
-    ...get(FLAGS), ...i32(GEMM_ACCUMULATE), ...i32And, ...op.if, ...get(ACC_1), ...get(CP), ...f32Load, ...f32Add, ...set(ACC_1), ...end,
     ...get(BIAS), ...op.if, ...get(ACC_1), ...get(BIAS), ...get(COL), ...i32Add, ...f32Load, ...f32Add, ...set(ACC_1), ...end,
     ...get(FLAGS), ...i32(GEMM_RELU), ...i32And, ...op.if, ...get(ACC_1), ...f32(0), ...f32Max, ...set(ACC_1), ...end,
     ...get(CP), ...get(ACC_1), ...f32Store
