@@ -11,22 +11,15 @@
  * path: {@link denseStackStep} answers null.
  */
 import type * as TfModule from '@tensorflow/tfjs'
-import type { DataType, TensorInfo, TypedArray } from '@tensorflow/tfjs'
+import type { TensorInfo } from '@tensorflow/tfjs'
 import { softmaxGradient, softmaxRows } from './fused-loss'
 import { GEMM_RELU, simdGemm, type GemmKernel } from './simd-gemm'
 import { simdReluGrad } from './simd-relu'
 import { simdColumnSum } from './simd-sum'
-import { backendMemory, type WasmHeapBackend } from './wasm-emit'
+import { backendMemory } from './wasm-emit'
+import { heapOffset, runWasmKernel, type WasmBackend } from './wasm-kernels'
 
 type Tf = typeof TfModule
-
-/** The part of tfjs-backend-wasm's BackendWasm the step uses. */
-interface WasmBackend extends WasmHeapBackend {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } }
-  makeOutput(shape: number[], dtype: DataType): TensorInfo
-  typedArrayFromHeap(info: TensorInfo): TypedArray
-  disposeData(dataId: object): boolean
-}
 
 /** What the step reads of a tfjs-layers Dense layer (public fields at run time, not all in its typings). */
 interface DenseLayer {
@@ -110,7 +103,7 @@ function denseStep(tf: Tf, backend: WasmBackend, gemm: GemmKernel, memory: unkno
     scratch.push(info)
     return info
   }
-  const at = (info: TensorInfo) => backend.dataIdMap.get(info.dataId).memoryOffset
+  const at = (info: TensorInfo) => heapOffset(backend, info)
   const view = (info: TensorInfo) => backend.typedArrayFromHeap(info) as Float32Array
   const gradients: Record<string, TfModule.Tensor> = {}
   try {
@@ -148,7 +141,7 @@ function denseStep(tf: Tf, backend: WasmBackend, gemm: GemmKernel, memory: unkno
         columnSum(backend, memory, delta, db, n, units)
       }
       if (l === 0) break
-      const kernelT = tf.getKernel('Transpose', 'wasm')!.kernelFunc({ inputs: { x: kernel }, backend: backend as never, attrs: { perm: [1, 0] } }) as TensorInfo
+      const kernelT = runWasmKernel(tf, 'Transpose', backend, { x: kernel }, { perm: [1, 0] })
       scratch.push(kernelT)
       const dInput = alloc([n, inSize])
       gemm(at(delta), units * 4, 4, at(kernelT), inSize * 4, at(dInput), inSize * 4, n, inSize, units, 0, 0)
@@ -166,7 +159,7 @@ function denseStep(tf: Tf, backend: WasmBackend, gemm: GemmKernel, memory: unkno
 /** out[c] = Σ_r x[r, c], in row order (as the Sum kernel computes a bias gradient). */
 function columnSum(backend: WasmBackend, memory: unknown, x: TensorInfo, out: TensorInfo, rows: number, columns: number): void {
   const kernel = columns % 4 === 0 ? simdColumnSum(memory) : null
-  const at = (info: TensorInfo) => backend.dataIdMap.get(info.dataId).memoryOffset
+  const at = (info: TensorInfo) => heapOffset(backend, info)
   if (kernel) return kernel(at(x), at(out), rows, columns)
   const xs = backend.typedArrayFromHeap(x)
   const sums = backend.typedArrayFromHeap(out)
@@ -177,7 +170,7 @@ function columnSum(backend: WasmBackend, memory: unknown, x: TensorInfo, out: Te
 /** d ← d where the layer's output (after its ReLU) is positive, else 0. */
 function reluGradInPlace(backend: WasmBackend, memory: unknown, d: TensorInfo, output: TensorInfo, count: number): void {
   const kernel = count % 4 === 0 ? simdReluGrad(memory) : null
-  const at = (info: TensorInfo) => backend.dataIdMap.get(info.dataId).memoryOffset
+  const at = (info: TensorInfo) => heapOffset(backend, info)
   if (kernel) return kernel(at(d), at(output), at(d), count)
   const ds = backend.typedArrayFromHeap(d)
   const os = backend.typedArrayFromHeap(output)

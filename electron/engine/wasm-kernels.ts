@@ -63,7 +63,7 @@ import { backendMemory, type WasmHeapBackend } from './wasm-emit'
 type Tf = typeof TfModule
 
 /** The part of tfjs-backend-wasm's BackendWasm these kernels use (its type is not worth a dependency on the package). */
-interface WasmBackend extends WasmHeapBackend {
+export interface WasmBackend extends WasmHeapBackend {
   /** Where each tensor's data is in wasm memory. */
   dataIdMap: { get(dataId: object): { memoryOffset: number } }
   makeOutput(shape: number[], dtype: DataType): TensorInfo
@@ -192,14 +192,14 @@ function kernelFactories(tf: Tf): KernelFactory[] {
 }
 
 /** Runs a kernel wasm already has, at the backend level (no tensors, no tape); the caller disposes what it returns. */
-function runWasmKernel(tf: Tf, name: string, backend: WasmBackend, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+export function runWasmKernel(tf: Tf, name: string, backend: WasmBackend, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
   const config = tf.getKernel(name, 'wasm')
   if (config == null) throw new Error(`wasm backend has no '${name}' kernel`)
   return config.kernelFunc({ inputs, backend: backend as never, attrs }) as TensorInfo
 }
 
 /** Where a tensor's data starts in wasm memory, in bytes. */
-function heapOffset(backend: WasmBackend, t: TensorInfo): number {
+export function heapOffset(backend: WasmBackend, t: TensorInfo): number {
   return backend.dataIdMap.get(t.dataId).memoryOffset
 }
 
