@@ -127,6 +127,7 @@ describe('the hand-written dense step', () => {
       ['a linear (regression) head', chain([tf.layers.dense({ units: 1 })]), false],
       ['a kernel regularizer', chain([tf.layers.dense({ units: 3, activation: 'softmax', kernelRegularizer: tf.regularizers.l2() })]), false],
       ['batch normalization', chain([tf.layers.batchNormalization(), tf.layers.dense({ units: 3, activation: 'softmax' })]), false],
+      ['a Dense layer on images without a Flatten (it works on the last axis)', tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [5, 4], activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })] }), false],
       ['the seed CNN', compileModel(tf, buildTemplate('mnist-cnn', { inputShape: [28, 28, 1], classes: 10 }), { inputShape: [28, 28, 1] }), false]
     ]
     for (const [title, model, covered] of cases) {

@@ -34,6 +34,8 @@ interface DenseLayer {
   kernelConstraint?: unknown
   biasConstraint?: unknown
   trainable: boolean
+  /** Its input: a Dense layer on more than rows of features (rank > 2) works on the last axis alone. */
+  input: { shape: unknown[] }
   inboundNodes: Array<{ inboundLayers: unknown[] }>
 }
 
@@ -67,7 +69,7 @@ function denseChain(model: TfModule.LayersModel): DenseLayer[] | null {
     }
     if (kind !== 'Dense') return null
     const d = layer as unknown as DenseLayer
-    if (!d.trainable || d.kernelRegularizer || d.biasRegularizer || d.activityRegularizer || d.kernelConstraint || d.biasConstraint) return null
+    if (d.input.shape.length !== 2 || !d.trainable || d.kernelRegularizer || d.biasRegularizer || d.activityRegularizer || d.kernelConstraint || d.biasConstraint) return null
     dense.push(d)
   }
   if (dense.length === 0 || (model.outputs[0] as unknown as { sourceLayer: unknown }).sourceLayer !== dense[dense.length - 1]) return null
