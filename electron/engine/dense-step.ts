@@ -15,7 +15,6 @@ import type { TensorInfo } from '@tensorflow/tfjs'
 import { softmaxGradient, softmaxRows } from './fused-loss'
 import { GEMM_RELU, simdGemm, type GemmKernel } from './simd-gemm'
 import { simdReluGrad } from './simd-relu'
-import { simdColumnSum } from './simd-sum'
 import { backendMemory } from './wasm-emit'
 import { heapOffset, runWasmKernel, type WasmBackend } from './wasm-kernels'
 
@@ -138,9 +137,9 @@ function denseStep(tf: Tf, backend: WasmBackend, gemm: GemmKernel, memory: unkno
       gradients[kernel.name] = tf.engine().makeTensorFromTensorInfo(dW)
       gemm(at(outputs[l]), 4, inSize * 4, at(delta), units * 4, at(dW), units * 4, inSize, units, n, 0, 0)
       if (layer.bias) {
-        const db = backend.makeOutput([units], 'float32')
+        // The Sum kernel the general step's bias gradient runs (the engine's SIMD column sum where it applies).
+        const db = runWasmKernel(tf, 'Sum', backend, { x: delta }, { axis: [0], keepDims: false })
         gradients[layer.bias.read().name] = tf.engine().makeTensorFromTensorInfo(db)
-        columnSum(backend, memory, delta, db, n, units)
       }
       if (l === 0) break
       const kernelT = runWasmKernel(tf, 'Transpose', backend, { x: kernel }, { perm: [1, 0] })
@@ -156,17 +155,6 @@ function denseStep(tf: Tf, backend: WasmBackend, gemm: GemmKernel, memory: unkno
     tf.dispose(Object.values(gradients))
     for (const info of scratch) backend.disposeData(info.dataId)
   }
-}
-
-/** out[c] = Σ_r x[r, c], in row order (as the Sum kernel computes a bias gradient). */
-function columnSum(backend: WasmBackend, memory: unknown, x: TensorInfo, out: TensorInfo, rows: number, columns: number): void {
-  const kernel = columns % 4 === 0 ? simdColumnSum(memory) : null
-  const at = (info: TensorInfo) => heapOffset(backend, info)
-  if (kernel) return kernel(at(x), at(out), rows, columns)
-  const xs = backend.typedArrayFromHeap(x)
-  const sums = backend.typedArrayFromHeap(out)
-  sums.fill(0)
-  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) sums[c] += xs[r * columns + c]
 }
 
 /** d ← d where the layer's output (after its ReLU) is positive, else 0. */

@@ -50,7 +50,6 @@ export const op = {
   i32LtU: [0x49],
   i32GeS: [0x4e],
   i32GeU: [0x4f],
-  i32Ne: [0x47],
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
