@@ -4,15 +4,18 @@
  * and step, rounded as XNNPACK's wasm build rounds them: no fused multiply-add).
  *
  * Its operand A is read through a row and a column stride, so Aᵀ costs nothing (a dense layer's weight gradient
- * xᵀ·dy); B is read along its rows. The bias and ReLU of a dense layer can be applied as each tile is stored.
+ * xᵀ·dy); B is read along its rows. The bias and ReLU of a dense layer can be applied as each tile is stored, or the
+ * tile added to what C holds (a product over one block of the shared dimension at a time, as convolutions run it).
  */
-import { F32, forLoop, I32, instantiateOver, op, V128, type ValueType } from './wasm-emit'
+import { F32, forLoop, I32, instantiateOver, op, V128, type ValueType, type WasmFunction } from './wasm-emit'
 
+/** Add each result to what C already holds (C += A·B), for a product summed over blocks of its shared dimension. */
+export const GEMM_ACCUMULATE = 1
 /** Store max(0, ·) of each result (after the bias). */
 export const GEMM_RELU = 2
 
 /**
- * C[M×N] = A·B (+ bias) (ReLU), every pointer a byte offset into the memory and every stride in bytes: A[i, k] is
+ * C[M×N] = A·B (+ C, with GEMM_ACCUMULATE) (+ bias) (ReLU), every pointer a byte offset into the memory and every stride in bytes: A[i, k] is
  * at a + i·aRow + k·aCol, B[k, j] at b + k·ldb + 4j, C[i, j] at c + i·ldc + 4j, bias[j] at bias + 4j (bias 0: none).
  * Any M, N and K: columns past the last whole four are computed one at a time.
  */
@@ -61,6 +64,8 @@ function tile(rows: number, vectors: number): number[] {
     ...each((r, v) => [...v128Zero, ...set(acc(r, v))]),
     ...block, ...loop, ...step, ...end, ...end,
     ...get(C), ...get(ROW), ...get(LDC), ...i32Mul, ...i32Add, ...get(COL), ...i32Add, ...set(CP),
+    ...get(FLAGS), ...i32(GEMM_ACCUMULATE), ...i32And, ...op.if,
+    ...each((r, v) => [...get(acc(r, v)), ...cRow(r), ...v128LoadAt(16 * v), ...f32x4Add, ...set(acc(r, v))]), ...end,
     ...get(BIAS), ...op.if, ...bias, ...each((r, v) => [...get(acc(r, v)), ...get(BB + v), ...f32x4Add, ...set(acc(r, v))]), ...end,
     ...get(FLAGS), ...i32(GEMM_RELU), ...i32And, ...op.if, ...each((r, v) => [...get(acc(r, v)), ...v128Zero, ...f32x4Max, ...set(acc(r, v))]), ...end,
     ...each((r, v) => [...cRow(r), ...get(acc(r, v)), ...v128StoreAt(16 * v)])
@@ -82,6 +87,7 @@ function singleColumns(): number[] {
     ...f32(0), ...set(ACC_1),
     ...block, ...loop, ...dot, ...end, ...end,
     ...get(C), ...get(ROW), ...get(LDC), ...i32Mul, ...i32Add, ...get(COL), ...i32Add, ...set(CP),
+    ...get(FLAGS), ...i32(GEMM_ACCUMULATE), ...i32And, ...op.if, ...get(ACC_1), ...get(CP), ...f32Load, ...f32Add, ...set(ACC_1), ...end,
     ...get(BIAS), ...op.if, ...get(ACC_1), ...get(BIAS), ...get(COL), ...i32Add, ...f32Load, ...f32Add, ...set(ACC_1), ...end,
     ...get(FLAGS), ...i32(GEMM_RELU), ...i32And, ...op.if, ...get(ACC_1), ...f32(0), ...f32Max, ...set(ACC_1), ...end,
     ...get(CP), ...get(ACC_1), ...f32Store
@@ -105,8 +111,13 @@ function gemmCode(): number[] {
   ]
 }
 
+/** The kernel as a module function, for modules that hold it beside others (conv-gemm.ts). */
+export function gemmFunction(): WasmFunction {
+  return { name: 'gemm', params: PARAMS, locals: LOCALS, code: gemmCode() }
+}
+
 /** The kernel bound to a wasm memory (the backend's WebAssembly.Memory), or null where it cannot run there. */
 export function simdGemm(memory: unknown): GemmKernel | null {
-  const exports = instantiateOver(memory, 'gemm', () => [{ name: 'gemm', params: PARAMS, locals: LOCALS, code: gemmCode() }])
+  const exports = instantiateOver(memory, 'gemm', () => [gemmFunction()])
   return exports ? (exports.gemm as GemmKernel) : null
 }

@@ -85,6 +85,7 @@ export const op = {
   f32x4Max: simd(0xe9),
   block: [0x02, 0x40],
   if: [0x04, 0x40],
+  else: [0x05],
   loop: [0x03, 0x40],
   end: [0x0b],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
@@ -153,7 +154,7 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
 }
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
+export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 
 /**
  * Instantiates a module over a wasm memory (the backend's WebAssembly.Memory) and returns its exports, once per

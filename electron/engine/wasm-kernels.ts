@@ -37,6 +37,7 @@
 import type * as TfModule from '@tensorflow/tfjs'
 import type {
   BatchMatMulAttrs,
+  Conv2DAttrs,
   _FusedMatMulAttrs,
   Conv2DBackpropFilterAttrs,
   Conv2DBackpropInputAttrs,
@@ -52,6 +53,7 @@ import type {
   SumAttrs,
   UnsortedSegmentSumAttrs
 } from '@tensorflow/tfjs'
+import { convKernels, type ConvShape, type Scratch } from './conv-gemm'
 import { simdBiasAdd } from './simd-bias-add'
 import { simdFilterGrad } from './simd-conv-filter'
 import { simdMaxPoolGrad } from './simd-pool'
@@ -100,7 +102,7 @@ export const WASM_GRADIENT_KERNELS = [
 ] as const
 
 /** The wasm kernels that exist but compute wrong results or are far too slow, which this module replaces, by name. */
-export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'Add', 'Relu'] as const
+export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2D', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'Add', 'Relu'] as const
 
 type KernelName = (typeof WASM_GRADIENT_KERNELS)[number] | (typeof WASM_REPLACED_KERNELS)[number]
 
@@ -176,6 +178,7 @@ function kernelFactories(tf: Tf): KernelFactory[] {
     make: (original) => ((args: KernelArgs<I, A>) => fn(args, original)) as unknown as KernelFunc
   })
   return [
+    kernel<'x' | 'filter', Conv2DAttrs>('Conv2D', (args, original) => conv2D(tf, args, original)),
     kernel<'x' | 'dy', Conv2DBackpropFilterAttrs>('Conv2DBackpropFilter', (args) => conv2DBackpropFilter(tf, args)),
     kernel<'dy' | 'filter', Conv2DBackpropInputAttrs>('Conv2DBackpropInput', (args) => conv2DBackpropInput(tf, args)),
     kernel<'a' | 'b', BatchMatMulAttrs>('BatchMatMul', (args, original) => batchMatMul(tf, args, original)),
@@ -214,6 +217,59 @@ function padToNhwc(pad: Conv2DBackpropFilterAttrs['pad']): Conv2DBackpropFilterA
   return Array.isArray(pad) ? [pad[0], pad[2], pad[3], pad[1]] : pad
 }
 
+type ConvInfo = ReturnType<Tf['backend_util']['computeConv2DInfo']>
+
+function convShape(info: ConvInfo): ConvShape {
+  const { batchSize, inHeight, inWidth, inChannels, filterHeight, filterWidth, outHeight, outWidth, outChannels, strideHeight, strideWidth } = info
+  return { batchSize, inHeight, inWidth, inChannels, filterHeight, filterWidth, outHeight, outWidth, outChannels, strideHeight, strideWidth, top: info.padInfo.top, left: info.padInfo.left }
+}
+
+/** Scratch buffers on the backend's heap for one kernel call, freed together. */
+function scratchOn(backend: WasmBackend): Scratch {
+  const held: TensorInfo[] = []
+  return {
+    allocate(floats) {
+      const t = backend.makeOutput([Math.max(1, floats)], 'float32')
+      held.push(t)
+      return heapOffset(backend, t)
+    },
+    release() {
+      for (const t of held) backend.disposeData(t.dataId)
+    }
+  }
+}
+
+/** Runs one of conv-gemm's kernels with scratch memory that is freed whatever happens. */
+function withScratch(backend: WasmBackend, run: (scratch: Scratch) => void): void {
+  const scratch = scratchOn(backend)
+  try {
+    run(scratch)
+  } finally {
+    scratch.release()
+  }
+}
+
+const undilated = (d: number | [number, number] | undefined) => d == null || (Array.isArray(d) ? d.every((v) => v === 1) : d === 1)
+
+/**
+ * An NHWC float32 Conv2D without dilation as blocked products on every core (conv-gemm.ts); anything else by wasm's own
+ * (XNNPACK).
+ */
+function conv2D(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'filter', Conv2DAttrs>, original: RawKernel | null): TensorInfo {
+  if (original == null) throw new Error("wasm backend has no 'Conv2D' kernel to speed up")
+  const { x, filter } = inputs
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs
+  const wide = x.shape[3] > DIRECT_UP_TO_CHANNELS
+  const kernels = wide && dataFormat !== 'NCHW' && undilated(dilations) && x.dtype === 'float32' && filter.dtype === 'float32' ? convKernels(backendMemory(backend)) : null
+  if (!kernels) return original({ inputs: { x, filter }, backend, attrs: attrs as unknown as NamedAttrMap })
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast'
+  )
+  const y = backend.makeOutput(info.outShape, 'float32')
+  withScratch(backend, (scratch) => kernels.forward(convShape(info), heapOffset(backend, x), heapOffset(backend, filter), heapOffset(backend, y), scratch))
+  return y
+}
+
 /**
  * dW[kh, kw, ci, co] = Σ over batch and output pixels of x[b, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[b, oh, ow, co].
  * A direct SIMD loop for layers with few input channels (DIRECT_UP_TO_CHANNELS); else preferably one XNNPACK
@@ -237,6 +293,13 @@ function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x'
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
   const top = info.padInfo.top
   const left = info.padInfo.left
+  const kernels = x.dtype === 'float32' && dy.dtype === 'float32' ? convKernels(backendMemory(backend)) : null
+  if (kernels) {
+    const dW = backend.makeOutput([...filterShape], 'float32')
+    withScratch(backend, (scratch) => kernels.filterGradient(convShape(info), heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dW), scratch))
+    for (const t of toFree) backend.disposeData(t.dataId)
+    return dW
+  }
   const direct = inChannels <= DIRECT_UP_TO_CHANNELS && outChannels % 4 === 0 ? simdFilterGrad(backendMemory(backend)) : null
   if (direct) {
     const dW = backend.makeOutput([...filterShape], 'float32')
@@ -326,6 +389,30 @@ function conv2DBackpropInput(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy'
   const info = tf.backend_util.computeConv2DInfo(
     xShape, filter.shape as [number, number, number, number], strides, 1, nchw ? padToNhwc(pad) : pad, dimRoundingMode, false, 'channelsLast'
   )
+  const kernels = dy.dtype === 'float32' && filter.dtype === 'float32' ? convKernels(backendMemory(backend)) : null
+  const dx = kernels ? inputGradientByProducts(tf, backend, kernels, dy, filter, info) : inputGradientByConv(tf, backend, dy, filter, info)
+  if (!nchw) return dx
+  backend.disposeData(dy.dataId)
+  const dxNchw = runWasmKernel(tf, 'Transpose', backend, { x: dx }, { perm: [0, 3, 1, 2] })
+  backend.disposeData(dx.dataId)
+  return dxNchw
+}
+
+/** dx by conv-gemm's blocked products: dy · Wᵀ a block of pixels at a time, added back onto the input's pixels. */
+function inputGradientByProducts(tf: Tf, backend: WasmBackend, kernels: NonNullable<ReturnType<typeof convKernels>>, dy: TensorInfo, filter: TensorInfo, info: ConvInfo): TensorInfo {
+  const taps = info.filterHeight * info.filterWidth * info.inChannels
+  const filterT = runWasmKernel(tf, 'Transpose', backend, { x: { ...filter, shape: [taps, info.outChannels] } }, { perm: [1, 0] })
+  const dx = backend.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32')
+  try {
+    withScratch(backend, (scratch) => kernels.inputGradient(convShape(info), heapOffset(backend, dy), heapOffset(backend, filterT), heapOffset(backend, dx), scratch))
+  } finally {
+    backend.disposeData(filterT.dataId)
+  }
+  return dx
+}
+
+/** dx as one stride-1 convolution of dy spread on a zero grid by the flipped filter (where conv-gemm's kernels cannot run). */
+function inputGradientByConv(tf: Tf, backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, info: ConvInfo): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
   const gridHeight = inHeight + filterHeight - 1
   const gridWidth = inWidth + filterWidth - 1
@@ -372,11 +459,7 @@ function conv2DBackpropInput(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy'
   const dx = runWasmKernel(tf, 'Conv2D', backend, { x: grid, filter: flipped }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 })
   backend.disposeData(grid.dataId)
   backend.disposeData(flipped.dataId)
-  if (!nchw) return dx
-  backend.disposeData(dy.dataId)
-  const dxNchw = runWasmKernel(tf, 'Transpose', backend, { x: dx }, { perm: [0, 3, 1, 2] })
-  backend.disposeData(dx.dataId)
-  return dxNchw
+  return dx
 }
 
 /**

@@ -1,0 +1,298 @@
+/**
+ * Convolutions as blocked matrix products on every core: the forward pass, the filter gradient and the input gradient
+ * of an NHWC Conv2D (dilation 1), for the wasm backend (see wasm-kernels.ts, which routes its kernels here).
+ *
+ * Each runs over the patch matrix P of the input (simd-patches.ts: a row per output pixel, a column per filter tap and
+ * channel), a block of rows at a time so that the block stays in the core's cache, through the engine's SIMD product
+ * (simd-gemm.ts):
+ * - forward: y[rows] = P[rows] · W, each block straight into its rows of y;
+ * - filter gradient: dW = Σ over blocks of P[rows]ᵀ · dy[rows], each task summing its own blocks into its own partial
+ *   sum, the partials added in task order at the end (so a run's numbers do not depend on which thread took which task);
+ * - input gradient: dx = the patch matrix's adjoint applied to dy · Wᵀ, a few images per task (their dx is theirs alone).
+ *
+ * Tasks are shared between the engine's thread and worker threads that instantiate the same kernels over the same
+ * memory (the threaded build's, which is shared), so XNNPACK's pool and these use the same cores at different times.
+ * tfjs-backend-wasm's own convolutions reach ≈ 28 GFLOP/s a core here; these ≈ 45, and its filter gradient is half as
+ * fast as its forward pass (it runs as a convolution with few output pixels and a long sum).
+ *
+ * Claims go through one shared word: the job's number and the next task (255 = closed). The engine's thread closes it
+ * before it writes a new job's arguments and opens it after, and a worker claims by compare-and-swap on the value it
+ * read the arguments under, so a claim made on stale arguments fails.
+ */
+import { Worker } from 'node:worker_threads'
+import { gemmFunction, type GemmKernel } from './simd-gemm'
+import { patchFunctions, type PatchGeometry, type PatchKernels } from './simd-patches'
+import { moduleBytes, wasmApi } from './wasm-emit'
+import { wasmThreadCount } from './wasm-threads'
+
+/** The shapes of one NHWC convolution, as tfjs's computeConv2DInfo gives them (padding as the top and left offsets). */
+export interface ConvShape {
+  batchSize: number
+  inHeight: number
+  inWidth: number
+  inChannels: number
+  filterHeight: number
+  filterWidth: number
+  outHeight: number
+  outWidth: number
+  outChannels: number
+  strideHeight: number
+  strideWidth: number
+  top: number
+  left: number
+}
+
+type Kernels = PatchKernels & { gemm: GemmKernel }
+
+/** Floats of patch matrix per block (256 KiB: the block and the filter stay in a core's L2 cache). */
+const BLOCK_FLOATS = 1 << 16
+/** Rows per block at most, so that even a narrow patch matrix (a first layer's) is cut into enough tasks. */
+const MAX_BLOCK_ROWS = 1024
+/** Tasks per thread for the filter gradient: enough to even out the threads, few enough partial sums to add. */
+const FILTER_TASKS_PER_THREAD = 4
+/** At most this many tasks a job (the claim word's task field; 255 means closed). */
+const MAX_TASKS = 254
+/** How long a worker looks for the next job before it sleeps, in milliseconds (a training step's next convolution usually comes sooner). */
+const SPIN_MS = 0
+/** How long the engine's thread waits for a worker to finish a task before it gives up, in milliseconds. */
+const STALL_MS = 30_000
+
+const [FORWARD, FILTER, INPUT] = [0, 1, 2]
+// The job's arguments: kind, tasks, the 11 patch geometry values, batch, output channels, rows, rows (or images) per
+// task, rows per block, scratch base and bytes per thread, the two operands, the result.
+const ARG_COUNT = 23
+// The control words: the claim (job << 8 | next task), tasks done, whether a task failed, then the arguments.
+const [CLAIM, DONE, FAILED, ARGS] = [0, 1, 2, 3]
+const CLOSED = 255
+
+/**
+ * Runs task `task` of a job on thread `thread` (0 = the engine's). Written without outside names: the workers run its
+ * source text.
+ */
+function runConvTask(k: Kernels, a: ArrayLike<number>, task: number, thread: number): void {
+  const geometry = [a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]] as PatchGeometry
+  const [height, width, channels, filterHeight, filterWidth, outHeight, outWidth] = geometry
+  const taps = filterHeight * filterWidth * channels
+  const [batch, outChannels, rows, perTask, blockRows] = [a[13], a[14], a[15], a[16], a[17]]
+  const scratch = a[18] + thread * a[19]
+  if (a[0] === 2) {
+    // Input gradient: images [b0, b1): dx there = 0, then for each block, dy · Wᵀ into scratch and back onto dx.
+    const pixels = outHeight * outWidth
+    const b0 = task * perTask
+    const b1 = Math.min(batch, b0 + perTask)
+    if (b0 >= b1) return
+    k.zero(a[22] + b0 * height * width * channels * 4, (b1 - b0) * height * width * channels)
+    for (let r0 = b0 * pixels; r0 < b1 * pixels; r0 += blockRows) {
+      const r1 = Math.min(b1 * pixels, r0 + blockRows)
+      k.gemm(a[20] + r0 * outChannels * 4, outChannels * 4, 4, a[21], taps * 4, scratch, taps * 4, r1 - r0, taps, outChannels, 0, 0)
+      k.addPatches(scratch, taps * 4, a[22], r0, r1, ...geometry)
+    }
+    return
+  }
+  const start = task * perTask
+  const end = Math.min(rows, start + perTask)
+  for (let r0 = start; r0 < end; r0 += blockRows) {
+    const r1 = Math.min(end, r0 + blockRows)
+    k.patches(scratch, taps * 4, a[20], r0, r1, ...geometry)
+    if (a[0] === 0) {
+      k.gemm(scratch, taps * 4, 4, a[21], outChannels * 4, a[22] + r0 * outChannels * 4, outChannels * 4, r1 - r0, outChannels, taps, 0, 0)
+    } else {
+      // This task's partial dW += P[rows]ᵀ · dy[rows] (the first block overwrites it).
+      const partial = a[22] + task * taps * outChannels * 4
+      k.gemm(scratch, 4, taps * 4, a[21] + r0 * outChannels * 4, outChannels * 4, partial, outChannels * 4, taps, outChannels, r1 - r0, 0, r0 === start ? 0 : 1)
+    }
+  }
+}
+
+/** A worker's loop: claim tasks of whatever job is open, else look for one for a while, else sleep until the claim word changes. */
+function convWorkerLoop(k: Kernels, control: Int32Array, thread: number, spinMs: number): void {
+  const args = new Array<number>(23)
+  for (;;) {
+    const claim = Atomics.load(control, 0)
+    const task = claim & 255
+    if (task !== 255 && task < Atomics.load(control, 3 + 1)) {
+      for (let i = 0; i < 23; i++) args[i] = Atomics.load(control, 3 + i)
+      if (Atomics.compareExchange(control, 0, claim, claim + 1) !== claim) continue
+      try {
+        runConvTask(k, args, task, thread)
+      } catch {
+        Atomics.store(control, 2, 1)
+      }
+      Atomics.add(control, 1, 1)
+      continue
+    }
+    const until = performance.now() + spinMs
+    while (Atomics.load(control, 0) === claim && performance.now() < until);
+    if (Atomics.load(control, 0) === claim) Atomics.wait(control, 0, claim)
+  }
+}
+
+// The functions' own text, whatever a bundler named them (a transpiler's name-keeping helper is made harmless).
+const WORKER_SOURCE = `
+const __name = (f) => f
+const { parentPort, workerData } = require('node:worker_threads')
+${runConvTask.toString()}
+const { memory, module, control, thread, spinMs } = workerData
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports
+parentPort.postMessage('ready')
+;(${convWorkerLoop.toString()})(k, new Int32Array(control), thread, spinMs)
+`
+
+/** The kernels over one memory, and the workers sharing its tasks. */
+interface Pool {
+  kernels: Kernels
+  /** Threads that take tasks, the engine's included (what the tasks are cut for, whether or not the workers have started). */
+  threads: number
+  control: Int32Array | null
+  ready: number
+  broken: boolean
+  job: number
+}
+
+const pools = new WeakMap<object, Pool | null>()
+
+function startPool(memory: { buffer: ArrayBufferLike }): Pool | null {
+  if (!wasmApi) return null
+  const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer
+  let module: object
+  let kernels: Kernels
+  try {
+    module = new wasmApi.Module(moduleBytes(shared, [gemmFunction(), ...patchFunctions()]))
+    kernels = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as Kernels
+  } catch {
+    return null
+  }
+  const workers = shared ? wasmThreadCount() - 1 : 0
+  const pool: Pool = { kernels, threads: workers + 1, control: null, ready: 0, broken: false, job: 0 }
+  if (workers === 0) return pool
+  const control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + ARG_COUNT)))
+  Atomics.store(control, CLAIM, CLOSED)
+  pool.control = control
+  for (let thread = 1; thread <= workers; thread++) {
+    try {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, module, control: control.buffer, thread, spinMs: SPIN_MS } })
+      worker.on('message', () => pool.ready++)
+      worker.on('error', () => (pool.broken = true))
+      worker.on('exit', () => (pool.broken = true))
+      worker.unref()
+    } catch {
+      pool.broken = true
+    }
+  }
+  return pool
+}
+
+/** The pool for a wasm memory (the backend's WebAssembly.Memory), started on first use; null where the kernels cannot run there. */
+function poolFor(memory: unknown): Pool | null {
+  if (!wasmApi || !(memory instanceof wasmApi.Memory)) return null
+  if (!pools.has(memory)) pools.set(memory, startPool(memory as { buffer: ArrayBufferLike }))
+  return pools.get(memory) ?? null
+}
+
+/** Runs every task of a job: on the engine's thread alone, or shared with the workers once they have all started. */
+function runJob(pool: Pool, args: number[]): void {
+  const tasks = args[1]
+  const control = pool.control
+  if (control == null || pool.broken || pool.ready < pool.threads - 1 || tasks < 2) {
+    for (let task = 0; task < tasks; task++) runConvTask(pool.kernels, args, task, 0)
+    return
+  }
+  const job = (pool.job = (pool.job + 1) & 0x7fffff)
+  for (let i = 0; i < ARG_COUNT; i++) Atomics.store(control, ARGS + i, args[i])
+  Atomics.store(control, DONE, 0)
+  Atomics.store(control, FAILED, 0)
+  Atomics.store(control, CLAIM, job << 8)
+  Atomics.notify(control, CLAIM)
+  let failure: unknown = null
+  for (;;) {
+    const claim = Atomics.load(control, CLAIM)
+    const task = claim & 255
+    if (task >= tasks) break
+    if (Atomics.compareExchange(control, CLAIM, claim, claim + 1) !== claim) continue
+    try {
+      runConvTask(pool.kernels, args, task, 0)
+    } catch (error) {
+      failure = error
+    }
+    Atomics.add(control, DONE, 1)
+  }
+  const since = performance.now()
+  while (Atomics.load(control, DONE) < tasks) {
+    if (performance.now() - since > STALL_MS) {
+      pool.broken = true
+      throw new Error('a training thread stopped answering: restart the training run')
+    }
+  }
+  Atomics.store(control, CLAIM, (job << 8) | CLOSED)
+  if (failure != null) throw failure
+  if (Atomics.load(control, FAILED) !== 0) throw new Error('a convolution failed on a worker thread')
+}
+
+/** Scratch memory and its release, as the backend allocates it (a float32 tensor's buffer, by byte offset). */
+export interface Scratch {
+  allocate(floats: number): number
+  release(): void
+}
+
+function geometryOf(s: ConvShape): PatchGeometry {
+  return [s.inHeight, s.inWidth, s.inChannels, s.filterHeight, s.filterWidth, s.outHeight, s.outWidth, s.strideHeight, s.strideWidth, s.top, s.left]
+}
+
+function blockRows(taps: number): number {
+  return Math.max(4, Math.min(MAX_BLOCK_ROWS, Math.floor(BLOCK_FLOATS / taps) & ~3))
+}
+
+/** The job's arguments around the three pointers, with scratch for one block per thread. */
+function jobArgs(pool: Pool, kind: number, s: ConvShape, tasks: number, perTask: number, scratch: Scratch, a: number, b: number, out: number): number[] {
+  const taps = s.filterHeight * s.filterWidth * s.inChannels
+  const block = blockRows(taps)
+  const perThread = block * taps * 4
+  const base = scratch.allocate(pool.threads * block * taps)
+  const rows = s.batchSize * s.outHeight * s.outWidth
+  return [kind, tasks, ...geometryOf(s), s.batchSize, s.outChannels, rows, perTask, block, base, perThread, a, b, out]
+}
+
+/** Rows per task so that a job has at most MAX_TASKS tasks of whole blocks. */
+function rowsPerTask(rows: number, block: number, tasks: number): number {
+  return Math.max(block, Math.ceil(rows / Math.min(tasks, MAX_TASKS)))
+}
+
+/** The convolution kernels over a wasm memory, or null where they cannot run there (no SIMD). */
+export interface ConvKernels {
+  /** y[B, OH, OW, Cout] = conv(x, W), W as [KH, KW, C, Cout]; every pointer a byte offset. */
+  forward(s: ConvShape, x: number, filter: number, y: number, scratch: Scratch): void
+  /** dW[KH, KW, C, Cout] from x and dy. */
+  filterGradient(s: ConvShape, x: number, dy: number, dw: number, scratch: Scratch): void
+  /** dx[B, H, W, C] from dy and Wᵀ as [Cout, KH, KW, C]. */
+  inputGradient(s: ConvShape, dy: number, filterTransposed: number, dx: number, scratch: Scratch): void
+}
+
+export function convKernels(memory: unknown): ConvKernels | null {
+  const pool = poolFor(memory)
+  if (pool == null) return null
+  return {
+    forward(s, x, filter, y, scratch) {
+      const rows = s.batchSize * s.outHeight * s.outWidth
+      const block = blockRows(s.filterHeight * s.filterWidth * s.inChannels)
+      const per = rowsPerTask(rows, block, Math.ceil(rows / block))
+      runJob(pool, jobArgs(pool, FORWARD, s, Math.ceil(rows / per), per, scratch, x, filter, y))
+    },
+    filterGradient(s, x, dy, dw, scratch) {
+      const rows = s.batchSize * s.outHeight * s.outWidth
+      const taps = s.filterHeight * s.filterWidth * s.inChannels
+      const block = blockRows(taps)
+      const per = rowsPerTask(rows, block, Math.min(FILTER_TASKS_PER_THREAD * pool.threads, Math.ceil(rows / block)))
+      const tasks = Math.ceil(rows / per)
+      const size = taps * s.outChannels
+      const partials = tasks === 1 ? dw : scratch.allocate(tasks * size)
+      runJob(pool, jobArgs(pool, FILTER, s, tasks, per, scratch, x, dy, partials))
+      if (tasks === 1) return
+      pool.kernels.zero(dw, size)
+      for (let t = 0; t < tasks; t++) pool.kernels.addTo(dw, partials + t * size * 4, size)
+    },
+    inputGradient(s, dy, filterTransposed, dx, scratch) {
+      const perTask = Math.ceil(s.batchSize / Math.min(s.batchSize, MAX_TASKS))
+      runJob(pool, jobArgs(pool, INPUT, s, Math.ceil(s.batchSize / perTask), perTask, scratch, dy, filterTransposed, dx))
+    }
+  }
+}
