@@ -12,8 +12,11 @@
  *
  * Tasks are shared between the engine's thread and worker threads that instantiate the same kernels over the same
  * memory (the threaded build's, which is shared), so XNNPACK's pool and these use the same cores at different times.
- * tfjs-backend-wasm's own convolutions reach ≈ 28 GFLOP/s a core here; these ≈ 45, and its filter gradient is half as
- * fast as its forward pass (it runs as a convolution with few output pixels and a long sum).
+ * A worker sleeps as soon as it finds no task: one still spinning takes the core XNNPACK's pool wants next (the pooling
+ * after a convolution measured twice as slow then), and waking it costs less than a task.
+ * Measured alone on this 2-core machine, the seed CNN's second layer: forward 1.7–2.0 ms (XNNPACK: 1.9), filter
+ * gradient 1.6–2.0 ms (XNNPACK, as a convolution with few output pixels and a long sum: 3.8–4.0), input gradient
+ * 1.7–2.0 ms (XNNPACK on a zero-spread dy: 3–4).
  *
  * Claims go through one shared word: the job's number and the next task (255 = closed). The engine's thread closes it
  * before it writes a new job's arguments and opens it after, and a worker claims by compare-and-swap on the value it
@@ -47,7 +50,7 @@ type Kernels = PatchKernels & { gemm: GemmKernel }
 /** Floats of patch matrix per block (256 KiB: the block and the filter stay in a core's L2 cache). */
 const BLOCK_FLOATS = 1 << 16
 /** Rows per block at most, so that even a narrow patch matrix (a first layer's) is cut into enough tasks. */
-const MAX_BLOCK_ROWS = 1024
+const MAX_BLOCK_ROWS = 256
 /** Tasks per thread for the filter gradient: enough to even out the threads, few enough partial sums to add. */
 const FILTER_TASKS_PER_THREAD = 4
 /** At most this many tasks a job (the claim word's task field; 255 means closed). */
@@ -61,8 +64,11 @@ const [FORWARD, FILTER, INPUT] = [0, 1, 2]
 // The job's arguments: kind, tasks, the 11 patch geometry values, batch, output channels, rows, rows (or images) per
 // task, rows per block, scratch base and bytes per thread, the two operands, the result.
 const ARG_COUNT = 23
-// The control words: the claim (job << 8 | next task), tasks done, whether a task failed, then the arguments.
-const [CLAIM, DONE, FAILED, ARGS] = [0, 1, 2, 3]
+/** Most threads a pool has (the threaded build's most, see wasmThreadCount). */
+const MAX_THREADS = 8
+// The claim word holds the job's number << 8 | the next task (CLOSED: none to claim).
+const LAYOUT: Layout = { claim: 0, done: 1, failed: 2, started: 3, args: 4, argCount: ARG_COUNT, tasksRun: 4 + ARG_COUNT }
+const CONTROL_WORDS = LAYOUT.tasksRun + MAX_THREADS
 const CLOSED = 255
 
 /**
@@ -104,38 +110,63 @@ function runConvTask(k: Kernels, a: ArrayLike<number>, task: number, thread: num
   }
 }
 
-/** A worker's loop: claim tasks of whatever job is open, else look for one for a while, else sleep until the claim word changes. */
-function convWorkerLoop(k: Kernels, control: Int32Array, thread: number, spinMs: number): void {
-  const args = new Array<number>(23)
+/** Where the control words are: the claim, tasks done, whether a task failed, workers started, the arguments, tasks run by each thread. */
+interface Layout {
+  claim: number
+  done: number
+  failed: number
+  started: number
+  args: number
+  argCount: number
+  tasksRun: number
+}
+
+/**
+ * Claims and runs tasks of the open job (reading its arguments under the claim it makes) until none is left; returns
+ * the first error a task threw. Written without outside names, like runConvTask.
+ */
+function takeTasks(k: Kernels, control: Int32Array, at: Layout, thread: number, args: number[]): unknown {
+  let failure: unknown = null
   for (;;) {
-    const claim = Atomics.load(control, 0)
+    const claim = Atomics.load(control, at.claim)
     const task = claim & 255
-    if (task !== 255 && task < Atomics.load(control, 3 + 1)) {
-      for (let i = 0; i < 23; i++) args[i] = Atomics.load(control, 3 + i)
-      if (Atomics.compareExchange(control, 0, claim, claim + 1) !== claim) continue
-      try {
-        runConvTask(k, args, task, thread)
-      } catch {
-        Atomics.store(control, 2, 1)
-      }
-      Atomics.add(control, 1, 1)
-      continue
+    if (task === 255 || task >= Atomics.load(control, at.args + 1)) return failure
+    for (let i = 0; i < at.argCount; i++) args[i] = Atomics.load(control, at.args + i)
+    if (Atomics.compareExchange(control, at.claim, claim, claim + 1) !== claim) continue
+    try {
+      runConvTask(k, args, task, thread)
+    } catch (error) {
+      failure = failure ?? error
+      Atomics.store(control, at.failed, 1)
     }
+    Atomics.add(control, at.tasksRun + thread, 1)
+    Atomics.add(control, at.done, 1)
+  }
+}
+
+/** A worker's loop: take the open job's tasks, then look for the next job for a while, then sleep until the claim word changes. */
+function convWorkerLoop(k: Kernels, control: Int32Array, at: Layout, thread: number, spinMs: number): void {
+  const args = new Array<number>(at.argCount)
+  for (;;) {
+    takeTasks(k, control, at, thread, args)
+    const claim = Atomics.load(control, at.claim)
     const until = performance.now() + spinMs
-    while (Atomics.load(control, 0) === claim && performance.now() < until);
-    if (Atomics.load(control, 0) === claim) Atomics.wait(control, 0, claim)
+    while (Atomics.load(control, at.claim) === claim && performance.now() < until);
+    if (Atomics.load(control, at.claim) === claim) Atomics.wait(control, at.claim, claim)
   }
 }
 
 // The functions' own text, whatever a bundler named them (a transpiler's name-keeping helper is made harmless).
 const WORKER_SOURCE = `
 const __name = (f) => f
-const { parentPort, workerData } = require('node:worker_threads')
+const { workerData } = require('node:worker_threads')
 ${runConvTask.toString()}
-const { memory, module, control, thread, spinMs } = workerData
+${takeTasks.toString()}
+const { memory, module, control, layout, thread, spinMs } = workerData
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports
-parentPort.postMessage('ready')
-;(${convWorkerLoop.toString()})(k, new Int32Array(control), thread, spinMs)
+const words = new Int32Array(control)
+Atomics.add(words, layout.started, 1)
+;(${convWorkerLoop.toString()})(k, words, layout, thread, spinMs)
 `
 
 /** The kernels over one memory, and the workers sharing its tasks. */
@@ -144,7 +175,6 @@ interface Pool {
   /** Threads that take tasks, the engine's included (what the tasks are cut for, whether or not the workers have started). */
   threads: number
   control: Int32Array | null
-  ready: number
   broken: boolean
   job: number
 }
@@ -162,16 +192,15 @@ function startPool(memory: { buffer: ArrayBufferLike }): Pool | null {
   } catch {
     return null
   }
-  const workers = shared ? wasmThreadCount() - 1 : 0
-  const pool: Pool = { kernels, threads: workers + 1, control: null, ready: 0, broken: false, job: 0 }
+  const workers = shared ? Math.min(MAX_THREADS, wasmThreadCount()) - 1 : 0
+  const pool: Pool = { kernels, threads: workers + 1, control: null, broken: false, job: 0 }
   if (workers === 0) return pool
-  const control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + ARG_COUNT)))
-  Atomics.store(control, CLAIM, CLOSED)
+  const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS))
+  Atomics.store(control, LAYOUT.claim, CLOSED)
   pool.control = control
   for (let thread = 1; thread <= workers; thread++) {
     try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, module, control: control.buffer, thread, spinMs: SPIN_MS } })
-      worker.on('message', () => pool.ready++)
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, module, control: control.buffer, layout: LAYOUT, thread, spinMs: SPIN_MS } })
       worker.on('error', () => (pool.broken = true))
       worker.on('exit', () => (pool.broken = true))
       worker.unref()
@@ -193,39 +222,44 @@ function poolFor(memory: unknown): Pool | null {
 function runJob(pool: Pool, args: number[]): void {
   const tasks = args[1]
   const control = pool.control
-  if (control == null || pool.broken || pool.ready < pool.threads - 1 || tasks < 2) {
+  if (control == null || pool.broken || Atomics.load(control, LAYOUT.started) < pool.threads - 1 || tasks < 2) {
     for (let task = 0; task < tasks; task++) runConvTask(pool.kernels, args, task, 0)
     return
   }
+  // Closed since the last job ended: no worker can claim a task while the arguments change.
   const job = (pool.job = (pool.job + 1) & 0x7fffff)
-  for (let i = 0; i < ARG_COUNT; i++) Atomics.store(control, ARGS + i, args[i])
-  Atomics.store(control, DONE, 0)
-  Atomics.store(control, FAILED, 0)
-  Atomics.store(control, CLAIM, job << 8)
-  Atomics.notify(control, CLAIM)
-  let failure: unknown = null
-  for (;;) {
-    const claim = Atomics.load(control, CLAIM)
-    const task = claim & 255
-    if (task >= tasks) break
-    if (Atomics.compareExchange(control, CLAIM, claim, claim + 1) !== claim) continue
-    try {
-      runConvTask(pool.kernels, args, task, 0)
-    } catch (error) {
-      failure = error
-    }
-    Atomics.add(control, DONE, 1)
-  }
+  for (let i = 0; i < ARG_COUNT; i++) Atomics.store(control, LAYOUT.args + i, args[i])
+  Atomics.store(control, LAYOUT.done, 0)
+  Atomics.store(control, LAYOUT.failed, 0)
+  Atomics.store(control, LAYOUT.claim, job << 8)
+  Atomics.notify(control, LAYOUT.claim)
+  const failure = takeTasks(pool.kernels, control, LAYOUT, 0, new Array<number>(ARG_COUNT))
   const since = performance.now()
-  while (Atomics.load(control, DONE) < tasks) {
+  while (Atomics.load(control, LAYOUT.done) < tasks) {
     if (performance.now() - since > STALL_MS) {
       pool.broken = true
       throw new Error('a training thread stopped answering: restart the training run')
     }
   }
-  Atomics.store(control, CLAIM, (job << 8) | CLOSED)
+  Atomics.store(control, LAYOUT.claim, (job << 8) | CLOSED)
   if (failure != null) throw failure
-  if (Atomics.load(control, FAILED) !== 0) throw new Error('a convolution failed on a worker thread')
+  if (Atomics.load(control, LAYOUT.failed) !== 0) throw new Error('a convolution failed on a worker thread')
+}
+
+/** How a memory's pool shares work: its threads (the engine's included), how many workers have started, and the tasks each thread has run in jobs shared with the workers. */
+export interface ConvPoolState {
+  threads: number
+  workersStarted: number
+  tasksRun: number[]
+}
+
+/** The pool's state for a wasm memory, null where it has none (no convolution has run there, or the kernels cannot). */
+export function convPoolState(memory: unknown): ConvPoolState | null {
+  const pool = wasmApi && memory instanceof wasmApi.Memory ? pools.get(memory) : null
+  if (!pool) return null
+  const control = pool.control
+  const tasksRun = Array.from({ length: pool.threads }, (_, t) => (control ? Atomics.load(control, LAYOUT.tasksRun + t) : 0))
+  return { threads: pool.threads, workersStarted: control ? Atomics.load(control, LAYOUT.started) : 0, tasksRun }
 }
 
 /** Scratch memory and its release, as the backend allocates it (a float32 tensor's buffer, by byte offset). */

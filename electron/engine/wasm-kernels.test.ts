@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerMissingWasmKernels, WASM_GRADIENT_KERNELS, WASM_REPLACED_KERNELS } from './wasm-kernels'
-import { startWasmBackend } from './wasm-threads'
+import { convPoolState } from './conv-gemm'
+import { backendMemory, type WasmHeapBackend } from './wasm-emit'
+import { startWasmBackend, wasmThreadCount } from './wasm-threads'
 
 type BackendName = 'cpu' | 'wasm'
 
@@ -97,6 +99,16 @@ function conv2dFilterCase(x: number[], filter: [number, number, number, number],
     kernel: 'Conv2DBackpropFilter',
     inputs: { x: randomPlain(x, 1), dy: randomPlain(dy, 2) },
     attrs: { strides, pad, dataFormat, filterShape: filter }
+  }
+}
+
+/** Conv2D's inputs for an NHWC conv of x by a filter of the given shape. */
+function conv2dForwardCase(x: number[], filter: [number, number, number, number], strides: number | [number, number], pad: Conv2DPad): KernelCase {
+  return {
+    title: `Conv2D x=${x} filter=${filter} strides=${strides} pad=${JSON.stringify(pad)}`,
+    kernel: 'Conv2D',
+    inputs: { x: randomPlain(x, 21), filter: randomPlain(filter, 22) },
+    attrs: { strides, pad, dataFormat: 'NHWC', dilations: 1 }
   }
 }
 
@@ -228,12 +240,26 @@ const KERNEL_CASES: KernelCase[] = [
   conv2dFilterCase([2, 3, 6, 6], [3, 3, 3, 4], 1, 'same', 'NCHW'),
   conv2dFilterCase([2, 3, 7, 6], [3, 3, 3, 2], 2, [[0, 0], [0, 0], [1, 1], [2, 0]], 'NCHW'),
   conv2dFilterCase([1, 1, 12, 3], [1, 3, 3, 4], 1, 'valid'),
-  // Up to 4 input channels, output channels in fours: the direct SIMD loop (padding on every side, strides).
+  // Padding on every side, strides, a single output channel.
   conv2dFilterCase([3, 9, 8, 2], [3, 3, 2, 8], 2, 'same'),
   conv2dFilterCase([2, 7, 9, 4], [2, 3, 4, 12], [2, 1], [[0, 0], [1, 0], [2, 1], [0, 0]]),
   conv2dFilterCase([2, 10, 10, 3], [5, 5, 3, 4], 1, 2),
-  // Big enough that the patch matrix is built a few images at a time.
   conv2dFilterCase([9, 62, 62, 32], [3, 3, 32, 1], 1, 'valid'),
+  // Big enough for many blocks and tasks (conv-gemm.ts): the seed CNN's layers, odd channel counts (the product's
+  // 4-column and single-column tiles), strides with "same" padding, a wide window; the first layer's single channel.
+  conv2dFilterCase([32, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'),
+  conv2dFilterCase([32, 28, 28, 1], [3, 3, 1, 32], 1, 'valid'),
+  conv2dFilterCase([6, 17, 15, 5], [3, 3, 5, 7], 2, 'same'),
+  conv2dFilterCase([4, 12, 12, 8], [5, 5, 8, 12], 1, 2),
+  conv2dInputCase([32, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'),
+  conv2dInputCase([6, 17, 15, 5], [3, 3, 5, 7], 2, 'same'),
+  conv2dInputCase([4, 12, 12, 8], [5, 5, 8, 12], 1, 2),
+  conv2dForwardCase([32, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'),
+  conv2dForwardCase([6, 17, 15, 5], [3, 3, 5, 7], 2, 'same'),
+  conv2dForwardCase([4, 12, 12, 8], [5, 5, 8, 12], 1, 2),
+  conv2dForwardCase([2, 9, 9, 6], [2, 4, 6, 9], [2, 1], [[0, 0], [1, 0], [2, 1], [0, 0]]),
+  // Up to 4 input channels: XNNPACK's own.
+  conv2dForwardCase([2, 9, 9, 3], [3, 3, 3, 8], 1, 'same'),
   conv2dInputCase([2, 6, 6, 1], [3, 3, 1, 4], 1, 'valid'),
   conv2dInputCase([2, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'),
   conv2dInputCase([2, 7, 7, 3], [3, 3, 3, 5], 2, 'same'),
@@ -347,6 +373,33 @@ describe('registerMissingWasmKernels', () => {
   })
 })
 
+describe('convolutions on wasm share their work with worker threads', () => {
+  it('every thread runs tasks once the workers have started, and a filter gradient comes out the same bits every time', async () => {
+    await use('wasm')
+    const memory = backendMemory(tf.backend() as unknown as WasmHeapBackend)
+    const x = toTensor(randomPlain([32, 13, 13, 32], 41))
+    const dy = toTensor(randomPlain([32, 11, 11, 64], 42))
+    const filterGradient = () => {
+      const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 32, 64] }) as tf.Tensor
+      const values = dW.dataSync().slice()
+      dW.dispose()
+      return values
+    }
+    const first = filterGradient()
+    const state = () => convPoolState(memory)
+    // The workers start in the background: until then the engine's thread runs every task itself.
+    for (let waited = 0; (state()?.workersStarted ?? 0) < (state()?.threads ?? 1) - 1 && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20))
+    const pool = state()
+    expect(pool?.threads).toBe(wasmThreadCount())
+    expect(pool?.workersStarted).toBe(wasmThreadCount() - 1)
+    const before = pool?.tasksRun ?? []
+    for (let i = 0; i < 20; i++) expect(filterGradient()).toEqual(first)
+    const after = state()?.tasksRun ?? []
+    if (wasmThreadCount() > 1) after.forEach((n, thread) => expect(n - before[thread], `thread ${thread}`).toBeGreaterThan(0))
+    tf.dispose([x, dy])
+  })
+})
+
 describe('Identity on wasm', () => {
   it('shares its input buffer instead of copying it, and either handle may be freed first', async () => {
     await use('wasm')
@@ -399,7 +452,7 @@ describe('wasm gradient kernels match the cpu backend', () => {
       expect(actual.dtype).toBe(c.kernel === 'UnsortedSegmentSum' ? c.inputs.x.dtype : 'float32')
       if (c.adjoint) return c.adjoint(actual)
       const expected = await runKernel('cpu', c.kernel, c.cpuInputs ?? c.inputs, c.attrs)
-      if (['Sum', 'Add', 'BatchMatMul', '_FusedMatMul', 'Relu'].includes(c.kernel)) expect(actual.shape).toEqual(expected.shape)
+      if (['Sum', 'Add', 'BatchMatMul', '_FusedMatMul', 'Relu', 'Conv2D'].includes(c.kernel)) expect(actual.shape).toEqual(expected.shape)
       expect(relativeDiff(actual, { ...expected, shape: actual.shape })).toBeLessThan(1e-4)
     })
   }

@@ -4,7 +4,8 @@
  * Found by training one step of every catalog layer, loss and optimizer on wasm and collecting
  * "Kernel 'X' not registered for backend 'wasm'" (see wasm-kernels.test.ts, which keeps that sweep):
  * - `Conv2DBackpropFilter`: the filter gradient of Conv2D, so also of Conv1D (a Conv2D of height 1),
- *   Conv2DTranspose and the pointwise half of SeparableConv2D. Without it no CNN trains on wasm.
+ *   Conv2DTranspose and the pointwise half of SeparableConv2D. Without it no CNN trains on wasm. It runs as blocked
+ *   products of the patch matrix on every core (conv-gemm.ts).
  * - `DepthwiseConv2dNativeBackpropFilter`: the filter gradient of DepthwiseConv2D and of the depthwise half of SeparableConv2D.
  * - `DepthwiseConv2dNativeBackpropInput`: the input gradient of the same, needed whenever a layer sits below it.
  * - `UnsortedSegmentSum`: the gradient of Gather (tfjs-core's GatherV2 gradient scatters through it), so Embedding.
@@ -13,7 +14,10 @@
  *   negatives or zeros (BatchNormalization, tanh, a ReLU's dead windows, a linear conv) trains on wrong gradients.
  *   The usual 2×2 pooling with stride 2 runs as a SIMD loop (simd-pool.ts), the rest as a JavaScript one.
  * - `Conv2DBackpropInput` (replaced for speed): wasm's own is a scalar loop, ≈40% of a CNN's training step; this one
- *   is a stride-1 convolution of the zero-dilated, padded dy with the flipped filter, run by wasm's XNNPACK Conv2D.
+ *   is dy · Wᵀ added back onto the input's pixels, as blocked products on every core (conv-gemm.ts).
+ * - `Conv2D` (replaced for speed, NHWC without dilation, more than 4 input channels): the same blocked products
+ *   (the seed CNN's second layer: ≈ 1.7–2.0 ms against XNNPACK's 1.9–2.4 on this machine). A training step then wakes
+ *   XNNPACK's thread pool only for the first layer and the pooling.
  * - `BatchMatMul` and `_FusedMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed
  *   and falls back to a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ), and
  *   XNNPACK repacks the weights on every call (Adam moves them every step). Single matrices run on the engine's own
@@ -55,7 +59,6 @@ import type {
 } from '@tensorflow/tfjs'
 import { convKernels, type ConvShape, type Scratch } from './conv-gemm'
 import { simdBiasAdd } from './simd-bias-add'
-import { simdFilterGrad } from './simd-conv-filter'
 import { simdMaxPoolGrad } from './simd-pool'
 import { simdRelu, simdReluGrad, type ReluGradKernel } from './simd-relu'
 import { GEMM_RELU, simdGemm } from './simd-gemm'
@@ -84,11 +87,10 @@ interface KernelArgs<I extends string, A> {
 type RawKernel = (args: { inputs: NamedTensorInfoMap; backend: WasmBackend; attrs: NamedAttrMap }) => TensorInfo
 
 /**
- * Conv2DBackpropFilter of a layer with at most this many input channels (a first layer on grayscale or RGB images) and
- * output channels in fours runs as a direct SIMD loop (simd-conv-filter.ts): the single XNNPACK convolution measured
- * 3–5× slower there (1 or 3 channels), and as fast or faster from 8 channels on.
+ * Conv2D on at most this many input channels (a first layer on grayscale or RGB images) stays with XNNPACK: its patch
+ * matrix is too narrow for conv-gemm's products to beat it (the seed CNN's first layer: 0.72 ms against 0.84).
  */
-const DIRECT_UP_TO_CHANNELS = 4
+const XNNPACK_UP_TO_CHANNELS = 4
 
 /** Above this many floats, Conv2DBackpropFilter's patch matrix is built and multiplied a slice of the batch at a time. */
 const MAX_PATCH_ELEMENTS = 1 << 23
@@ -259,7 +261,7 @@ function conv2D(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'filter', C
   if (original == null) throw new Error("wasm backend has no 'Conv2D' kernel to speed up")
   const { x, filter } = inputs
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs
-  const wide = x.shape[3] > DIRECT_UP_TO_CHANNELS
+  const wide = x.shape[3] > XNNPACK_UP_TO_CHANNELS
   const kernels = wide && dataFormat !== 'NCHW' && undilated(dilations) && x.dtype === 'float32' && filter.dtype === 'float32' ? convKernels(backendMemory(backend)) : null
   if (!kernels) return original({ inputs: { x, filter }, backend, attrs: attrs as unknown as NamedAttrMap })
   const info = tf.backend_util.computeConv2DInfo(
@@ -272,9 +274,10 @@ function conv2D(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'filter', C
 
 /**
  * dW[kh, kw, ci, co] = Σ over batch and output pixels of x[b, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[b, oh, ow, co].
- * A direct SIMD loop for layers with few input channels (DIRECT_UP_TO_CHANNELS); else preferably one XNNPACK
- * convolution (filterGradientByConv); otherwise im2col then one matmul on wasm: the patches are written transposed, Pᵀ[kh·kw·ci, pixels], straight into wasm memory,
- * so that dW = Pᵀ · dy[pixels, co] is an untransposed BatchMatMul (XNNPACK's fast path) whose output already has the filter's layout.
+ * By conv-gemm's blocked products; where those cannot run (a wasm without SIMD), preferably one XNNPACK convolution
+ * (filterGradientByConv), otherwise im2col then one matmul on wasm: the patches are written transposed,
+ * Pᵀ[kh·kw·ci, pixels], straight into wasm memory, so that dW = Pᵀ · dy[pixels, co] is an untransposed BatchMatMul
+ * (XNNPACK's fast path) whose output already has the filter's layout.
  */
 function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'dy', Conv2DBackpropFilterAttrs>): TensorInfo {
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs
@@ -297,17 +300,6 @@ function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x'
   if (kernels) {
     const dW = backend.makeOutput([...filterShape], 'float32')
     withScratch(backend, (scratch) => kernels.filterGradient(convShape(info), heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dW), scratch))
-    for (const t of toFree) backend.disposeData(t.dataId)
-    return dW
-  }
-  const direct = inChannels <= DIRECT_UP_TO_CHANNELS && outChannels % 4 === 0 ? simdFilterGrad(backendMemory(backend)) : null
-  if (direct) {
-    const dW = backend.makeOutput([...filterShape], 'float32')
-    const at = (t: TensorInfo) => heapOffset(backend, t)
-    direct({
-      x: at(x), dy: at(dy), dw: at(dW), batch: batchSize, height: inHeight, width: inWidth, inChannels, outHeight, outWidth, outChannels,
-      filterHeight, filterWidth, strideHeight, strideWidth, top, left
-    })
     for (const t of toFree) backend.disposeData(t.dataId)
     return dW
   }
@@ -376,9 +368,8 @@ function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x'
 }
 
 /**
- * dx[b, ih, iw, ci] = Σ over (oh, ow, kh, kw) with ih = oh·sh + kh − top, iw = ow·sw + kw − left of dy[b, oh, ow, co] · W[kh, kw, ci, co].
- * That is a stride-1 "valid" convolution of E, dy spread out on a zero grid (row oh at kh_max − top + oh·sh), by the
- * filter flipped in space with its channel axes swapped; wasm's XNNPACK Conv2D does the arithmetic.
+ * dx[b, ih, iw, ci] = Σ over (oh, ow, kh, kw) with ih = oh·sh + kh − top, iw = ow·sw + kw − left of dy[b, oh, ow, co] · W[kh, kw, ci, co],
+ * by conv-gemm's blocked products, or where those cannot run (a wasm without SIMD) as one XNNPACK convolution.
  */
 function conv2DBackpropInput(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'filter', Conv2DBackpropInputAttrs>): TensorInfo {
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs
@@ -411,7 +402,10 @@ function inputGradientByProducts(tf: Tf, backend: WasmBackend, kernels: NonNulla
   return dx
 }
 
-/** dx as one stride-1 convolution of dy spread on a zero grid by the flipped filter (where conv-gemm's kernels cannot run). */
+/**
+ * dx as a stride-1 "valid" convolution of E, dy spread out on a zero grid (row oh at kh_max − top + oh·sh), by the
+ * filter flipped in space with its channel axes swapped; wasm's XNNPACK Conv2D does the arithmetic.
+ */
 function inputGradientByConv(tf: Tf, backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, info: ConvInfo): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
   const gridHeight = inHeight + filterHeight - 1
