@@ -200,6 +200,13 @@ function segmentCase(x: Plain, ids: Plain, numSegments: number): KernelCase {
   }
 }
 
+/** MaxPool's input (values plus `offset`, rounded to halves with `ties`). */
+function maxPoolCase(x: number[], filterSize: number, strides: number, pad: 'valid' | 'same', offset = 0, ties = false): KernelCase {
+  const input = randomPlain(x, 18)
+  input.values = input.values.map((v) => (ties ? Math.round(v * 2) / 2 : v) + offset)
+  return { title: `MaxPool x=${x} values+${offset}${ties ? ' with ties' : ''} filterSize=${filterSize} strides=${strides} pad=${pad}`, kernel: 'MaxPool', inputs: { x: input }, attrs: { filterSize, strides, pad } }
+}
+
 /**
  * `ties`: values rounded to halves, so that windows hold several equal maxima (the first, in row-major order, gets the
  * gradient). The forward output is the real max pooling of the input, as tfjs-core's gradient passes it.
@@ -231,6 +238,13 @@ function maxPoolGradCase(x: number[], filterSize: number | [number, number], str
 }
 
 const KERNEL_CASES: KernelCase[] = [
+  // 2×2 pooling with stride 2 and channels in fours: the SIMD loop (odd sizes leave a last row and column unread,
+  // negative values and ties); other poolings: wasm's own.
+  maxPoolCase([3, 8, 6, 8], 2, 2, 'valid'),
+  maxPoolCase([2, 7, 9, 4], 2, 2, 'valid', -0.5, true),
+  maxPoolCase([32, 26, 26, 32], 2, 2, 'valid'),
+  maxPoolCase([2, 6, 6, 3], 2, 2, 'valid'),
+  maxPoolCase([2, 7, 7, 4], 3, 2, 'same'),
   conv2dFilterCase([2, 6, 6, 1], [3, 3, 1, 4], 1, 'valid'),
   conv2dFilterCase([2, 7, 7, 3], [3, 3, 3, 5], 2, 'same'),
   conv2dFilterCase([2, 8, 6, 2], [5, 3, 2, 3], [2, 1], 'same'),
@@ -452,7 +466,7 @@ describe('wasm gradient kernels match the cpu backend', () => {
       expect(actual.dtype).toBe(c.kernel === 'UnsortedSegmentSum' ? c.inputs.x.dtype : 'float32')
       if (c.adjoint) return c.adjoint(actual)
       const expected = await runKernel('cpu', c.kernel, c.cpuInputs ?? c.inputs, c.attrs)
-      if (['Sum', 'Add', 'BatchMatMul', '_FusedMatMul', 'Relu', 'Conv2D'].includes(c.kernel)) expect(actual.shape).toEqual(expected.shape)
+      if (['Sum', 'Add', 'BatchMatMul', '_FusedMatMul', 'Relu', 'Conv2D', 'MaxPool'].includes(c.kernel)) expect(actual.shape).toEqual(expected.shape)
       expect(relativeDiff(actual, { ...expected, shape: actual.shape })).toBeLessThan(1e-4)
     })
   }

@@ -9,6 +9,8 @@
  * - `DepthwiseConv2dNativeBackpropFilter`: the filter gradient of DepthwiseConv2D and of the depthwise half of SeparableConv2D.
  * - `DepthwiseConv2dNativeBackpropInput`: the input gradient of the same, needed whenever a layer sits below it.
  * - `UnsortedSegmentSum`: the gradient of Gather (tfjs-core's GatherV2 gradient scatters through it), so Embedding.
+ * - `MaxPool` (replaced for speed, one case): the usual 2×2 pooling with stride 2 as a SIMD loop (simd-pool.ts) on the
+ *   engine's thread, so that a training step does not wake XNNPACK's thread pool for it.
  * - `MaxPoolGrad` (replaced, not missing): wasm's own sends the gradient of any pooling window whose maximum is not positive
  *   to element 0 of the input instead of to the window's maximum, so MaxPooling1D/2D after anything that can output
  *   negatives or zeros (BatchNormalization, tanh, a ReLU's dead windows, a linear conv) trains on wrong gradients.
@@ -49,6 +51,7 @@ import type {
   DepthwiseConv2dNativeBackpropFilterAttrs,
   DepthwiseConv2dNativeBackpropInputAttrs,
   KernelFunc,
+  MaxPoolAttrs,
   MaxPoolGradAttrs,
   NamedAttrMap,
   NamedTensorInfoMap,
@@ -59,7 +62,7 @@ import type {
 } from '@tensorflow/tfjs'
 import { convKernels, type ConvShape, type Scratch } from './conv-gemm'
 import { simdBiasAdd } from './simd-bias-add'
-import { simdMaxPoolGrad } from './simd-pool'
+import { simdMaxPool, simdMaxPoolGrad } from './simd-pool'
 import { simdRelu, simdReluGrad, type ReluGradKernel } from './simd-relu'
 import { GEMM_RELU, simdGemm } from './simd-gemm'
 import { simdColumnSum } from './simd-sum'
@@ -104,7 +107,7 @@ export const WASM_GRADIENT_KERNELS = [
 ] as const
 
 /** The wasm kernels that exist but compute wrong results or are far too slow, which this module replaces, by name. */
-export const WASM_REPLACED_KERNELS = ['MaxPoolGrad', 'Conv2D', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'Add', 'Relu'] as const
+export const WASM_REPLACED_KERNELS = ['MaxPool', 'MaxPoolGrad', 'Conv2D', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'Add', 'Relu'] as const
 
 type KernelName = (typeof WASM_GRADIENT_KERNELS)[number] | (typeof WASM_REPLACED_KERNELS)[number]
 
@@ -188,6 +191,7 @@ function kernelFactories(tf: Tf): KernelFactory[] {
     kernel<'x' | 'dy', DepthwiseConv2dNativeBackpropFilterAttrs>('DepthwiseConv2dNativeBackpropFilter', (args) => depthwiseBackpropFilter(tf, args)),
     kernel<'dy' | 'filter', DepthwiseConv2dNativeBackpropInputAttrs>('DepthwiseConv2dNativeBackpropInput', (args) => depthwiseBackpropInput(tf, args)),
     kernel<'x' | 'segmentIds', UnsortedSegmentSumAttrs>('UnsortedSegmentSum', (args) => unsortedSegmentSum(tf, args)),
+    kernel<'x', MaxPoolAttrs>('MaxPool', (args, original) => maxPool(tf, args, original)),
     kernel<'dy' | 'input' | 'output', MaxPoolGradAttrs>('MaxPoolGrad', (args) => maxPoolGrad(tf, args)),
     kernel<'x', NamedAttrMap>('Identity', (args, original) => identity(args, original)),
     kernel<'x', SumAttrs>('Sum', (args, original) => sum(tf, args, original)),
@@ -704,6 +708,26 @@ function unsortedSegmentSum(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' |
 }
 
 /** dx[b, ih, iw, c] = Σ of dy over the pooling windows whose first maximum is x[b, ih, iw, c] (as the cpu backend routes it). */
+/** Whether a pooling is the usual 2×2 with stride 2 whose windows all lie inside the input (simd-pool.ts's case). */
+function twoByTwoInside(info: ReturnType<Tf['backend_util']['computePool2DInfo']>): boolean {
+  const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo, inHeight, inWidth, outHeight, outWidth, inChannels } = info
+  const twoByTwo = filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padInfo.top === 0 && padInfo.left === 0
+  return twoByTwo && inChannels % 4 === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth
+}
+
+/** 2×2 max pooling with stride 2 of a float32 tensor with channels in fours as a SIMD loop (simd-pool.ts); anything else by wasm's own. */
+function maxPool(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x', MaxPoolAttrs>, original: RawKernel | null): TensorInfo {
+  if (original == null) throw new Error("wasm backend has no 'MaxPool' kernel to speed up")
+  const { x } = inputs
+  const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode)
+  const kernel = x.dtype === 'float32' && twoByTwoInside(info) ? simdMaxPool(backendMemory(backend)) : null
+  if (!kernel) return original({ inputs: { x }, backend, attrs: attrs as unknown as NamedAttrMap })
+  const y = backend.makeOutput(info.outShape, 'float32')
+  const at = (t: TensorInfo) => heapOffset(backend, t)
+  kernel({ x: at(x), y: at(y), batch: info.batchSize, height: info.inHeight, width: info.inWidth, channels: info.inChannels, outHeight: info.outHeight, outWidth: info.outWidth })
+  return y
+}
+
 function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'input' | 'output', MaxPoolGradAttrs>): TensorInfo {
   const { dy, input, output } = inputs
   const info = tf.backend_util.computePool2DInfo(
@@ -715,8 +739,7 @@ function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'inpu
   const xs = float32View(backend, input)
   const dys = float32View(backend, dy)
   // The usual 2×2 pooling with stride 2, windows inside the input: SIMD, from the forward pass's maxima.
-  const simd = KH === 2 && KW === 2 && info.strideHeight === 2 && info.strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0
-  const kernel = simd && C % 4 === 0 && OH * 2 <= H && OW * 2 <= W && output ? simdMaxPoolGrad(backendMemory(backend)) : null
+  const kernel = twoByTwoInside(info) && output ? simdMaxPoolGrad(backendMemory(backend)) : null
   if (kernel && output) {
     const at = (t: TensorInfo) => heapOffset(backend, t)
     kernel({ x: at(input), y: at(output), dy: at(dy), dx: at(out), batch: batchSize, height: H, width: W, channels: C, outHeight: OH, outWidth: OW })
