@@ -55,8 +55,6 @@ const MAX_BLOCK_ROWS = 256
 const FILTER_TASKS_PER_THREAD = 4
 /** At most this many tasks a job (the claim word's task field; 255 means closed). */
 const MAX_TASKS = 254
-/** How long a worker looks for the next job before it sleeps, in milliseconds (a training step's next convolution usually comes sooner). */
-const SPIN_MS = 0
 /** How long the engine's thread waits for a worker to finish a task before it gives up, in milliseconds. */
 const STALL_MS = 30_000
 
@@ -122,21 +120,21 @@ interface Layout {
 }
 
 /**
- * Claims and runs tasks of the open job (reading its arguments under the claim it makes) until none is left; returns
- * the first error a task threw. Written without outside names, like runConvTask.
+ * Claims and runs tasks of the open job (reading its arguments under the claim it makes) until none is left, and
+ * returns the claim word as it last saw it; an error a task throws goes into `errors` and marks the job failed.
+ * Written without outside names, like runConvTask.
  */
-function takeTasks(k: Kernels, control: Int32Array, at: Layout, thread: number, args: number[]): unknown {
-  let failure: unknown = null
+function takeTasks(k: Kernels, control: Int32Array, at: Layout, thread: number, args: number[], errors: unknown[]): number {
   for (;;) {
     const claim = Atomics.load(control, at.claim)
     const task = claim & 255
-    if (task === 255 || task >= Atomics.load(control, at.args + 1)) return failure
+    if (task === 255 || task >= Atomics.load(control, at.args + 1)) return claim
     for (let i = 0; i < at.argCount; i++) args[i] = Atomics.load(control, at.args + i)
     if (Atomics.compareExchange(control, at.claim, claim, claim + 1) !== claim) continue
     try {
       runConvTask(k, args, task, thread)
     } catch (error) {
-      failure = failure ?? error
+      errors.push(error)
       Atomics.store(control, at.failed, 1)
     }
     Atomics.add(control, at.tasksRun + thread, 1)
@@ -144,15 +142,17 @@ function takeTasks(k: Kernels, control: Int32Array, at: Layout, thread: number, 
   }
 }
 
-/** A worker's loop: take the open job's tasks, then look for the next job for a while, then sleep until the claim word changes. */
-function convWorkerLoop(k: Kernels, control: Int32Array, at: Layout, thread: number, spinMs: number): void {
+/**
+ * A worker's loop: take the open job's tasks, then sleep until the claim word changes from what it last saw (a job
+ * opened since returns at once).
+ */
+function convWorkerLoop(k: Kernels, control: Int32Array, at: Layout, thread: number): void {
   const args = new Array<number>(at.argCount)
+  const errors: unknown[] = []
   for (;;) {
-    takeTasks(k, control, at, thread, args)
-    const claim = Atomics.load(control, at.claim)
-    const until = performance.now() + spinMs
-    while (Atomics.load(control, at.claim) === claim && performance.now() < until);
-    if (Atomics.load(control, at.claim) === claim) Atomics.wait(control, at.claim, claim)
+    const seen = takeTasks(k, control, at, thread, args, errors)
+    errors.length = 0
+    Atomics.wait(control, at.claim, seen)
   }
 }
 
@@ -162,11 +162,11 @@ const __name = (f) => f
 const { workerData } = require('node:worker_threads')
 ${runConvTask.toString()}
 ${takeTasks.toString()}
-const { memory, module, control, layout, thread, spinMs } = workerData
+const { memory, module, control, layout, thread } = workerData
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports
 const words = new Int32Array(control)
 Atomics.add(words, layout.started, 1)
-;(${convWorkerLoop.toString()})(k, words, layout, thread, spinMs)
+;(${convWorkerLoop.toString()})(k, words, layout, thread)
 `
 
 /** The kernels over one memory, and the workers sharing its tasks. */
@@ -200,7 +200,7 @@ function startPool(memory: { buffer: ArrayBufferLike }): Pool | null {
   pool.control = control
   for (let thread = 1; thread <= workers; thread++) {
     try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, module, control: control.buffer, layout: LAYOUT, thread, spinMs: SPIN_MS } })
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, module, control: control.buffer, layout: LAYOUT, thread } })
       worker.on('error', () => (pool.broken = true))
       worker.on('exit', () => (pool.broken = true))
       worker.unref()
@@ -233,7 +233,8 @@ function runJob(pool: Pool, args: number[]): void {
   Atomics.store(control, LAYOUT.failed, 0)
   Atomics.store(control, LAYOUT.claim, job << 8)
   Atomics.notify(control, LAYOUT.claim)
-  const failure = takeTasks(pool.kernels, control, LAYOUT, 0, new Array<number>(ARG_COUNT))
+  const errors: unknown[] = []
+  takeTasks(pool.kernels, control, LAYOUT, 0, new Array<number>(ARG_COUNT), errors)
   const since = performance.now()
   while (Atomics.load(control, LAYOUT.done) < tasks) {
     if (performance.now() - since > STALL_MS) {
@@ -242,7 +243,7 @@ function runJob(pool: Pool, args: number[]): void {
     }
   }
   Atomics.store(control, LAYOUT.claim, (job << 8) | CLOSED)
-  if (failure != null) throw failure
+  if (errors.length > 0) throw errors[0]
   if (Atomics.load(control, LAYOUT.failed) !== 0) throw new Error('a convolution failed on a worker thread')
 }
 
