@@ -3,8 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { TrainConfig } from '../../common/contract'
 import { seededRandom } from '../../common/random'
 import { inMemorySource, type TrainingData } from './data-source'
+import { convPoolState } from './conv-gemm'
 import { makeOptimizer, train } from './trainer'
 import { registerMissingWasmKernels } from './wasm-kernels'
+import { backendMemory, type WasmHeapBackend } from './wasm-emit'
 import { startWasmBackend, wasmThreadCount } from './wasm-threads'
 
 // The studio's CPU path for convolutional models: wasm with a thread per core and Strata's kernels.
@@ -78,6 +80,9 @@ describe('training on threaded wasm', () => {
     const weights = init.getWeights().map((w) => ({ values: w.dataSync() as Float32Array, shape: w.shape }))
     init.dispose()
     const onWasm = await lossCurve('wasm', weights, data, config)
+    // The second convolution's products ran on both threads (conv-gemm.ts) once its worker had started.
+    const pool = convPoolState(backendMemory(tf.findBackend('wasm') as unknown as WasmHeapBackend))
+    if (threads > 1) expect(pool?.tasksRun[1]).toBeGreaterThan(0)
     const onCpu = await lossCurve('cpu', weights, data, config)
     expect(await tf.setBackend('wasm')).toBe(true)
     expect(onWasm).toHaveLength(48)
