@@ -22,11 +22,27 @@
  * before it writes a new job's arguments and opens it after, and a worker claims by compare-and-swap on the value it
  * read the arguments under, so a claim made on stale arguments fails.
  */
-import { Worker } from 'node:worker_threads'
 import { gemmFunction, type GemmKernel } from './simd-gemm'
 import { patchFunctions, type PatchGeometry, type PatchKernels } from './simd-patches'
 import { moduleBytes, wasmApi } from './wasm-emit'
-import { wasmThreadCount } from './wasm-threads'
+
+/**
+ * How to start worker threads, handed in by the Node side (wasm-threads.ts, when it starts the threaded build): this
+ * module is also bundled into the GPU engine's browser Worker, where it runs every task on its own thread.
+ */
+export interface ConvThreads {
+  /** Threads the tasks may use, the engine's included. */
+  count: number
+  /** Starts a worker that evaluates `source` (a CommonJS script) with `workerData`; it must not keep the process alive. */
+  spawn(source: string, workerData: object): { on(event: 'error' | 'exit', listener: () => void): unknown }
+}
+
+let threads: ConvThreads | null = null
+
+/** Lets memories whose pool has not started yet share their convolutions' tasks with worker threads. */
+export function useConvThreads(given: ConvThreads): void {
+  threads = given
+}
 
 /** The shapes of one NHWC convolution, as tfjs's computeConv2DInfo gives them (padding as the top and left offsets). */
 export interface ConvShape {
@@ -62,7 +78,7 @@ const [FORWARD, FILTER, INPUT] = [0, 1, 2]
 // The job's arguments: kind, tasks, the 11 patch geometry values, batch, output channels, rows, rows (or images) per
 // task, rows per block, scratch base and bytes per thread, the two operands, the result.
 const ARG_COUNT = 23
-/** Most threads a pool has (the threaded build's most, see wasmThreadCount). */
+/** Most threads a pool has (the threaded build's most, see wasm-threads.ts). */
 const MAX_THREADS = 8
 // The claim word holds the job's number << 8 | the next task (CLOSED: none to claim).
 const LAYOUT: Layout = { claim: 0, done: 1, failed: 2, started: 3, args: 4, argCount: ARG_COUNT, tasksRun: 4 + ARG_COUNT }
@@ -192,7 +208,7 @@ function startPool(memory: { buffer: ArrayBufferLike }): Pool | null {
   } catch {
     return null
   }
-  const workers = shared ? Math.min(MAX_THREADS, wasmThreadCount()) - 1 : 0
+  const workers = shared && threads ? Math.max(1, Math.min(MAX_THREADS, threads.count)) - 1 : 0
   const pool: Pool = { kernels, threads: workers + 1, control: null, broken: false, job: 0 }
   if (workers === 0) return pool
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS))
@@ -200,10 +216,9 @@ function startPool(memory: { buffer: ArrayBufferLike }): Pool | null {
   pool.control = control
   for (let thread = 1; thread <= workers; thread++) {
     try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, module, control: control.buffer, layout: LAYOUT, thread } })
+      const worker = (threads as ConvThreads).spawn(WORKER_SOURCE, { memory, module, control: control.buffer, layout: LAYOUT, thread })
       worker.on('error', () => (pool.broken = true))
       worker.on('exit', () => (pool.broken = true))
-      worker.unref()
     } catch {
       pool.broken = true
     }

@@ -6,8 +6,8 @@
  * is output pixel r = (b, oy, ox) in row-major order, and its columns are the window's taps (kh, kw) in row-major order,
  * C channels each: P[r, (kh·KW + kw)·C + c] = x[b, oy·sh + kh − top, ox·sw + kw − left, c], 0 outside the input.
  * - `patches` writes rows [r0, r1) of P;
- * - `addPatches` adds rows [r0, r1) of a matrix of P's shape back into x's shape (dx += Pᵀ-shaped rows), the
- *   input gradient's last step; rows of different images never touch the same dx element.
+ * - `addPatches` adds rows [r0, r1) of a matrix of P's shape back onto the pixels each tap was read from (dx += …),
+ *   the input gradient's last step; rows of different images never touch the same dx element.
  * Plus `zero` and `addTo` (dst += src), for the scratch buffers those products use.
  */
 import { forLoop, I32, op, type ValueType, type WasmFunction } from './wasm-emit'
@@ -30,8 +30,8 @@ const [R, B, OY, OX, TH, TW, IY, IX, ROW, TAP, I, TAP_BYTES, VEC_END] = Array.fr
 const LOCALS: ValueType[] = Array<ValueType>(13).fill(I32)
 
 /**
- * The walk over rows and taps both kernels share: for each tap inside the input, `inside` runs with TAP (the matrix's
- * bytes) and I's base (the image's) set; for each outside, `outside` runs.
+ * The walk over rows and taps both kernels share: for each tap inside the input, `inside` runs with TAP (where the
+ * tap's C floats are in the matrix) and ROW (where they are in the image) set; for each tap outside, `outside` runs.
  */
 function walk(inside: number[], outside: number[]): number[] {
   const { get, set, tee, i32, i32Add, i32Sub, i32Mul, i32DivU, i32LtU, i32And, end } = op

@@ -707,7 +707,6 @@ function unsortedSegmentSum(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' |
   return out
 }
 
-/** dx[b, ih, iw, c] = Σ of dy over the pooling windows whose first maximum is x[b, ih, iw, c] (as the cpu backend routes it). */
 /** Whether a pooling is the usual 2×2 with stride 2 whose windows all lie inside the input (simd-pool.ts's case). */
 function twoByTwoInside(info: ReturnType<Tf['backend_util']['computePool2DInfo']>): boolean {
   const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo, inHeight, inWidth, outHeight, outWidth, inChannels } = info
@@ -728,6 +727,7 @@ function maxPool(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x', MaxPoolAttr
   return y
 }
 
+/** dx[b, ih, iw, c] = Σ of dy over the pooling windows whose first maximum is x[b, ih, iw, c] (as the cpu backend routes it). */
 function maxPoolGrad(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'input' | 'output', MaxPoolGradAttrs>): TensorInfo {
   const { dy, input, output } = inputs
   const info = tf.backend_util.computePool2DInfo(

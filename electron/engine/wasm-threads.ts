@@ -18,7 +18,9 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { ModelSpecSchema } from '../../common/model/spec'
+import { useConvThreads } from './conv-gemm'
 
 type Tf = typeof import('@tensorflow/tfjs')
 
@@ -77,6 +79,13 @@ function workerScript(files: WasmPackageFiles): string {
   return packaged + redirect
 }
 
+/** A worker thread running a script's text, which does not keep the process alive. */
+function spawnWorker(source: string, workerData: object): Worker {
+  const worker = new Worker(source, { eval: true, workerData })
+  worker.unref()
+  return worker
+}
+
 /**
  * Starts the `wasm` backend with one XNNPACK thread per core where that can work (unless `threaded` is false), else
  * single-threaded; resolves to whether the backend started and how many threads it uses. Call it instead of
@@ -102,7 +111,11 @@ export async function startWasmBackend(tf: Tf, threaded = true): Promise<{ start
     }
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true)
     wasm.setThreadsCount(threads)
-    if (await tf.setBackend('wasm')) return { started: true, threads: wasm.getThreadsCount() }
+    if (await tf.setBackend('wasm')) {
+      // The engine's convolutions share their tasks with as many threads of their own (conv-gemm.ts).
+      useConvThreads({ count: wasm.getThreadsCount(), spawn: spawnWorker })
+      return { started: true, threads: wasm.getThreadsCount() }
+    }
   } finally {
     URL.createObjectURL = createObjectURL
     os.cpus = cpus
