@@ -323,6 +323,7 @@ export function convKernels(memory: unknown): ConvKernels | null {
   return {
     forward(s, x, filter, y, scratch) {
       const rows = s.batchSize * s.outHeight * s.outWidth
+      if (rows === 0) return
       const block = blockRows(s.filterHeight * s.filterWidth * s.inChannels)
       const per = rowsPerTask(rows, block, Math.ceil(rows / block))
       runJob(pool, jobArgs(pool, FORWARD, s, Math.ceil(rows / per), per, scratch, x, filter, y))
@@ -332,7 +333,7 @@ export function convKernels(memory: unknown): ConvKernels | null {
       const taps = s.filterHeight * s.filterWidth * s.inChannels
       const block = blockRows(taps)
       const per = rowsPerTask(rows, block, Math.min(FILTER_TASKS_PER_THREAD * pool.threads, Math.ceil(rows / block)))
-      const tasks = Math.ceil(rows / per)
+      const tasks = rows === 0 ? 0 : Math.ceil(rows / per)
       const size = taps * s.outChannels
       const partials = tasks === 1 ? dw : scratch.allocate(tasks * size)
       runJob(pool, jobArgs(pool, FILTER, s, tasks, per, scratch, x, dy, partials))
@@ -341,6 +342,7 @@ export function convKernels(memory: unknown): ConvKernels | null {
       for (let t = 0; t < tasks; t++) pool.kernels.addTo(dw, partials + t * size * 4, size)
     },
     inputGradient(s, dy, filterTransposed, dx, scratch) {
+      if (s.batchSize === 0) return
       const perTask = Math.ceil(s.batchSize / Math.min(s.batchSize, MAX_TASKS))
       runJob(pool, jobArgs(pool, INPUT, s, Math.ceil(s.batchSize / perTask), perTask, scratch, dy, filterTransposed, dx))
     }

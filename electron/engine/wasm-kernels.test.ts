@@ -271,6 +271,10 @@ const KERNEL_CASES: KernelCase[] = [
   conv2dForwardCase([32, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'),
   conv2dForwardCase([6, 17, 15, 5], [3, 3, 5, 7], 2, 'same'),
   conv2dForwardCase([4, 12, 12, 8], [5, 5, 8, 12], 1, 2),
+  // An empty batch: nothing to compute, an empty result (and a zero filter gradient).
+  conv2dForwardCase([0, 6, 6, 8], [3, 3, 8, 4], 1, 'same'),
+  conv2dFilterCase([0, 6, 6, 8], [3, 3, 8, 4], 1, 'same'),
+  conv2dInputCase([0, 6, 6, 8], [3, 3, 8, 4], 1, 'same'),
   conv2dForwardCase([2, 9, 9, 6], [2, 4, 6, 9], [2, 1], [[0, 0], [1, 0], [2, 1], [0, 0]]),
   // Up to 4 input channels: XNNPACK's own.
   conv2dForwardCase([2, 9, 9, 3], [3, 3, 3, 8], 1, 'same'),
