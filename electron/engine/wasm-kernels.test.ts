@@ -276,8 +276,9 @@ const KERNEL_CASES: KernelCase[] = [
   conv2dFilterCase([0, 6, 6, 8], [3, 3, 8, 4], 1, 'same'),
   conv2dInputCase([0, 6, 6, 8], [3, 3, 8, 4], 1, 'same'),
   conv2dForwardCase([2, 9, 9, 6], [2, 4, 6, 9], [2, 1], [[0, 0], [1, 0], [2, 1], [0, 0]]),
-  // Up to 4 input channels: XNNPACK's own.
+  // A first layer: one or three channels, a patch row of 9 or 27 floats (scalar copies, single-column tiles).
   conv2dForwardCase([2, 9, 9, 3], [3, 3, 3, 8], 1, 'same'),
+  conv2dForwardCase([32, 28, 28, 1], [3, 3, 1, 32], 1, 'valid'),
   conv2dInputCase([2, 6, 6, 1], [3, 3, 1, 4], 1, 'valid'),
   conv2dInputCase([2, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'),
   conv2dInputCase([2, 7, 7, 3], [3, 3, 3, 5], 2, 'same'),

@@ -17,9 +17,10 @@
  *   The usual 2×2 pooling with stride 2 runs as a SIMD loop (simd-pool.ts), the rest as a JavaScript one.
  * - `Conv2DBackpropInput` (replaced for speed): wasm's own is a scalar loop, ≈40% of a CNN's training step; this one
  *   is dy · Wᵀ added back onto the input's pixels, as blocked products on every core (conv-gemm.ts).
- * - `Conv2D` (replaced for speed, NHWC without dilation, more than 4 input channels): the same blocked products
- *   (the seed CNN's second layer: ≈ 1.7–2.0 ms against XNNPACK's 1.9–2.4 on this machine). A training step then wakes
- *   XNNPACK's thread pool only for the first layer and the pooling.
+ * - `Conv2D` (replaced for speed, NHWC without dilation): the same blocked products (the seed CNN's second layer:
+ *   ≈ 1.7–2.0 ms against XNNPACK's 1.9–2.4 on this machine). A first layer on one channel is a little slower here
+ *   than in XNNPACK (≈ 0.8 ms against 0.7 in a training step), but XNNPACK's would wake its thread pool, whose thread then competes with conv-gemm's for the second core: the
+ *   seed CNN trains ≈ 3% faster with every convolution here.
  * - `BatchMatMul` and `_FusedMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed
  *   and falls back to a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ), and
  *   XNNPACK repacks the weights on every call (Adam moves them every step). Single matrices run on the engine's own
@@ -88,12 +89,6 @@ interface KernelArgs<I extends string, A> {
 
 /** A kernel function at the backend level: takes the engine's argument bag, returns a tensor info. */
 type RawKernel = (args: { inputs: NamedTensorInfoMap; backend: WasmBackend; attrs: NamedAttrMap }) => TensorInfo
-
-/**
- * Conv2D on at most this many input channels (a first layer on grayscale or RGB images) stays with XNNPACK: its patch
- * matrix is too narrow for conv-gemm's products to beat it (the seed CNN's first layer: 0.72 ms against 0.84).
- */
-const XNNPACK_UP_TO_CHANNELS = 4
 
 /** Above this many floats, Conv2DBackpropFilter's patch matrix is built and multiplied a slice of the batch at a time. */
 const MAX_PATCH_ELEMENTS = 1 << 23
@@ -265,8 +260,7 @@ function conv2D(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'filter', C
   if (original == null) throw new Error("wasm backend has no 'Conv2D' kernel to speed up")
   const { x, filter } = inputs
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs
-  const wide = x.shape[3] > XNNPACK_UP_TO_CHANNELS
-  const kernels = wide && dataFormat !== 'NCHW' && undilated(dilations) && x.dtype === 'float32' && filter.dtype === 'float32' ? convKernels(backendMemory(backend)) : null
+  const kernels = dataFormat !== 'NCHW' && undilated(dilations) && x.dtype === 'float32' && filter.dtype === 'float32' ? convKernels(backendMemory(backend)) : null
   if (!kernels) return original({ inputs: { x, filter }, backend, attrs: attrs as unknown as NamedAttrMap })
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast'
