@@ -26,46 +26,59 @@ export type PatchGeometry = [number, number, number, number, number, number, num
 // Parameters: the matrix side (pointer, leading dimension), the image side, rows, then the geometry.
 const [MAT, LD, IMG, R0, R1, H, W, C, KH, KW, OH, OW, SH, SW, TOP, LEFT] = Array.from({ length: 16 }, (_, i) => i)
 const PARAMS: ValueType[] = Array<ValueType>(16).fill(I32)
-const [R, B, OY, OX, TH, TW, IY, IX, ROW, TAP, I, TAP_BYTES, VEC_END] = Array.from({ length: 13 }, (_, i) => 16 + i)
-const LOCALS: ValueType[] = Array<ValueType>(13).fill(I32)
+const [R, B, OY, OX, TH, TW, IY, IX, ROW, TAP, I, TAP_BYTES, VEC_END, IX0, WHOLE, WINDOW_BYTES, WINDOW_VEC_END] = Array.from({ length: 17 }, (_, i) => 16 + i)
+const LOCALS: ValueType[] = Array<ValueType>(17).fill(I32)
+
+/** A run of floats: the local holding its byte count, and the one holding that count rounded down to whole vectors. */
+type Run = [bytes: number, vectorEnd: number]
+/** One tap's C floats; one window row's KW·C floats (contiguous in the image when the row lies inside it). */
+const TAP_RUN: Run = [TAP_BYTES, VEC_END]
+const WINDOW_RUN: Run = [WINDOW_BYTES, WINDOW_VEC_END]
 
 /**
- * The walk over rows and taps both kernels share: for each tap inside the input, `inside` runs with TAP (where the
- * tap's C floats are in the matrix) and ROW (where they are in the image) set; for each tap outside, `outside` runs.
+ * The walk over rows and taps both kernels share: for each run of floats inside the input, `inside(run)` runs with TAP
+ * (where the run is in the matrix) and ROW (where it is in the image) set; for each run outside, `outside(run)` runs.
+ * A window row that lies wholly inside the image is one run of KW·C floats; one that crosses its left or right edge
+ * is a run per tap; one above or below it is a single run outside.
  */
-function walk(inside: number[], outside: number[]): number[] {
-  const { get, set, tee, i32, i32Add, i32Sub, i32Mul, i32DivU, i32LtU, i32And, end } = op
+function walk(inside: (run: Run) => number[], outside: (run: Run) => number[]): number[] {
+  const { get, set, tee, i32, i32Add, i32Sub, i32Mul, i32DivU, i32LtU, i32LtS, i32GeS, i32Eqz, i32And, end } = op
+  const imageAt = (ix: number) => [
+    ...get(B), ...get(H), ...i32Mul, ...get(IY), ...i32Add, ...get(W), ...i32Mul, ...get(ix), ...i32Add, ...get(TAP_BYTES), ...i32Mul, ...get(IMG), ...i32Add, ...set(ROW)
+  ]
+  const advance = (bytes: number) => [...get(TAP), ...get(bytes), ...i32Add, ...set(TAP)]
+  const perTap = forLoop(TW, i32(0), get(KW), i32(1), [
+    ...get(OX), ...get(SW), ...i32Mul, ...get(TW), ...i32Add, ...get(LEFT), ...i32Sub, ...set(IX),
+    // Unsigned comparison: a negative column is a large number, outside like one past the end.
+    ...get(IX), ...get(W), ...i32LtU, ...op.if, ...imageAt(IX), ...inside(TAP_RUN), ...op.else, ...outside(TAP_RUN), ...end,
+    ...advance(TAP_BYTES)
+  ])
   const perRow = [
     // b, oy, ox of output pixel r.
     ...get(R), ...get(OH), ...get(OW), ...i32Mul, ...i32DivU, ...set(B),
     ...get(R), ...get(B), ...get(OH), ...get(OW), ...i32Mul, ...i32Mul, ...i32Sub, ...tee(OX), ...get(OW), ...i32DivU, ...set(OY),
     ...get(OX), ...get(OY), ...get(OW), ...i32Mul, ...i32Sub, ...set(OX),
     ...get(MAT), ...get(R), ...get(R0), ...i32Sub, ...get(LD), ...i32Mul, ...i32Add, ...set(TAP),
+    // Whether the window's columns lie wholly inside the image: 0 ≤ ix0 and ix0 + KW ≤ W.
+    ...get(OX), ...get(SW), ...i32Mul, ...get(LEFT), ...i32Sub, ...tee(IX0), ...i32(0), ...i32GeS,
+    ...get(W), ...get(IX0), ...get(KW), ...i32Add, ...i32LtS, ...i32Eqz, ...i32And, ...set(WHOLE),
     ...forLoop(TH, i32(0), get(KH), i32(1), [
-      ...get(OY), ...get(SH), ...i32Mul, ...get(TH), ...i32Add, ...get(TOP), ...i32Sub, ...set(IY),
-      ...forLoop(TW, i32(0), get(KW), i32(1), [
-        ...get(OX), ...get(SW), ...i32Mul, ...get(TW), ...i32Add, ...get(LEFT), ...i32Sub, ...set(IX),
-        // Unsigned comparisons: a negative row or column is a large number, outside like one past the end.
-        ...get(IY), ...get(H), ...i32LtU, ...get(IX), ...get(W), ...i32LtU, ...i32And, ...op.if,
-        ...get(B), ...get(H), ...i32Mul, ...get(IY), ...i32Add, ...get(W), ...i32Mul, ...get(IX), ...i32Add, ...get(TAP_BYTES), ...i32Mul, ...get(IMG), ...i32Add, ...set(ROW),
-        ...inside,
-        ...op.else,
-        ...outside,
-        ...end,
-        ...get(TAP), ...get(TAP_BYTES), ...i32Add, ...set(TAP)
-      ])
+      ...get(OY), ...get(SH), ...i32Mul, ...get(TH), ...i32Add, ...get(TOP), ...i32Sub, ...tee(IY), ...get(H), ...i32LtU, ...op.if,
+      ...get(WHOLE), ...op.if, ...imageAt(IX0), ...inside(WINDOW_RUN), ...advance(WINDOW_BYTES), ...op.else, ...perTap, ...end,
+      ...op.else, ...outside(WINDOW_RUN), ...advance(WINDOW_BYTES), ...end
     ])
   ]
   return [
     ...get(C), ...i32(4), ...i32Mul, ...tee(TAP_BYTES), ...i32(-16), ...i32And, ...set(VEC_END),
+    ...get(TAP_BYTES), ...get(KW), ...i32Mul, ...tee(WINDOW_BYTES), ...i32(-16), ...i32And, ...set(WINDOW_VEC_END),
     ...forLoop(R, get(R0), get(R1), i32(1), perRow)
   ]
 }
 
-/** For I over the tap's bytes: `vector` on each whole 16 bytes, then `scalar` on each float left. */
-function overTap(vector: number[], scalar: number[]): number[] {
+/** For I over a run's bytes: `vector` on each whole 16 bytes, then `scalar` on each float left. */
+function overRun([bytes, vectorEnd]: Run, vector: number[], scalar: number[]): number[] {
   const { get, i32 } = op
-  return [...forLoop(I, i32(0), get(VEC_END), i32(16), vector), ...forLoop(I, get(VEC_END), get(TAP_BYTES), i32(4), scalar)]
+  return [...forLoop(I, i32(0), get(vectorEnd), i32(16), vector), ...forLoop(I, get(vectorEnd), get(bytes), i32(4), scalar)]
 }
 
 function patchesCode(): number[] {
@@ -73,8 +86,8 @@ function patchesCode(): number[] {
   const dst = [...get(TAP), ...get(I), ...i32Add]
   const src = [...get(ROW), ...get(I), ...i32Add]
   return walk(
-    overTap([...dst, ...src, ...v128Load, ...v128Store], [...dst, ...src, ...f32Load, ...f32Store]),
-    overTap([...dst, ...v128Zero, ...v128Store], [...dst, ...f32(0), ...f32Store])
+    (run) => overRun(run, [...dst, ...src, ...v128Load, ...v128Store], [...dst, ...src, ...f32Load, ...f32Store]),
+    (run) => overRun(run, [...dst, ...v128Zero, ...v128Store], [...dst, ...f32(0), ...f32Store])
   )
 }
 
@@ -83,8 +96,8 @@ function addPatchesCode(): number[] {
   const dst = [...get(ROW), ...get(I), ...i32Add]
   const src = [...get(TAP), ...get(I), ...i32Add]
   return walk(
-    overTap([...dst, ...dst, ...v128Load, ...src, ...v128Load, ...f32x4Add, ...v128Store], [...dst, ...dst, ...f32Load, ...src, ...f32Load, ...f32Add, ...f32Store]),
-    []
+    (run) => overRun(run, [...dst, ...dst, ...v128Load, ...src, ...v128Load, ...f32x4Add, ...v128Store], [...dst, ...dst, ...f32Load, ...src, ...f32Load, ...f32Add, ...f32Store]),
+    () => []
   )
 }
 
