@@ -2,7 +2,7 @@
  * Training throughput of the seed CNN and the MLP on the studio's CPU path (wasm with Strata's kernels, through the real
  * trainer, each measurement in a process of its own as a training job gets) against PyTorch on the same machine, in one
  * run: rounds alternate studio and PyTorch so both see the same load, and the ratios of the medians are printed with
- * the fraction of the machine's physical limit each reaches. About a minute or two.
+ * the fraction of the machine's physical limit each reaches. About a minute and a half.
  * Rows: `wasm` is the studio's default (XNNPACK threads on every core for convolutional models, one thread for the
  * others, see wasmThreadsPay); `wasm threads=N` is the other choice, for comparison.
  * Run: npx tsx scripts/bench/cpu-vs-pytorch.bench.ts [--rounds 3] [--torch-threads 2] [--json]
@@ -21,10 +21,17 @@ import { runStudioBench } from './studio-train'
 
 const run = promisify(execFile)
 const MODELS: BenchModel[] = ['cnn', 'mlp']
-/** Each measurement starts a fresh process: the warm-up gives V8's optimising compiler time (the MLP needs ~50 batches). */
+/**
+ * Each measurement starts a fresh process: the warm-up gives V8's optimising compiler time (the MLP needs ~50 batches).
+ * The timed batches take about as long as PyTorch's timed window (torch_train.py: 3 s after 5 warm-up batches), about
+ * 2–3 s here, so both sides are measured at the pace a training run keeps. A shorter window measures the process's
+ * first second instead: until V8 has optimised the batch loop and the first garbage collections have handed freed
+ * batch buffers back to the allocator, every new batch costs ≈ 0.2 ms of fresh memory (page faults), which is a
+ * quarter of an MLP step (300 timed MLP batches read ≈ 40k samples/s where 2,000 read ≈ 55k on the same machine).
+ */
 const BATCHES: Record<BenchModel, { warmupBatches: number; batches: number }> = {
-  cnn: { warmupBatches: 5, batches: 30 },
-  mlp: { warmupBatches: 60, batches: 300 }
+  cnn: { warmupBatches: 5, batches: 200 },
+  mlp: { warmupBatches: 60, batches: 3000 }
 }
 /** FLOPs per cycle and core the issue's physical limit assumes: two 256-bit FMA units (AVX2 + FMA), 2 × 8 × 2. */
 const FLOPS_PER_CYCLE = 32
