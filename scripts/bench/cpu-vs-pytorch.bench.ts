@@ -24,7 +24,7 @@ const MODELS: BenchModel[] = ['cnn', 'mlp']
 /**
  * Each measurement starts a fresh process: the warm-up gives V8's optimising compiler time (the MLP needs ~50 batches).
  * The timed batches take about as long as PyTorch's timed window (torch_train.py: 3 s after 5 warm-up batches), about
- * 2–3 s here, so both sides are measured at the pace a training run keeps. A shorter window measures the process's
+ * 1.5–2.5 s here, so both sides are measured at the pace a training run keeps. A shorter window measures the process's
  * first second instead: until V8 has optimised the batch loop and the first garbage collections have handed freed
  * batch buffers back to the allocator, every new batch costs ≈ 0.2 ms of fresh memory (page faults), which is a
  * quarter of an MLP step (300 timed MLP batches read ≈ 40k samples/s where 2,000 read ≈ 55k on the same machine).
