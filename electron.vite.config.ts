@@ -13,7 +13,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'electron/main/index.ts'),
           cli: resolve(root, 'electron/host/cli-entry.ts'),
-          engine: resolve(root, 'electron/engine/engine-entry.ts'),
+          engine: resolve(root, 'electron/engine/process/engine-entry.ts'),
           'csv-worker': resolve(root, 'electron/store/csv-worker.ts')
         }
       }

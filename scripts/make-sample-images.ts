@@ -13,8 +13,8 @@ import path from 'node:path'
 import sharp from 'sharp'
 import * as tf from '@tensorflow/tfjs'
 import { seededRandom } from '../common/random'
-import { selectBackend } from '../electron/engine/backends'
-import { saveCheckpoint } from '../electron/engine/checkpoint'
+import { selectBackend } from '../electron/engine/process/backends'
+import { saveCheckpoint } from '../electron/engine/train/checkpoint'
 
 const SIZE = 32
 const OUT = path.resolve(__dirname, '..', 'resources', 'samples')

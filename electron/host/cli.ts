@@ -3,7 +3,7 @@ import { matchLocale, translate } from '../../common/i18n'
 import { systemLocale } from '../services/paths'
 import { DATASET_COMMANDS } from './commands/dataset'
 import { EXPORT_COMMANDS } from './commands/export'
-import { JUDGE_COMMANDS } from './commands/judge'
+import { EVALUATE_COMMANDS } from './commands/evaluate'
 import { MODEL_COMMANDS } from './commands/model'
 import { PROJECT_COMMANDS } from './commands/project'
 import { TRAINING_COMMANDS } from './commands/training'
@@ -16,7 +16,7 @@ const COMMANDS: Record<string, Command> = {
   ...MODEL_COMMANDS,
   ...TRAINING_COMMANDS,
   ...EXPORT_COMMANDS,
-  ...JUDGE_COMMANDS
+  ...EVALUATE_COMMANDS
 }
 
 /** Runs one CLI command and returns its exit code; errors become one plain line (or a JSON error). */

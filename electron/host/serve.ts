@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { exec } from 'node:child_process'
 import type { EmitEvent } from '../../common/contract'
-import { EngineClient, forkEngine } from '../engine/engine-client'
+import { EngineClient, forkEngine } from '../engine/process/engine-client'
 import { createServices, type Services } from '../services'
 import { defaultPaths, systemLocale, type StrataPaths } from '../services/paths'
 import { startHost, type RunningHost } from './server'

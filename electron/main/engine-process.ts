@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { utilityProcess } from 'electron'
-import type { EnginePort, EngineReply } from '../engine/protocol'
+import type { EnginePort, EngineReply } from '../engine/process/protocol'
 
 /** Starts the engine process as an Electron utility process, so training never blocks the main process. */
 export function launchUtilityEngine(outDir: string): EnginePort {

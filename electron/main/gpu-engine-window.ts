@@ -4,7 +4,7 @@ import { GPU_ENGINE_PORT_MESSAGE } from '../../common/gpu-engine'
 import { cpuReferenceFrom } from '../engine/gpu/cpu-reference'
 import { gpuEnginePort, type GpuHost } from '../engine/gpu/gpu-engine-port'
 import type { FromGpuWorker, ToGpuWorker } from '../engine/gpu/gpu-protocol'
-import type { EnginePort } from '../engine/protocol'
+import type { EnginePort } from '../engine/process/protocol'
 
 /**
  * Opens the GPU engine host: a hidden, sandboxed window (never throttled in the background) whose Worker runs

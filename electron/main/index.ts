@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { app, BrowserWindow, dialog, session, shell } from 'electron'
-import { EngineClient } from '../engine/engine-client'
+import { EngineClient } from '../engine/process/engine-client'
 import { createServices } from '../services'
 import { defaultPaths } from '../services/paths'
 import { launchUtilityEngine } from './engine-process'

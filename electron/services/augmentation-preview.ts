@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import type { TrainConfig } from '../../common/contract'
 import { StrataError } from '../../common/errors'
-import { augmentImage } from '../engine/augment'
+import { augmentImage } from '../engine/data/augment'
 import { seededRandom } from '../../common/random'
 import { readBlob } from '../store/blobs'
 import { getDataset, iterateItems } from '../store/datasets'

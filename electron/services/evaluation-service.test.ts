@@ -43,7 +43,7 @@ let projectPath: string
 
 beforeAll(async () => {
   if (!fs.existsSync(ENGINE)) throw new Error('Build Strata first: npm run build')
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-judge-'))
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-evaluate-'))
   progress = []
   services = testServices(dir, (event, payload) => {
     if (event === 'evaluation:cross-validation-progress') progress.push(payload)

@@ -12,23 +12,23 @@ import type {
   TryInput
 } from '../../common/contract'
 import { StrataError } from '../../common/errors'
-import type { EnginePort } from '../engine/protocol'
-import type { Preprocessing, RawExample } from '../engine/prepare-data'
-import { runHasModel } from '../engine/run-model'
+import type { EnginePort } from '../engine/process/protocol'
+import type { Preprocessing, RawExample } from '../engine/data/prepare-data'
+import { runHasModel } from '../engine/train/run-model'
 import type { NewEvaluation } from '../store/evaluations'
 import { cellItems, getCrossValidation, getEvaluation, saveCrossValidation, saveEvaluation } from '../store/evaluations'
 import { getColumns, itemsById } from '../store/datasets'
 import { getRun, runConfig, runPreprocessing } from '../store/runs'
 import type { OpenProject } from '../store/project-folder'
 import type { DatasetService } from './dataset-service'
-import { EngineSession } from './engine-session'
+import { EngineSession } from '../engine/process/engine-session'
 import { runDir } from './training-service'
 
 /** A warm engine with no try-it request for this long is stopped (the next request starts a fresh one). */
 export const WARM_ENGINE_IDLE_MS = 10 * 60 * 1000
 
 /**
- * Judges trained runs: evaluations and cross-validations in short-lived engine processes, try-it predictions in one
+ * Evaluates trained runs: evaluations and cross-validations in short-lived engine processes, try-it predictions in one
  * warm engine process that keeps recent models loaded. Results are stored with the run and read back without recomputing.
  */
 export class EvaluationService {

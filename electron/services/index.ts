@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { BackendReport, EmitEvent, Handlers } from '../../common/contract'
 import { matchLocale } from '../../common/i18n'
-import type { EnginePort } from '../engine/protocol'
+import type { EnginePort } from '../engine/process/protocol'
 import { getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
 import { DatasetService } from './dataset-service'

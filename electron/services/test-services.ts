@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { dispatch, type ChannelName, type EmitEvent } from '../../common/contract'
-import { forkEngine } from '../engine/engine-client'
+import { forkEngine } from '../engine/process/engine-client'
 import { createServices, type ServiceOptions, type Services } from './index'
 
 /** The repository's shipped resources and built engine, as tests use them. */

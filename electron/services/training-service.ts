@@ -3,7 +3,7 @@ import path from 'node:path'
 import type Database from 'better-sqlite3'
 import type { EmitEvent, RunDetail, RunSummary, TrainConfig } from '../../common/contract'
 import { StrataError } from '../../common/errors'
-import type { EnginePort, JobEvent } from '../engine/protocol'
+import type { EnginePort, JobEvent } from '../engine/process/protocol'
 import { PROJECT_DB_FILE, openProjectDb } from '../store/project-db'
 import {
   FINAL_STATUSES,

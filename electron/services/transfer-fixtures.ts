@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs'
 import sharp from 'sharp'
 import type { EmitEvent, RunDetail } from '../../common/contract'
 import { MODEL_FORMAT, type ModelSpec } from '../../common/model/spec'
-import { saveCheckpoint } from '../engine/checkpoint'
+import { saveCheckpoint } from '../engine/train/checkpoint'
 import type { Services } from './index'
 import { BUILT_ENGINE, callChannel, testServices } from './test-services'
 

@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ExportRecord, RunDetail, RunSummary } from '../../common/contract'
 import type { BaseInfo } from '../../common/model/bases'
-import { loadModel } from '../engine/checkpoint'
-import { loadBaseModel } from '../engine/pretrained'
-import { checkpointDir } from '../engine/training-job'
+import { loadModel } from '../engine/train/checkpoint'
+import { loadBaseModel } from '../engine/train/pretrained'
+import { checkpointDir } from '../engine/train/training-job'
 import { headOnBase, trainPatternBase, transferWorld, waitForRun, weightsOf, type TransferWorld } from './transfer-fixtures'
 
 // Training and exports run in the built engine process, as in the studio (`npx electron-vite build` first).

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventName, ExportRecord, RunDetail, RunSummary } from '../../common/contract'
 import type { BaseInfo } from '../../common/model/bases'
 import type { ModelSpec } from '../../common/model/spec'
-import { loadModel } from '../engine/checkpoint'
-import { loadBaseModel } from '../engine/pretrained'
-import { checkpointDir } from '../engine/training-job'
+import { loadModel } from '../engine/train/checkpoint'
+import { loadBaseModel } from '../engine/train/pretrained'
+import { checkpointDir } from '../engine/train/training-job'
 import { headOnBase, stripesPng, trainPatternBase, transferWorld, waitForRun, weightsOf, type TransferWorld } from './transfer-fixtures'
 
 // Training and exports run in the built engine process, as in the studio (`npx electron-vite build` first).

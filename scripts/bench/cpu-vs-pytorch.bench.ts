@@ -15,8 +15,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { buildTemplate } from '../../common/model/templates'
-import { BENCH_TEMPLATES, type BenchModel, type TrainBenchPlan } from '../../electron/engine/train-bench'
-import { wasmThreadCount, wasmThreadsPay } from '../../electron/engine/wasm-threads'
+import { BENCH_TEMPLATES, type BenchModel, type TrainBenchPlan } from './train-bench'
+import { wasmThreadCount, wasmThreadsPay } from '../../electron/engine/kernels/threads'
 import { runStudioBench } from './studio-train'
 
 const run = promisify(execFile)

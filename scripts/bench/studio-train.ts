@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { benchTraining, type TrainBenchPlan, type TrainBenchResult } from '../../electron/engine/train-bench'
+import { benchTraining, type TrainBenchPlan, type TrainBenchResult } from './train-bench'
 
 /** Runs one plan in a fresh Node process and returns its result. */
 export async function runStudioBench(plan: TrainBenchPlan): Promise<TrainBenchResult> {

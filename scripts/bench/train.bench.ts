@@ -4,7 +4,7 @@
  * Run: npx tsx scripts/bench/train.bench.ts (about a minute; cpu's CNN dominates). The comparison with PyTorch is
  * scripts/bench/cpu-vs-pytorch.bench.ts.
  */
-import type { TrainBenchPlan, TrainBenchResult } from '../../electron/engine/train-bench'
+import type { TrainBenchPlan, TrainBenchResult } from './train-bench'
 import { runStudioBench } from './studio-train'
 
 const PLANS: TrainBenchPlan[] = [

@@ -3,7 +3,7 @@
  * the base run on every batch against features cached once, and the ratio. Run: npx tsx scripts/bench/transfer.bench.ts
  */
 import path from 'node:path'
-import { benchTransfer } from '../../electron/engine/transfer-bench'
+import { benchTransfer } from './transfer-bench'
 
 async function main(): Promise<void> {
   const base = path.resolve(__dirname, '..', '..', 'resources', 'samples', 'shapes-base')

@@ -1,21 +1,22 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type * as tfType from '@tensorflow/tfjs'
-import type { DatasetItem, DatasetSummary, ExportFormat, ExportRecord, RunDetail, SplitName } from '../../../common/contract'
+import type { DatasetItem, ExportFormat, ExportRecord } from '../../../common/contract'
 import { toAppError } from '../../../common/errors'
 import { StrataError } from '../../../common/errors'
-import { matchLocale, translate, type Locale } from '../../../common/i18n'
+import { matchLocale, translate } from '../../../common/i18n'
 import { analyzeModel } from '../../../common/model/infer'
 import { ModelSpecSchema, type ModelSpec } from '../../../common/model/spec'
 import { getDataset } from '../../store/datasets'
 import { getRunDetail, runPreprocessing } from '../../store/runs'
-import { selectBackend } from '../backends'
-import { compileModel, withInputShape } from '../compile-model'
-import type { BatchSource } from '../data-source'
-import { encodeSplit, exampleShape, openProjectReadOnly, type Preprocessing } from '../prepare-data'
-import type { ExportJob, JobEvent } from '../protocol'
-import { expandProjectSpec } from '../pretrained'
-import { loadRunModel, runHasModel } from '../run-model'
+import { selectBackend } from '../process/backends'
+import { compileModel, withInputShape } from '../train/compile-model'
+import type { BatchSource } from '../data/data-source'
+import { encodeSplit, exampleShape, openProjectReadOnly, type Preprocessing } from '../data/prepare-data'
+import type { ExportJob, JobEvent } from '../process/protocol'
+import { expandProjectSpec } from '../train/pretrained'
+import { loadRunModel, runHasModel } from '../train/run-model'
+import type { Exporter, HeldOut } from './exporter'
 import { exportKeras } from './keras'
 import { exportModelCard } from './model-card'
 import { exportOnnx } from './onnx-export'
@@ -24,44 +25,6 @@ import { VERIFY_TOLERANCE } from './verify'
 import { exportWebPage } from './web-page'
 
 type Tf = typeof tfType
-
-/** Held-out examples the exports are checked on, with the studio's own predictions for them. */
-export interface HeldOut {
-  split: SplitName
-  items: DatasetItem[]
-  /** Model inputs [n, ...shape] as the studio encodes them. */
-  x: Float32Array
-  shape: number[]
-  /** The studio's predictions [n, outputs]. */
-  expected: Float32Array
-}
-
-/** Everything an exporter needs: the trained model rebuilt for inference, its preprocessing and the held-out check set. */
-export interface ExportContext {
-  tf: Tf
-  job: ExportJob
-  locale: Locale
-  /** The format's folder, emptied before the exporter runs. */
-  dir: string
-  /** The inference model's spec: augmentation layers removed, Input shape fixed to the dataset's. */
-  spec: ModelSpec
-  /** The trained model rebuilt from {@link spec} (plain TF.js layers only) with the run's weights. */
-  model: tfType.LayersModel
-  preprocessing: Preprocessing
-  heldOut: HeldOut
-  dataset: DatasetSummary
-  run: RunDetail
-  inputName: string
-  outputName: string
-  /** The studio's predictions on the whole test split, for the model card (computed once, on demand). */
-  testPredictions(): Promise<{ items: DatasetItem[]; output: Float32Array }>
-}
-
-/** What an exporter reports; the job adds the format, folder and time. */
-export type ExportOutcome = Pick<ExportRecord, 'status' | 'maxDiff' | 'examples' | 'checkedWith' | 'files' | 'note'>
-
-/** Writes one format into `ctx.dir` and checks it. */
-export type Exporter = (ctx: ExportContext, progress: (stage: 'verifying') => void) => Promise<ExportOutcome>
 
 const EXPORTERS: Record<ExportFormat, Exporter> = {
   tfjs: exportTfjs,

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { kerasBuildFunction } from '../../../common/model/codegen-keras'
 import type { ExportNote } from '../../../common/contract'
-import type { Exporter } from './export-job'
+import type { Exporter } from './exporter'
 import { layerWeights } from './model-weights'
 import { writePreprocessing } from './tfjs'
 

@@ -5,9 +5,9 @@ import { translate, type Locale } from '../../../common/i18n'
 import { formatShape } from '../../../common/model/catalog'
 import { analyzeModel, formatCount } from '../../../common/model/infer'
 import type { ModelSpec } from '../../../common/model/spec'
-import { decodeOutputs, type Preprocessing } from '../prepare-data'
+import { decodeOutputs, type Preprocessing } from '../data/prepare-data'
 import { withChromium } from './chromium'
-import type { ExportContext, Exporter } from './export-job'
+import type { ExportContext, Exporter } from './exporter'
 
 /** How the model did on the test split: counts, accuracy or errors, and the confusion matrix (rows: true class). */
 export interface TestSummary {

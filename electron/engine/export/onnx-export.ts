@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Exporter } from './export-job'
+import type { Exporter } from './exporter'
 import { layerWeights } from './model-weights'
 import { assertOnnxExportable, writeOnnx } from './onnx'
 import { writePreprocessing } from './tfjs'

@@ -4,7 +4,7 @@ import { ACTIVATIONS, LAYER_TYPES, type ParamValue } from '../../../common/model
 import { ONNX_LAYERS } from '../../../common/model/onnx-layers'
 import { MODEL_FORMAT, type ModelSpec } from '../../../common/model/spec'
 import { StrataError } from '../../../common/errors'
-import { compileModel } from '../compile-model'
+import { compileModel } from '../train/compile-model'
 import { seededRandom } from '../../../common/random'
 import { layerWeights } from './model-weights'
 import { assertOnnxExportable, writeOnnx } from './onnx'

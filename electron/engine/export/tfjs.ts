@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type * as tfType from '@tensorflow/tfjs'
-import { loadModel } from '../checkpoint'
-import { targetWidth } from '../prepare-data'
-import type { ExportContext, Exporter } from './export-job'
+import { loadModel } from '../train/checkpoint'
+import { targetWidth } from '../data/prepare-data'
+import type { ExportContext, Exporter } from './exporter'
 import { maxAbsDiff, VERIFY_TOLERANCE } from './verify'
 
 type Tf = typeof tfType

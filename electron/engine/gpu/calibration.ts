@@ -1,9 +1,9 @@
 import type * as tfType from '@tensorflow/tfjs'
 import type { TrainConfig } from '../../../common/contract'
 import { StrataError } from '../../../common/errors'
-import type { Batch, TrainingData } from '../data-source'
-import { perSampleLoss } from '../losses'
-import { makeOptimizer } from '../trainer'
+import type { Batch, TrainingData } from '../data/data-source'
+import { perSampleLoss } from '../train/losses'
+import { makeOptimizer } from '../train/trainer'
 
 type Tf = typeof tfType
 
@@ -27,6 +27,14 @@ export interface Calibration {
 export interface CpuReference {
   backend: string
   samplesPerSecond: number
+}
+
+/** What the CPU engine needs to time a job's model: the spec, the config, and one real batch with its shape. */
+export interface CpuReferenceJob {
+  spec: unknown
+  config: TrainConfig
+  shape: BatchShape
+  batch: Batch
 }
 
 /** Mean loss of one optimiser step on a batch and the seconds it took (its loss read back, so the device has finished). */

@@ -1,20 +1,10 @@
-import type { TrainConfig } from '../../../common/contract'
 import { translate } from '../../../common/i18n'
 import { ModelSpecSchema } from '../../../common/model/spec'
-import { selectBackend } from '../backends'
-import { augmentationLayers, compileModel } from '../compile-model'
-import type { Batch } from '../data-source'
-import type { EnginePort } from '../protocol'
-import { EngineSession } from '../../services/engine-session'
-import { timeSteps, type BatchShape, type CpuReference } from './calibration'
-
-/** What the CPU engine needs to time a job's model: the spec, the config, and one real batch with its shape. */
-export interface CpuReferenceJob {
-  spec: unknown
-  config: TrainConfig
-  shape: BatchShape
-  batch: Batch
-}
+import { selectBackend } from '../process/backends'
+import { augmentationLayers, compileModel } from '../train/compile-model'
+import type { EnginePort } from '../process/protocol'
+import { EngineSession } from '../process/engine-session'
+import { timeSteps, type CpuReference, type CpuReferenceJob } from './calibration'
 
 /**
  * Times a few training steps of a job's model on its first batch in the CPU engine, on the backend a CPU run would

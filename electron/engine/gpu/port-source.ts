@@ -1,4 +1,4 @@
-import type { Batch, BatchSource } from '../data-source'
+import type { Batch, BatchSource } from '../data/data-source'
 import type { FromGpuWorker } from './gpu-protocol'
 
 /** One open stream of batches: what arrived and has not been consumed yet, and who waits for the next. */

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { BackendReport, ProjectSummary } from '../../../common/contract'
 import { StrataError } from '../../../common/errors'
-import { probeBackends } from '../../engine/backends'
+import { probeBackends } from '../../engine/process/backends'
 import { createProject, openProject, projectSummary } from '../../store/project-folder'
 import { t, type Command, type Output } from '../cli-io'
 import { openInBrowser, serveStudio } from '../serve'

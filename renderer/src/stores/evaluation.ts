@@ -22,7 +22,7 @@ export const useEvaluationStore = defineStore('evaluation', () => {
   const cvProgress = ref<CrossValidationProgress | null>(null)
 
   const run = computed(() => runs.value.find((r) => r.id === runId.value) ?? null)
-  const judgeable = computed(() => runs.value.filter((r) => r.epochsDone > 0))
+  const evaluable = computed(() => runs.value.filter((r) => r.epochsDone > 0))
 
   // A run that finishes (or trains further) elsewhere shows up here, and its stored results say whether they still hold.
   on('training:status', (summary) => {
@@ -41,7 +41,7 @@ export const useEvaluationStore = defineStore('evaluation', () => {
   async function loadRuns(): Promise<void> {
     runs.value = await invoke('runs:list', {})
     if (runId.value === null || !runs.value.some((r) => r.id === runId.value)) {
-      const first = judgeable.value[0]
+      const first = evaluable.value[0]
       if (first) await select(first.id)
     }
   }
@@ -49,7 +49,7 @@ export const useEvaluationStore = defineStore('evaluation', () => {
   async function refresh(changedRunId: number): Promise<void> {
     runs.value = await invoke('runs:list', {})
     if (changedRunId === runId.value) evaluation.value = await invoke('evaluation:get', { runId: changedRunId, split: split.value })
-    else if (runId.value === null && judgeable.value[0]) await select(judgeable.value[0].id)
+    else if (runId.value === null && evaluable.value[0]) await select(evaluable.value[0].id)
   }
 
   async function select(id: number): Promise<void> {
@@ -126,7 +126,7 @@ export const useEvaluationStore = defineStore('evaluation', () => {
     runs,
     runId,
     run,
-    judgeable,
+    evaluable,
     split,
     evaluation,
     evaluating,

@@ -1,0 +1,130 @@
+/**
+ * Multithreaded WebAssembly for training on every core.
+ *
+ * tfjs-backend-wasm 4.22 ships a threaded SIMD build (XNNPACK on a pthreadpool of emscripten Web Workers, which under
+ * Node are worker_threads) but never uses it in Node, for three reasons this module works around while the backend
+ * starts, and only then:
+ * - its WASM_HAS_MULTITHREAD_SUPPORT flag answers false whenever it runs in Node: set here to true;
+ * - it hands the pthread worker script to `new Worker` as a Blob URL, which Node refuses: while the backend starts,
+ *   `URL.createObjectURL` answers that Blob with a file holding the same script, written to the temp folder;
+ *   that script is told to load the threaded factory from its file in the package (the Blob the backend posts it holds
+ *   the factory as the bundler rewrote it, which does not run outside the bundle);
+ * - it sizes its thread pool as half the logical cores (assuming hyper-threads), so a 2-core laptop gets one thread:
+ *   while the backend starts, `os.cpus()` lists every core twice, so the pool gets one thread per core.
+ * Everything is put back once the backend has started. Where threads cannot work (no SharedArrayBuffer, one core),
+ * nothing is changed and the backend starts single-threaded as before.
+ */
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { ModelSpecSchema } from '../../../common/model/spec'
+import { useConvThreads } from './conv-gemm'
+
+type Tf = typeof import('@tensorflow/tfjs')
+
+/** How many threads the wasm backend's thread pool may use: every core this process may run on, at most 8 (the pool the build pre-creates). */
+export function wasmThreadCount(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+  return Math.max(1, Math.min(8, cores))
+}
+
+/** Layers whose arithmetic outweighs handing work to a second thread: convolutions (and the convolutional pretrained base). */
+const THREADED_LAYER_TYPES: ReadonlySet<string> = new Set(['Conv1D', 'Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'PretrainedBase'])
+
+/**
+ * Whether training this model spec gains from XNNPACK's threads. Models of dense, recurrent and embedding layers are
+ * many small kernels a step (batches of 32 rows): waking a second thread for each costs more than it saves (the seed
+ * MLP trains about 2× slower with two threads), so they keep one. A spec that cannot be read gets threads.
+ */
+export function wasmThreadsPay(spec: unknown): boolean {
+  const parsed = ModelSpecSchema.safeParse(spec)
+  return !parsed.success || parsed.data.nodes.some((n) => THREADED_LAYER_TYPES.has(n.type))
+}
+
+interface WasmPackageFiles {
+  /** The pthread worker script, as the package ships it (a module that exports it as a string). */
+  workerContents: string
+  /** The threaded factory as a plain script, for the workers to load. */
+  factoryFile: string
+}
+
+function wasmPackageFiles(): WasmPackageFiles | null {
+  try {
+    const require = createRequire(__filename)
+    const root = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'))
+    const factoryFile = path.join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js')
+    const { wasmWorkerContents } = require(path.join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: unknown }
+    if (typeof wasmWorkerContents !== 'string' || !fs.existsSync(factoryFile)) return null
+    return { workerContents: wasmWorkerContents, factoryFile }
+  } catch {
+    return null
+  }
+}
+
+/** The worker script: the package's, with its 'load' message pointed at the factory's file instead of the Blob. */
+function workerScript(files: WasmPackageFiles): string {
+  // The backend escapes newlines the same way before it makes its Blob: the string's own escapes must survive.
+  const packaged = files.workerContents.replace(/\n/g, '\\n')
+  const redirect = `
+;(() => {
+  const handle = self.onmessage
+  self.onmessage = (e) => {
+    if (e.data && e.data.cmd === 'load' && typeof e.data.urlOrBlob !== 'string') e.data.urlOrBlob = ${JSON.stringify(files.factoryFile)}
+    handle(e)
+  }
+})()
+`
+  return packaged + redirect
+}
+
+/** A worker thread running a script's text, which does not keep the process alive. */
+function spawnWorker(source: string, workerData: object): Worker {
+  const worker = new Worker(source, { eval: true, workerData })
+  worker.unref()
+  return worker
+}
+
+/**
+ * Starts the `wasm` backend with one XNNPACK thread per core where that can work (unless `threaded` is false), else
+ * single-threaded; resolves to whether the backend started and how many threads it uses. Call it instead of
+ * `tf.setBackend('wasm')` the first time; a backend that already started keeps its threads for the life of the process.
+ */
+export async function startWasmBackend(tf: Tf, threaded = true): Promise<{ started: boolean; threads: number }> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm')
+  const threads = threaded ? wasmThreadCount() : 1
+  const files = threads > 1 && typeof SharedArrayBuffer === 'function' ? wasmPackageFiles() : null
+  if (tf.findBackend('wasm') != null || files == null) {
+    const started = await tf.setBackend('wasm')
+    return { started, threads: started ? wasm.getThreadsCount() : 0 }
+  }
+  const scriptFile = path.join(os.tmpdir(), `strata-wasm-worker-${process.pid}-${Date.now()}.cjs`)
+  fs.writeFileSync(scriptFile, workerScript(files))
+  const createObjectURL = URL.createObjectURL
+  const cpus = os.cpus
+  try {
+    URL.createObjectURL = (obj: Blob) => (obj.type === 'application/javascript' ? scriptFile : createObjectURL(obj))
+    os.cpus = () => {
+      const listed = cpus()
+      return [...listed, ...listed]
+    }
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true)
+    wasm.setThreadsCount(threads)
+    if (await tf.setBackend('wasm')) {
+      // The engine's convolutions share their tasks with as many threads of their own (conv-gemm.ts).
+      useConvThreads({ count: wasm.getThreadsCount(), spawn: spawnWorker })
+      return { started: true, threads: wasm.getThreadsCount() }
+    }
+  } finally {
+    URL.createObjectURL = createObjectURL
+    os.cpus = cpus
+    // Every pool worker has read its script by the time the backend resolves (it waits for each one's 'loaded').
+    fs.rmSync(scriptFile, { force: true })
+  }
+  // The threaded build could not start here: the single-threaded one can.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
+  wasm.setThreadsCount(1)
+  const started = await tf.setBackend('wasm')
+  return { started, threads: started ? wasm.getThreadsCount() : 0 }
+}

@@ -1,0 +1,38 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type * as tfType from '@tensorflow/tfjs'
+import { StrataError } from '../../../common/errors'
+import { hasCheckpoint, loadModel } from './checkpoint'
+import { augmentationLayers } from './compile-model'
+import { decodeOutputs, encodeExamples, exampleShape, type Prediction, type Preprocessing, type RawExample } from '../data/prepare-data'
+import { checkpointDir } from './training-job'
+
+type Tf = typeof tfType
+
+/** The checkpoint a finished run is judged and exported with: its best one when it has one, else its last. */
+export function runCheckpoint(runDir: string): string {
+  for (const kind of ['best', 'last'] as const) {
+    const dir = checkpointDir(runDir, kind)
+    if (hasCheckpoint(dir)) return dir
+  }
+  throw new StrataError('RUN_NOT_RESUMABLE', { runId: path.basename(runDir), reason: 'it has no checkpoint yet (it did not finish an epoch).' })
+}
+
+/** Loads the trained model of a run (best checkpoint, else last). The caller disposes it. */
+export async function loadRunModel(tf: Tf, runDir: string): Promise<tfType.LayersModel> {
+  // Models that use Strata's augmentation layers can only be read once those are registered.
+  augmentationLayers(tf)
+  return loadModel(tf, runCheckpoint(runDir))
+}
+
+/** Runs a model on raw examples with the run's saved preprocessing; leaves no tensors behind. */
+export async function predictExamples(tf: Tf, model: tfType.LayersModel, preprocessing: Preprocessing, examples: RawExample[]): Promise<Prediction[]> {
+  const x = await encodeExamples(preprocessing, examples)
+  const output = tf.tidy(() => (model.predict(tf.tensor(x, [examples.length, ...exampleShape(preprocessing)])) as tfType.Tensor).dataSync())
+  return decodeOutputs(preprocessing, output as Float32Array, examples.length)
+}
+
+/** True when a run folder exists and holds a usable checkpoint. */
+export function runHasModel(runDir: string): boolean {
+  return fs.existsSync(runDir) && (hasCheckpoint(checkpointDir(runDir, 'best')) || hasCheckpoint(checkpointDir(runDir, 'last')))
+}
