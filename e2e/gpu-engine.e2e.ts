@@ -5,6 +5,7 @@ import { expect, test } from './fixtures'
 import { gpuEngineNote } from '../common/gpu-engine'
 import { bridge, bundleTestWorker, GPU_CHROMIUM_ARGS, gpuPage as openGpuPage } from './gpu/bridge'
 import { TrainConfig } from '../common/contract'
+import type { Preprocessing } from '../common/data/preprocessing'
 import { buildTemplate } from '../common/model/templates'
 import { inMemorySource, type TrainingData } from '../electron/engine/data/data-source'
 import { preferGpuEngine } from '../electron/engine/gpu/engine-selector'
@@ -61,7 +62,17 @@ function trainJob(runDir: string, epochs: number, resume = false): TrainJob {
   }
 }
 
-const loadBlobs = async () => ({ data: blobs(), preprocessing: { kind: 'test' } })
+/** The blobs' preprocessing: four plain numbers into three classes. */
+const BLOBS_PREPROCESSING: Preprocessing = {
+  kind: 'table',
+  features: [0, 1, 2, 3].map((position) => ({ column: `x${position}`, position, type: 'number' as const, mean: 0, std: 1 })),
+  classes: ['a', 'b', 'c'],
+  target: 'blob',
+  targetMean: 0,
+  targetStd: 1,
+  task: 'classification'
+}
+const loadBlobs = async () => ({ data: blobs(), preprocessing: BLOBS_PREPROCESSING })
 const DEPS: JobDeps = { loadData: loadBlobs, buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data, job.projectRoot) }
 
 /** The CPU engine's job code behind an EnginePort in this process (the forked engine runs the same function). */

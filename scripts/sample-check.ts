@@ -1,7 +1,8 @@
 import path from 'node:path'
 import { StrataError } from '../common/errors'
 import { selectBackend } from '../electron/engine/process/backends'
-import { encodeSplit, openProjectReadOnly, type Preprocessing } from '../electron/engine/data/prepare-data'
+import { encodeSplit, openProjectReadOnly } from '../electron/engine/data/prepare-data'
+import type { Preprocessing } from '../common/data/preprocessing'
 import { loadRunModel } from '../electron/engine/train/run-model'
 import { evaluateSplit } from '../electron/engine/train/trainer'
 

@@ -9,7 +9,6 @@ import path from 'node:path'
 import type { RunSummary } from '../common/contract'
 import { SAMPLES } from '../common/samples'
 import { lineWeights, testAccuracy } from './sample-check'
-import type { Preprocessing } from '../electron/engine/data/prepare-data'
 import { createNodeServices } from '../electron/host/serve'
 import { sampleVariant } from '../electron/services/sample-service'
 import { runPreprocessing } from '../electron/store/runs'
@@ -61,7 +60,7 @@ async function verify(id: string): Promise<Row> {
       const pass = Math.abs(w - goal.w) <= goal.tolerance && Math.abs(b - goal.b) <= goal.tolerance
       return { id, metric: 'w, b', target: `${goal.w} ± ${goal.tolerance}, ${goal.b} ± ${goal.tolerance}`, result: `${w.toFixed(4)}, ${b.toFixed(4)}`, pass, seconds, backend }
     }
-    const preprocessing = runPreprocessing(services.projects.require().db, run.id) as Preprocessing
+    const preprocessing = runPreprocessing(services.projects.require().db, run.id)!
     const { accuracy, majority } = await testAccuracy(project.path, run.id, datasetId, preprocessing)
     if (goal.metric === 'accuracy') {
       const row = { id, metric: 'test accuracy', target: `≥ ${goal.atLeast}`, result: accuracy.toFixed(4), pass: accuracy >= goal.atLeast, seconds, backend }

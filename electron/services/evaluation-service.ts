@@ -13,7 +13,8 @@ import type {
 } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import type { EnginePort } from '../engine/process/protocol'
-import type { Preprocessing, RawExample } from '../engine/data/prepare-data'
+import type { RawExample } from '../engine/data/prepare-data'
+import type { Preprocessing } from '../../common/data/preprocessing'
 import { runHasModel } from '../engine/train/run-model'
 import type { NewEvaluation } from '../store/evaluations'
 import { cellItems, getCrossValidation, getEvaluation, saveCrossValidation, saveEvaluation } from '../store/evaluations'
@@ -44,7 +45,7 @@ export class EvaluationService {
     const project = this.opts.project()
     const run = getRun(project.db, runId)
     const dir = runDir(project.root, runId)
-    const preprocessing = runPreprocessing(project.db, runId) as Preprocessing | null
+    const preprocessing = runPreprocessing(project.db, runId)
     if (!preprocessing || !runHasModel(dir)) throw new StrataError('RUN_NOT_TRAINED', { runId })
     return { project, dir, datasetId: run.datasetId, preprocessing }
   }

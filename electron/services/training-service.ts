@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
 import type { EmitEvent, RunDetail, RunSummary, TrainConfig } from '../../common/contract'
+import { readPreprocessing } from '../../common/data/preprocessing'
 import { StrataError } from '../../common/errors'
 import type { EnginePort, JobEvent } from '../engine/process/protocol'
 import { PROJECT_DB_FILE, openProjectDb } from '../store/project-db'
@@ -193,7 +194,7 @@ export class TrainingService {
         this.changeStatus(db, runId, 'running')
         break
       case 'preprocessing':
-        setRunPreprocessing(db, runId, event.preprocessing)
+        setRunPreprocessing(db, runId, readPreprocessing(event.preprocessing))
         break
       case 'progress': {
         live.pendingLosses.push({ step: event.step, loss: event.loss })

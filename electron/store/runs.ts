@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { EpochMetrics, Metrics, RunDetail, RunStatus, RunSummary, TrainConfig } from '../../common/contract'
 import { TrainConfig as TrainConfigSchema } from '../../common/contract'
+import { readPreprocessing, type Preprocessing } from '../../common/data/preprocessing'
 import { StrataError } from '../../common/errors'
 
 interface RunRow {
@@ -85,14 +86,14 @@ export function setRunBackend(db: Database.Database, runId: number, backend: str
 }
 
 /** Stores the preprocessing a run used (normalisation, encodings, class names, vocabulary), for prediction and export. */
-export function setRunPreprocessing(db: Database.Database, runId: number, preprocessing: unknown): void {
+export function setRunPreprocessing(db: Database.Database, runId: number, preprocessing: Preprocessing): void {
   db.prepare('UPDATE runs SET preprocessing = ? WHERE id = ?').run(JSON.stringify(preprocessing), runId)
 }
 
-/** The preprocessing a run used, or null before its data was prepared. */
-export function runPreprocessing(db: Database.Database, runId: number): unknown {
+/** The preprocessing a run used (checked against its schema), or null before its data was prepared. */
+export function runPreprocessing(db: Database.Database, runId: number): Preprocessing | null {
   const row = getRow(db, runId)
-  return row.preprocessing ? (JSON.parse(row.preprocessing) as unknown) : null
+  return row.preprocessing ? readPreprocessing(JSON.parse(row.preprocessing)) : null
 }
 
 /** Stores one finished epoch; a resumed run that repeats an epoch replaces it. */

@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { chromium } from '@playwright/test'
 import { TrainConfig } from '../../common/contract'
+import type { Preprocessing } from '../../common/data/preprocessing'
 import { translate } from '../../common/i18n'
 import { buildTemplate, type TemplateId } from '../../common/model/templates'
 import { inMemorySource, type TrainingData } from '../../electron/engine/data/data-source'
@@ -33,6 +34,9 @@ function digits(): TrainingData {
   return { task: 'classification', inputShape: [28, 28, 1], targetSize: 10, train: inMemorySource(x, y, 784, 10), validation: null }
 }
 
+/** The noise digits as images: 28×28 grey, ten classes. */
+const DIGITS_PREPROCESSING: Preprocessing = { kind: 'images', height: 28, width: 28, channels: 1, scale: 1 / 255, classes: Array.from({ length: 10 }, (_, i) => String(i)), task: 'classification' }
+
 async function main(): Promise<void> {
   const browser = await chromium.launch({
     executablePath: process.env.STRATA_CHROMIUM ?? '/usr/bin/chromium',
@@ -53,7 +57,7 @@ async function main(): Promise<void> {
       // One GPU engine (one Worker) per job, as in the studio.
       const { host } = await gpuPage(await browser.newPage(), workerCode)
       const events: JobEvent[] = []
-      const port = gpuEnginePort(host, { allowSoftware: ALLOW_SOFTWARE, backends: [detection.backend], calibrate: false, loadData: async () => ({ data, preprocessing: null }) })
+      const port = gpuEnginePort(host, { allowSoftware: ALLOW_SOFTWARE, backends: [detection.backend], calibrate: false, loadData: async () => ({ data, preprocessing: DIGITS_PREPROCESSING }) })
       await new Promise<void>((resolve) => {
         port.onMessage((m) => void ('type' in m && m.type === 'job' && events.push(m.event)))
         port.onExit(() => resolve())

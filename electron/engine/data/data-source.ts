@@ -1,7 +1,5 @@
+import type { Task } from '../../../common/data/preprocessing'
 import { shuffledIndices } from '../../../common/random'
-
-/** What a model learns: a class out of many (one-hot targets), yes/no (one 0/1 target), or numbers. */
-export type Task = 'classification' | 'binary' | 'regression'
 
 /** One batch as plain typed arrays: `x` is [n, ...inputShape] flattened, `y` is [n, targetSize] flattened. */
 export interface Batch {

@@ -10,26 +10,17 @@ import { featureColumns, getDataset, iterateItems } from '../../store/datasets'
 import { decodeImageRgb } from '../../store/image-decode'
 import { PROJECT_DB_FILE } from '../../store/project-db'
 import { augmentImage, wantsAugmentation } from './augment'
-import { inMemorySource, type Batch, type BatchSource, type Task, type TrainingData } from './data-source'
+import { inMemorySource, type Batch, type BatchSource, type TrainingData } from './data-source'
 import { seededRandom, shuffledIndices } from '../../../common/random'
-
-/** Everything needed to turn raw inputs into model inputs exactly as training did; saved with the run. */
-export type Preprocessing =
-  | { kind: 'images'; height: number; width: number; channels: number; scale: number; classes: string[]; task: Task }
-  | { kind: 'table'; features: FeatureEncoding[]; classes: string[] | null; target: string; targetMean: number; targetStd: number; task: Task }
-  | { kind: 'text'; sequenceLength: number; vocabulary: string[]; classes: string[]; task: Task; lowercase: true }
-
-/** How one table column becomes model inputs: standardised numbers, 0/1 flags, or one-hot categories. */
-export type FeatureEncoding =
-  | { column: string; position: number; type: 'number'; mean: number; std: number }
-  | { column: string; position: number; type: 'flag'; truthy: string[] }
-  | { column: string; position: number; type: 'onehot'; categories: string[] }
+import { TRUTHY_CELLS, parseNumberCell } from '../../../common/data/cells'
+import { classCounts, encodeRow, encodeTargets, exampleShape, exampleSize, orderedClasses, targetWidth, toChannels } from '../../../common/data/encode'
+import type { FeatureEncoding, ImagePreprocessing, Preprocessing, Task } from '../../../common/data/preprocessing'
+import { encodeText, tokenize, vocabularyIndex } from '../../../common/data/tokenizer'
 
 /** Largest number of decoded image bytes kept in memory; larger image sets are decoded batch by batch. */
 export const IMAGE_CACHE_BYTES = 768 * 1024 * 1024
 const MAX_CATEGORIES = 50
 const DECODE_CONCURRENCY = 4
-const TRUTHY = ['true', 'yes', 'y', '1', 't']
 
 function inputShapeOf(spec: ModelSpec): number[] {
   const input = spec.nodes.find((n) => n.type === 'Input')
@@ -53,37 +44,11 @@ function items(db: Database.Database, datasetId: string, split: SplitName, limit
   return out
 }
 
-/** Class names in a stable order: numeric-looking labels by value, others alphabetically. */
-export function orderedClasses(labels: Iterable<string>): string[] {
-  const set = [...new Set(labels)]
-  return set.every((l) => l.trim() !== '' && Number.isFinite(Number(l))) ? set.sort((a, b) => Number(a) - Number(b)) : set.sort()
-}
-
 function taskFor(spec: ModelSpec, classes: number | null): Task {
   const declared: TaskKind | undefined = spec.task?.kind
   if (declared) return declared
   if (classes === null) return 'regression'
   return classes === 2 ? 'binary' : 'classification'
-}
-
-function encodeTargets(labels: Array<string | null>, classes: string[], task: Task): Float32Array {
-  const size = task === 'classification' ? classes.length : 1
-  const y = new Float32Array(labels.length * size)
-  labels.forEach((label, i) => {
-    const k = classes.indexOf(label ?? '')
-    if (task === 'classification') y[i * size + Math.max(k, 0)] = 1
-    else y[i] = k === 1 ? 1 : 0
-  })
-  return y
-}
-
-export function classCounts(labels: Array<string | null>, classes: string[]): number[] {
-  const counts = classes.map(() => 0)
-  for (const l of labels) {
-    const k = classes.indexOf(l ?? '')
-    if (k >= 0) counts[k]++
-  }
-  return counts
 }
 
 /** A split of images held as bytes; batches are scaled to floats and, for training, augmented. */
@@ -114,87 +79,26 @@ function imageSource(bytes: Uint8Array, y: Float32Array, shape: [number, number,
   }
 }
 
-function parseNumber(cell: string | null): number | null {
-  if (cell === null || cell.trim() === '') return null
-  const v = Number(cell.replace(/,/g, ''))
-  if (Number.isFinite(v)) return v
-  const t = Date.parse(cell)
-  return Number.isFinite(t) ? t / 86_400_000 : null
-}
-
 function fitFeature(col: DatasetColumn, cells: Array<string | null>, standardize: boolean): FeatureEncoding {
   if ((col.type === 'numeric' || col.type === 'date') && !standardize) return { column: col.name, position: col.position, type: 'number', mean: 0, std: 1 }
   if (col.type === 'numeric' || col.type === 'date') {
-    const values = cells.map(parseNumber).filter((v): v is number => v !== null)
+    const values = cells.map(parseNumberCell).filter((v): v is number => v !== null)
     const mean = values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1)
     const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(values.length, 1)) || 1
     return { column: col.name, position: col.position, type: 'number', mean, std }
   }
-  if (col.type === 'boolean') return { column: col.name, position: col.position, type: 'flag', truthy: TRUTHY }
+  if (col.type === 'boolean') return { column: col.name, position: col.position, type: 'flag', truthy: TRUTHY_CELLS }
   const counts = new Map<string, number>()
   for (const cell of cells) if (cell !== null) counts.set(cell, (counts.get(cell) ?? 0) + 1)
   const categories = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_CATEGORIES).map(([k]) => k)
   return { column: col.name, position: col.position, type: 'onehot', categories }
 }
 
-/** Width of one encoded feature. */
-export function featureWidth(f: FeatureEncoding): number {
-  return f.type === 'onehot' ? f.categories.length : 1
-}
-
-/** Encodes one table row (cells as strings, null when missing) into model inputs; missing numbers become the mean. */
-export function encodeRow(features: FeatureEncoding[], row: Array<string | null>, out: Float32Array, offset = 0): void {
-  let o = offset
-  for (const f of features) {
-    const cell = row[f.position] ?? null
-    if (f.type === 'number') {
-      const v = parseNumber(cell)
-      out[o++] = v === null ? 0 : (v - f.mean) / f.std
-    } else if (f.type === 'flag') {
-      out[o++] = cell !== null && f.truthy.includes(cell.trim().toLowerCase()) ? 1 : 0
-    } else {
-      const k = cell === null ? -1 : f.categories.indexOf(cell)
-      for (let i = 0; i < f.categories.length; i++) out[o + i] = i === k ? 1 : 0
-      o += f.categories.length
-    }
-  }
-}
-
-/** Splits text into lower-case words and numbers (letters of any script; CJK characters one by one). */
-export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{N}']+/gu) ?? []
-}
-
-/** Token ids of a text, padded or cut to `length`: 0 is padding, 1 an unknown word. */
-export function encodeText(text: string, index: Map<string, number>, length: number, out: Float32Array, offset = 0): void {
-  const tokens = tokenize(text)
-  for (let i = 0; i < length; i++) out[offset + i] = i < tokens.length ? (index.get(tokens[i]) ?? 1) : 0
-}
-
 /** One input as a person gives it in the try-it panel or the CLI: an image file's bytes, a table row, or a text. */
 export type RawExample = { image: Buffer } | { row: Array<string | null> } | { text: string }
 
-/** The model-input size of one example under a preprocessing. */
-export function exampleSize(p: Preprocessing): number {
-  if (p.kind === 'images') return p.height * p.width * p.channels
-  if (p.kind === 'table') return p.features.reduce((a, f) => a + featureWidth(f), 0)
-  return p.sequenceLength
-}
-
-/** The input shape of one example under a preprocessing. */
-export function exampleShape(p: Preprocessing): number[] {
-  return p.kind === 'images' ? [p.height, p.width, p.channels] : [exampleSize(p)]
-}
-
-/** Width of a target vector: one per class for classification, else one. */
-export function targetWidth(p: Preprocessing): number {
-  return p.task === 'classification' && p.classes ? p.classes.length : 1
-}
-
-async function imageBytes(bytes: Buffer, p: Extract<Preprocessing, { kind: 'images' }>, out: Uint8Array, offset: number): Promise<void> {
-  const rgb = await decodeImageRgb(bytes, p.width, p.height, 'fill')
-  if (p.channels === 3) out.set(rgb, offset)
-  else for (let i = 0; i < p.height * p.width; i++) out[offset + i] = Math.round(0.299 * rgb[i * 3] + 0.587 * rgb[i * 3 + 1] + 0.114 * rgb[i * 3 + 2])
+async function imageBytes(bytes: Buffer, p: ImagePreprocessing, out: Uint8Array, offset: number): Promise<void> {
+  toChannels(await decodeImageRgb(bytes, p.width, p.height, 'fill'), p.height * p.width, p.channels, out, offset)
 }
 
 /** Turns raw examples into model inputs exactly as training did: [n, ...exampleShape] floats. */
@@ -213,42 +117,6 @@ export async function encodeExamples(p: Preprocessing, examples: RawExample[]): 
     else throw new StrataError('DATA_MODEL_MISMATCH', { reason: `this model takes ${p.kind === 'images' ? 'an image' : p.kind === 'table' ? 'a table row' : 'a text'}` })
   }
   return x
-}
-
-/** What a model says about one example: class probabilities (classification, binary) or a value (regression). */
-export type Prediction = { label: string; probabilities: Record<string, number> } | { value: number }
-
-/** Reads model outputs [n, targetWidth] back into class names with probabilities, or real-unit values. */
-export function decodeOutputs(p: Preprocessing, output: Float32Array | number[], n: number): Prediction[] {
-  const width = targetWidth(p)
-  const out: Prediction[] = []
-  for (let i = 0; i < n; i++) {
-    const row = Array.from(output.slice(i * width, (i + 1) * width))
-    if (p.task === 'regression') {
-      const scale = p.kind === 'table' ? { mean: p.targetMean, std: p.targetStd } : { mean: 0, std: 1 }
-      out.push({ value: row[0] * scale.std + scale.mean })
-      continue
-    }
-    const classes = p.classes ?? []
-    const probs = p.task === 'binary' ? [1 - row[0], row[0]] : row
-    const probabilities = Object.fromEntries(classes.map((c, k) => [c, probs[k] ?? 0]))
-    const best = probs.indexOf(Math.max(...probs))
-    out.push({ label: classes[best] ?? String(best), probabilities })
-  }
-  return out
-}
-
-function vocabularyIndex(vocabulary: string[]): Map<string, number> {
-  return new Map(vocabulary.map((w, i) => [w, i + 2]))
-}
-
-/** Targets of items under a preprocessing: one-hot classes, 0/1, or standardised values. */
-function encodeItemTargets(p: Preprocessing, list: DatasetItem[]): Float32Array {
-  if (p.task === 'regression') {
-    const { mean, std } = p.kind === 'table' ? { mean: p.targetMean, std: p.targetStd } : { mean: 0, std: 1 }
-    return Float32Array.from(list.map((i) => ((parseNumber(i.label) ?? 0) - mean) / std))
-  }
-  return encodeTargets(list.map((i) => i.label), p.classes ?? [], p.task)
 }
 
 /** One split encoded for a model: its batches, and its items in the same order. */
@@ -274,7 +142,7 @@ export async function encodeSplit(
 
 /** Encodes a list of items (any subset of a dataset, such as a cross-validation fold) in the given order. */
 export async function encodeItems(root: string, p: Preprocessing, list: DatasetItem[], opts: { augmentation?: TrainConfig['augmentation'] | null } = {}): Promise<EncodedSplit> {
-  const y = encodeItemTargets(p, list)
+  const y = encodeTargets(p, list.map((i) => i.label))
   const width = targetWidth(p)
   if (p.kind === 'images') {
     const pixels = p.height * p.width * p.channels
@@ -335,7 +203,7 @@ export function fitPreprocessingOn(db: Database.Database, datasetId: string, spe
   const declared = spec.task?.kind
   const regression = declared ? declared === 'regression' : targetCol.type === 'numeric' && new Set(train.map((i) => i.label)).size > 20
   const classes = regression ? null : orderedClasses(train.map((i) => i.label ?? ''))
-  const targets = train.map((i) => parseNumber(i.label) ?? 0)
+  const targets = train.map((i) => parseNumberCell(i.label) ?? 0)
   const scaleTarget = regression && standardize
   const targetMean = scaleTarget ? targets.reduce((a, b) => a + b, 0) / targets.length : 0
   const targetStd = scaleTarget ? Math.sqrt(targets.reduce((a, b) => a + (b - targetMean) ** 2, 0) / targets.length) || 1 : 1

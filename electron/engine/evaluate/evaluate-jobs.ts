@@ -20,20 +20,10 @@ import type { EvaluatedItem, NewEvaluation } from '../../store/evaluations'
 import { selectBackend } from '../process/backends'
 import type { BatchSource, TrainingData } from '../data/data-source'
 import { buildModelFor } from '../train/job-deps'
-import {
-  classCounts,
-  decodeOutputs,
-  encodeItems,
-  encodeSplit,
-  exampleShape,
-  fitPreprocessingOn,
-  openProjectReadOnly,
-  splitItems,
-  targetWidth,
-  type Prediction,
-  type Preprocessing,
-  type RawExample
-} from '../data/prepare-data'
+import { encodeItems, encodeSplit, fitPreprocessingOn, openProjectReadOnly, splitItems, type RawExample } from '../data/prepare-data'
+import { classCounts, decodeOutputs, exampleShape, targetWidth } from '../../../common/data/encode'
+import type { Prediction } from '../../../common/contract'
+import type { Preprocessing } from '../../../common/data/preprocessing'
 import { shuffledIndices } from '../../../common/random'
 import { loadRunModel, predictExamples, runCheckpoint } from '../train/run-model'
 import { evaluateSplit, makeOptimizer, train } from '../train/trainer'
@@ -119,7 +109,7 @@ export async function evaluateRun(job: EvaluateJob): Promise<NewEvaluation> {
   const tf = await import('@tensorflow/tfjs')
   const backend = await ensureBackend()
   if (!job.preprocessing) throw new StrataError('RUN_NOT_TRAINED', { runId: job.runId })
-  const p = job.preprocessing as Preprocessing
+  const p = job.preprocessing
   const checkpoint = path.basename(runCheckpoint(job.runDir)) as 'best' | 'last'
   const model = await loadRunModel(tf, job.runDir)
   const db = openProjectReadOnly(job.projectRoot)
@@ -148,7 +138,7 @@ function checkpointKey(runDir: string): string {
 }
 
 /** Predicts raw examples with a run's model, loading it once and keeping the last few loaded for instant answers. */
-export async function predictWithRun(runId: number, runDir: string, preprocessing: unknown, examples: RawExample[]): Promise<Prediction[]> {
+export async function predictWithRun(runId: number, runDir: string, preprocessing: Preprocessing, examples: RawExample[]): Promise<Prediction[]> {
   const tf = await import('@tensorflow/tfjs')
   await ensureBackend()
   if (!preprocessing) throw new StrataError('RUN_NOT_TRAINED', { runId })
@@ -168,7 +158,7 @@ export async function predictWithRun(runId: number, runDir: string, preprocessin
   }
   // Images cross the process boundary as plain byte arrays.
   const raw = examples.map((e) => ('image' in e ? { image: Buffer.from(e.image) } : e))
-  return predictExamples(tf, cached.model, preprocessing as Preprocessing, raw)
+  return predictExamples(tf, cached.model, preprocessing, raw)
 }
 
 /** Which fold (0..k-1) each item is held out in: a seeded shuffle, dealt out class by class so every fold keeps the class mix. */

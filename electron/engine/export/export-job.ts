@@ -12,7 +12,8 @@ import { getRunDetail, runPreprocessing } from '../../store/runs'
 import { selectBackend } from '../process/backends'
 import { compileModel, withInputShape } from '../train/compile-model'
 import type { BatchSource } from '../data/data-source'
-import { encodeSplit, exampleShape, openProjectReadOnly, type Preprocessing } from '../data/prepare-data'
+import { encodeSplit, openProjectReadOnly } from '../data/prepare-data'
+import { exampleShape } from '../../../common/data/encode'
 import type { ExportJob, JobEvent } from '../process/protocol'
 import { expandProjectSpec } from '../train/pretrained'
 import { loadRunModel, runHasModel } from '../train/run-model'
@@ -97,7 +98,7 @@ export async function runExportJob(job: ExportJob, send: (event: JobEvent) => vo
   try {
     await selectBackend('auto', (r) => translate('en', `backends.reasons.${r.key}`, r.params))
     if (!runHasModel(job.runDir)) throw new StrataError('EXPORT_NO_MODEL', { runId: job.runId })
-    const preprocessing = runPreprocessing(db, job.runId) as Preprocessing | null
+    const preprocessing = runPreprocessing(db, job.runId)
     if (!preprocessing) throw new StrataError('EXPORT_NO_MODEL', { runId: job.runId })
     const run = getRunDetail(db, job.runId)
     const dataset = getDataset(db, run.datasetId)

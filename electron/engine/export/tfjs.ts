@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type * as tfType from '@tensorflow/tfjs'
 import { loadModel } from '../train/checkpoint'
-import { targetWidth } from '../data/prepare-data'
+import { targetWidth } from '../../../common/data/encode'
 import type { ExportContext, Exporter } from './exporter'
 import { maxAbsDiff, VERIFY_TOLERANCE } from './verify'
 

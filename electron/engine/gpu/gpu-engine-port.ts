@@ -1,4 +1,5 @@
 import { StrataError, toAppError } from '../../../common/errors'
+import type { Preprocessing } from '../../../common/data/preprocessing'
 import { translate } from '../../../common/i18n'
 import { usesBase } from '../../../common/model/bases'
 import { ModelSpecSchema } from '../../../common/model/spec'
@@ -34,7 +35,7 @@ export interface GpuEngineOptions {
   /** Times the job's model on its first batch in the CPU engine, for calibration; without it the GPU is compared with TF.js's `cpu` backend. */
   cpuReference?: (job: CpuReferenceJob) => Promise<CpuReference>
   /** The data of a job; by default the project's store through the CPU engine's own pipeline. */
-  loadData?: (job: TrainJob) => Promise<{ data: TrainingData; preprocessing: unknown }>
+  loadData?: (job: TrainJob) => Promise<{ data: TrainingData; preprocessing: Preprocessing }>
 }
 
 interface Stream {
@@ -65,7 +66,7 @@ export function gpuEnginePort(host: GpuHost, options: GpuEngineOptions): EngineP
   const streams = new Map<number, Stream>()
   let data: TrainingData | null = null
   let job: TrainJob | null = null
-  let preprocessing: unknown = null
+  let preprocessing: Preprocessing | null = null
   let ended = false
   let lastAnswer = Date.now()
   let heartbeat: ReturnType<typeof setInterval> | null = null
@@ -116,7 +117,7 @@ export function gpuEnginePort(host: GpuHost, options: GpuEngineOptions): EngineP
       case 'event':
         send(message.event)
         // The data was prepared before the Worker picked its backend; the CPU engine reports in this order too.
-        if (message.event.type === 'backend') send({ type: 'preprocessing', preprocessing })
+        if (message.event.type === 'backend' && preprocessing) send({ type: 'preprocessing', preprocessing })
         break
       case 'open': {
         const split = message.split === 'train' ? data?.train : data?.validation

@@ -1,6 +1,7 @@
 import type { TrainConfig } from '../../../common/contract'
 import type { CheckpointArtifacts } from '../train/checkpoint-artifacts'
-import type { Batch, Task } from '../data/data-source'
+import type { Task } from '../../../common/data/preprocessing'
+import type { Batch } from '../data/data-source'
 import type { JobEvent } from '../process/protocol'
 import type { CpuReference } from './calibration'
 import type { GpuBackendId } from './detect'

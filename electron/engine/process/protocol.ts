@@ -1,3 +1,4 @@
+import type { Preprocessing } from '../../../common/data/preprocessing'
 import type { AppError } from '../../../common/errors'
 import type { BackendReport, CardText, CrossValidation, CrossValidationProgress, EvaluationSplit, ExportFormat, ExportRecord, Metrics, Prediction, TrainConfig } from '../../../common/contract'
 import type { NewEvaluation } from '../../store/evaluations'
@@ -37,7 +38,7 @@ export interface ExportJob {
 /** What a running job reports, in order: backend, preprocessing, progress/epochs/checkpoints, then done or failed. */
 export type JobEvent =
   | { type: 'backend'; backend: string; reasons: Array<{ id: string; reason: string }> }
-  | { type: 'preprocessing'; preprocessing: unknown }
+  | { type: 'preprocessing'; preprocessing: Preprocessing }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; step: number; loss: number; samplesPerSecond: number; etaSeconds: number }
   | { type: 'epoch'; epoch: number; metrics: Metrics; learningRate: number; seconds: number }
   | { type: 'checkpoint'; kind: 'last' | 'best'; epoch: number }
@@ -54,7 +55,7 @@ export interface EvaluateJob {
   datasetId: string
   runDir: string
   split: EvaluationSplit
-  preprocessing: unknown
+  preprocessing: Preprocessing
 }
 
 /** k trainings of a run's setup, each holding out one fold of its training and validation items. */
@@ -73,7 +74,7 @@ export type EngineRequest =
   | { id: number; type: 'evaluate'; job: EvaluateJob }
   | { id: number; type: 'cross-validate'; job: CrossValidateJob }
   /** Predicts raw examples with a run's model, kept loaded in this process for the next request. */
-  | { id: number; type: 'predict'; runId: number; runDir: string; preprocessing: unknown; examples: RawExample[] }
+  | { id: number; type: 'predict'; runId: number; runDir: string; preprocessing: Preprocessing; examples: RawExample[] }
   /** Times a job's model on the CPU engine's backend: the speed the GPU engine must beat. */
   | { id: number; type: 'cpu-reference'; job: CpuReferenceJob }
   | { type: 'train'; job: TrainJob }

@@ -1,5 +1,5 @@
 import type * as tfType from '@tensorflow/tfjs'
-import type { Task } from '../data/data-source'
+import type { Task } from '../../../common/data/preprocessing'
 
 type Tf = typeof tfType
 const EPSILON = 1e-7

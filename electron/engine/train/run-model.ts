@@ -4,7 +4,10 @@ import type * as tfType from '@tensorflow/tfjs'
 import { StrataError } from '../../../common/errors'
 import { hasCheckpoint, loadModel } from './checkpoint'
 import { augmentationLayers } from './compile-model'
-import { decodeOutputs, encodeExamples, exampleShape, type Prediction, type Preprocessing, type RawExample } from '../data/prepare-data'
+import { encodeExamples, type RawExample } from '../data/prepare-data'
+import { decodeOutputs, exampleShape } from '../../../common/data/encode'
+import type { Prediction } from '../../../common/contract'
+import type { Preprocessing } from '../../../common/data/preprocessing'
 import { checkpointDir } from './training-job'
 
 type Tf = typeof tfType

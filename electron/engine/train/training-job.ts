@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type * as tfType from '@tensorflow/tfjs'
+import type { Preprocessing } from '../../../common/data/preprocessing'
 import { toAppError } from '../../../common/errors'
 import { translate } from '../../../common/i18n'
 import { hasCheckpoint, loadModel, loadTrainingState, saveCheckpoint } from './checkpoint'
@@ -43,7 +44,7 @@ export class JobControls {
 
 /** How a job gets its data and model; the engine process wires the real store and compiler. */
 export interface JobDeps {
-  loadData(tf: Tf, job: TrainJob): Promise<{ data: TrainingData; preprocessing: unknown }>
+  loadData(tf: Tf, job: TrainJob): Promise<{ data: TrainingData; preprocessing: Preprocessing }>
   buildModel(tf: Tf, job: TrainJob, data: TrainingData): Promise<tfType.LayersModel>
   /**
    * What actually trains, when only part of the model learns: e.g. the head of a frozen pretrained base on the
