@@ -16,5 +16,5 @@ export function event<P extends z.ZodType>(payload: P): P {
   return payload
 }
 
-/** The input of a channel that takes nothing. */
-export const NoInput = z.object({}).strict().default({})
+/** The input of a channel that takes nothing: an empty object (any field is refused). */
+export const NoInput = z.object({}).strict()

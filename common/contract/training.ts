@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { channel, event } from './define'
+import { channel, event, NoInput } from './define'
 import { BackendId } from './engine'
 
 /** Optimisers the studio offers. */
@@ -110,7 +110,7 @@ export const TRAINING_CHANNELS = {
   'training:pause': channel(RunRef, RunSummary),
   'training:resume': channel(RunRef, RunSummary),
   'training:stop': channel(RunRef, RunSummary),
-  'training:runs': channel(z.object({}).strict(), z.array(RunSummary)),
+  'training:runs': channel(NoInput, z.array(RunSummary)),
   'training:run': channel(RunRef, RunDetail),
   'training:augmentation-preview': channel(
     z.object({ datasetId: z.string().min(1), augmentation: TrainConfig.shape.augmentation, count: z.number().int().min(1).max(16).default(8), seed: z.number().int().min(0).default(1) }).strict(),
