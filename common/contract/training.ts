@@ -51,6 +51,35 @@ export type TrainConfig = z.infer<typeof TrainConfig>
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'interrupted'])
 export type RunStatus = z.infer<typeof RunStatus>
 
+/** Every run status, in the order a run lives through them. */
+export const RUN_STATUSES = RunStatus.options
+
+/** Live: an engine holds the run (or is about to). Final: the run will not change by itself. */
+const STATUS_PHASES: Readonly<Record<RunStatus, 'live' | 'final'>> = {
+  queued: 'live',
+  running: 'live',
+  paused: 'live',
+  completed: 'final',
+  stopped: 'final',
+  failed: 'final',
+  interrupted: 'final'
+}
+
+/** True for a status after which a run will not change by itself (it also records when the run ended). */
+export function isFinalStatus(status: RunStatus): boolean {
+  return STATUS_PHASES[status] === 'final'
+}
+
+/** True while a run is queued, training or paused. */
+export function isLiveStatus(status: RunStatus): boolean {
+  return STATUS_PHASES[status] === 'live'
+}
+
+/** True when Resume applies: a paused run, or one that ended without completing (it goes on from its last checkpoint). */
+export function isResumableStatus(status: RunStatus): boolean {
+  return status === 'paused' || (isFinalStatus(status) && status !== 'completed')
+}
+
 /** Metric values by name: `loss`, `acc`, `val_loss`, `val_acc`, `mae`, … */
 export const Metrics = z.record(z.string(), z.number())
 export type Metrics = z.infer<typeof Metrics>

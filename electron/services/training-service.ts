@@ -1,12 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
-import type { EmitEvent, RunDetail, RunSummary, TrainConfig } from '../../common/contract'
+import { isFinalStatus, type EmitEvent, type RunDetail, type RunSummary, type TrainConfig } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import type { EnginePort, JobEvent } from '../engine/process/protocol'
 import { PROJECT_DB_FILE, openProjectDb } from '../store/project-db'
 import {
-  FINAL_STATUSES,
   addBatchLosses,
   addEpoch,
   createRun,
@@ -61,7 +60,7 @@ export class TrainingService {
   /** Marks runs that were training when the studio last stopped as interrupted, so they can be resumed. */
   recoverInterrupted(db: Database.Database): void {
     for (const run of listRuns(db)) {
-      if (!FINAL_STATUSES.has(run.status) && !this.active.has(run.id)) {
+      if (!isFinalStatus(run.status) && !this.active.has(run.id)) {
         setRunStatus(db, run.id, 'interrupted', 'Strata stopped while this run was training. Resume continues from its last checkpoint.')
       }
     }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { EpochMetrics, Metrics, RunDetail, RunStatus, RunSummary, TrainConfig } from '../../common/contract'
-import { TrainConfig as TrainConfigSchema } from '../../common/contract'
+import { TrainConfig as TrainConfigSchema, isFinalStatus } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 
 interface RunRow {
@@ -18,9 +18,6 @@ interface RunRow {
   started_at: string
   ended_at: string | null
 }
-
-/** Statuses after which a run will not change by itself. */
-export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['completed', 'stopped', 'failed', 'interrupted'])
 
 function lastMetrics(db: Database.Database, runId: number): Metrics {
   const row = db.prepare('SELECT metrics FROM run_epochs WHERE run_id = ? ORDER BY epoch DESC LIMIT 1').get(runId) as { metrics: string } | undefined
@@ -75,7 +72,7 @@ export function runConfig(db: Database.Database, runId: number): TrainConfig {
 
 /** Changes a run's status (and its message); final statuses also record the end time. */
 export function setRunStatus(db: Database.Database, runId: number, status: RunStatus, message: string | null = null): void {
-  const ended = FINAL_STATUSES.has(status) ? new Date().toISOString() : null
+  const ended = isFinalStatus(status) ? new Date().toISOString() : null
   db.prepare('UPDATE runs SET status = ?, message = ?, ended_at = ? WHERE id = ?').run(status, message, ended, runId)
 }
 
