@@ -4,6 +4,10 @@ import { BackendId } from './engine'
 
 /** Optimisers the studio offers. */
 export const OptimizerId = z.enum(['adam', 'sgd', 'rmsprop'])
+export type OptimizerId = z.infer<typeof OptimizerId>
+
+/** Each optimiser by the name people know it by (the same in every language). */
+export const OPTIMIZER_NAMES: Readonly<Record<OptimizerId, string>> = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' }
 
 /** Everything that decides how a run trains; recorded with the run. Defaults are the recommended settings. */
 export const TrainConfig = z.object({
