@@ -84,6 +84,10 @@ export function isResumableStatus(status: RunStatus): boolean {
   return status === 'paused' || (isFinalStatus(status) && status !== 'completed')
 }
 
+/** A run's checkpoints: the latest epoch's, and the best epoch's so far (by the monitored metric). */
+export const CheckpointKind = z.enum(['last', 'best'])
+export type CheckpointKind = z.infer<typeof CheckpointKind>
+
 /** Metric values by name: `loss`, `acc`, `val_loss`, `val_acc`, `mae`, … */
 export const Metrics = z.record(z.string(), z.number())
 export type Metrics = z.infer<typeof Metrics>
@@ -114,7 +118,7 @@ export const RunDetail = RunSummary.extend({
   history: z.array(EpochMetrics),
   batchLoss: z.array(z.object({ step: z.number().int(), loss: z.number() })),
   backendReasons: z.array(z.object({ id: z.string(), reason: z.string() })),
-  checkpoints: z.array(z.object({ kind: z.enum(['last', 'best']), epoch: z.number().int() }))
+  checkpoints: z.array(z.object({ kind: CheckpointKind, epoch: z.number().int() }))
 })
 export type RunDetail = z.infer<typeof RunDetail>
 

@@ -1,10 +1,10 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
 import { isFinalStatus, type EmitEvent, type RunDetail, type RunSummary, type TrainConfig } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import type { EnginePort, JobEvent } from '../engine/process/protocol'
 import { PROJECT_DB_FILE, openProjectDb } from '../store/project-db'
+import { readRunSpec, runDir, writeRunSpec } from '../store/run-folder'
 import {
   addBatchLosses,
   addEpoch,
@@ -34,11 +34,6 @@ interface ActiveRun {
   db: Database.Database
   finished: boolean
   pendingLosses: Array<{ step: number; loss: number }>
-}
-
-/** The folder of a run inside its project. */
-export function runDir(projectRoot: string, runId: number): string {
-  return path.join(projectRoot, 'runs', String(runId))
 }
 
 /**
@@ -72,8 +67,7 @@ export class TrainingService {
     this.opts.lookups.checkDataset(db, datasetId)
     const spec = this.opts.lookups.modelSpec(db, modelId)
     const runId = createRun(db, { datasetId, modelId, config })
-    fs.mkdirSync(runDir(root, runId), { recursive: true })
-    fs.writeFileSync(path.join(runDir(root, runId), 'model-spec.json'), JSON.stringify(spec, null, 2))
+    writeRunSpec(runDir(root, runId), spec)
     this.launch(db, root, runId, spec, config, datasetId, false)
     return getRun(db, runId)
   }
@@ -89,9 +83,8 @@ export class TrainingService {
     }
     if (live) throw new StrataError('RUN_BUSY', { runId, status: run.status })
     if (run.status === 'completed') throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'it already finished.' })
-    const specFile = path.join(runDir(root, runId), 'model-spec.json')
-    if (!fs.existsSync(specFile)) throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'its files are missing from the project folder.' })
-    const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as unknown
+    const spec = readRunSpec(runDir(root, runId), runId)
+    if (!spec) throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'its files are missing from the project folder.' })
     this.launch(db, root, runId, spec, runConfig(db, runId), run.datasetId, true)
     return getRun(db, runId)
   }

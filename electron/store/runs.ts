@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
-import type { EpochMetrics, Metrics, RunDetail, RunStatus, RunSummary, TrainConfig } from '../../common/contract'
-import { TrainConfig as TrainConfigSchema, isFinalStatus } from '../../common/contract'
+import type { CheckpointKind, EpochMetrics, Metrics, Preprocessing, RunDetail, RunStatus, RunSummary, TrainConfig } from '../../common/contract'
+import { Preprocessing as PreprocessingSchema, TrainConfig as TrainConfigSchema, isFinalStatus } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 
 interface RunRow {
@@ -86,10 +86,19 @@ export function setRunPreprocessing(db: Database.Database, runId: number, prepro
   db.prepare('UPDATE runs SET preprocessing = ? WHERE id = ?').run(JSON.stringify(preprocessing), runId)
 }
 
-/** The preprocessing a run used, or null before its data was prepared. */
-export function runPreprocessing(db: Database.Database, runId: number): unknown {
+/** The preprocessing a run used, checked; null before its data was prepared, `RUN_DAMAGED` when it cannot be read. */
+export function runPreprocessing(db: Database.Database, runId: number): Preprocessing | null {
   const row = getRow(db, runId)
-  return row.preprocessing ? (JSON.parse(row.preprocessing) as unknown) : null
+  if (!row.preprocessing) return null
+  let stored: unknown
+  try {
+    stored = JSON.parse(row.preprocessing)
+  } catch {
+    stored = undefined
+  }
+  const parsed = PreprocessingSchema.safeParse(stored)
+  if (!parsed.success) throw new StrataError('RUN_DAMAGED', { runId, part: 'preprocessing' })
+  return parsed.data
 }
 
 /** Stores one finished epoch; a resumed run that repeats an epoch replaces it. */
@@ -115,7 +124,7 @@ export function addBatchLosses(db: Database.Database, runId: number, points: Arr
 }
 
 /** Records that a checkpoint of a run was written. */
-export function setCheckpoint(db: Database.Database, runId: number, kind: 'last' | 'best', epoch: number): void {
+export function setCheckpoint(db: Database.Database, runId: number, kind: CheckpointKind, epoch: number): void {
   db.prepare('INSERT OR REPLACE INTO run_checkpoints (run_id, kind, epoch) VALUES (?, ?, ?)').run(runId, kind, epoch)
 }
 
@@ -126,7 +135,7 @@ export function getRunDetail(db: Database.Database, runId: number): RunDetail {
     (r) => ({ epoch: r.epoch, metrics: JSON.parse(r.metrics) as Metrics, learningRate: r.learning_rate, seconds: r.seconds })
   )
   const batchLoss = db.prepare('SELECT step, loss FROM run_batches WHERE run_id = ? ORDER BY step').all(runId) as Array<{ step: number; loss: number }>
-  const checkpoints = db.prepare('SELECT kind, epoch FROM run_checkpoints WHERE run_id = ? ORDER BY kind').all(runId) as Array<{ kind: 'last' | 'best'; epoch: number }>
+  const checkpoints = db.prepare('SELECT kind, epoch FROM run_checkpoints WHERE run_id = ? ORDER BY kind').all(runId) as Array<{ kind: CheckpointKind; epoch: number }>
   return {
     ...toSummary(db, row),
     config: TrainConfigSchema.parse(JSON.parse(row.config)),

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { TrainConfig } from '../../../common/contract'
+import type { FeatureEncoding, Preprocessing } from '../../../common/contract/preprocessing'
 import type { DatasetColumn, DatasetItem, SplitName } from '../../../common/contract/dataset'
 import { StrataError } from '../../../common/errors'
 import type { ModelSpec, TaskKind } from '../../../common/model/spec'
@@ -13,17 +14,6 @@ import { augmentImage, wantsAugmentation } from './augment'
 import { inMemorySource, type Batch, type BatchSource, type Task, type TrainingData } from './data-source'
 import { seededRandom, shuffledIndices } from '../../../common/random'
 
-/** Everything needed to turn raw inputs into model inputs exactly as training did; saved with the run. */
-export type Preprocessing =
-  | { kind: 'images'; height: number; width: number; channels: number; scale: number; classes: string[]; task: Task }
-  | { kind: 'table'; features: FeatureEncoding[]; classes: string[] | null; target: string; targetMean: number; targetStd: number; task: Task }
-  | { kind: 'text'; sequenceLength: number; vocabulary: string[]; classes: string[]; task: Task; lowercase: true }
-
-/** How one table column becomes model inputs: standardised numbers, 0/1 flags, or one-hot categories. */
-export type FeatureEncoding =
-  | { column: string; position: number; type: 'number'; mean: number; std: number }
-  | { column: string; position: number; type: 'flag'; truthy: string[] }
-  | { column: string; position: number; type: 'onehot'; categories: string[] }
 
 /** Largest number of decoded image bytes kept in memory; larger image sets are decoded batch by batch. */
 export const IMAGE_CACHE_BYTES = 768 * 1024 * 1024

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { DatasetItem } from '../../../common/contract/dataset'
 import { saveCheckpoint } from '../train/checkpoint'
 import { assignFolds, scorePredictions, predictWithRun } from './evaluate-jobs'
-import type { Preprocessing } from '../data/prepare-data'
+import type { Preprocessing } from '../../../common/contract/preprocessing'
 
 const item = (id: number, label: string): DatasetItem => ({ id, label, split: 'test', hash: null, file: null, width: null, height: null, text: null, row: [] })
 

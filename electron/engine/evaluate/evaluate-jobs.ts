@@ -31,11 +31,11 @@ import {
   splitItems,
   targetWidth,
   type Prediction,
-  type Preprocessing,
   type RawExample
 } from '../data/prepare-data'
+import type { Preprocessing } from '../../../common/contract'
 import { shuffledIndices } from '../../../common/random'
-import { loadRunModel, predictExamples, runCheckpoint } from '../train/run-model'
+import { loadRunModel, predictExamples, runCheckpoint, runCheckpointKind } from '../train/run-model'
 import { evaluateSplit, makeOptimizer, train } from '../train/trainer'
 import type { CrossValidateJob, EvaluateJob } from '../process/protocol'
 
@@ -119,8 +119,8 @@ export async function evaluateRun(job: EvaluateJob): Promise<NewEvaluation> {
   const tf = await import('@tensorflow/tfjs')
   const backend = await ensureBackend()
   if (!job.preprocessing) throw new StrataError('RUN_NOT_TRAINED', { runId: job.runId })
-  const p = job.preprocessing as Preprocessing
-  const checkpoint = path.basename(runCheckpoint(job.runDir)) as 'best' | 'last'
+  const p = job.preprocessing
+  const checkpoint = runCheckpointKind(job.runDir)
   const model = await loadRunModel(tf, job.runDir)
   const db = openProjectReadOnly(job.projectRoot)
   try {
@@ -148,7 +148,7 @@ function checkpointKey(runDir: string): string {
 }
 
 /** Predicts raw examples with a run's model, loading it once and keeping the last few loaded for instant answers. */
-export async function predictWithRun(runId: number, runDir: string, preprocessing: unknown, examples: RawExample[]): Promise<Prediction[]> {
+export async function predictWithRun(runId: number, runDir: string, preprocessing: Preprocessing | null, examples: RawExample[]): Promise<Prediction[]> {
   const tf = await import('@tensorflow/tfjs')
   await ensureBackend()
   if (!preprocessing) throw new StrataError('RUN_NOT_TRAINED', { runId })
@@ -168,7 +168,7 @@ export async function predictWithRun(runId: number, runDir: string, preprocessin
   }
   // Images cross the process boundary as plain byte arrays.
   const raw = examples.map((e) => ('image' in e ? { image: Buffer.from(e.image) } : e))
-  return predictExamples(tf, cached.model, preprocessing as Preprocessing, raw)
+  return predictExamples(tf, cached.model, preprocessing, raw)
 }
 
 /** Which fold (0..k-1) each item is held out in: a seeded shuffle, dealt out class by class so every fold keeps the class mix. */

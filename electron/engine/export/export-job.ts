@@ -1,18 +1,18 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import type * as tfType from '@tensorflow/tfjs'
 import type { DatasetItem, ExportFormat, ExportRecord } from '../../../common/contract'
 import { toAppError } from '../../../common/errors'
 import { StrataError } from '../../../common/errors'
 import { matchLocale, translate } from '../../../common/i18n'
 import { analyzeModel } from '../../../common/model/infer'
-import { ModelSpecSchema, type ModelSpec } from '../../../common/model/spec'
+import type { ModelSpec } from '../../../common/model/spec'
 import { getDataset } from '../../store/datasets'
+import { RUN_SPEC_FILE, exportDir, readRunSpec } from '../../store/run-folder'
 import { getRunDetail, runPreprocessing } from '../../store/runs'
 import { selectBackend } from '../process/backends'
 import { compileModel, withInputShape } from '../train/compile-model'
 import type { BatchSource } from '../data/data-source'
-import { encodeSplit, exampleShape, openProjectReadOnly, type Preprocessing } from '../data/prepare-data'
+import { encodeSplit, exampleShape, openProjectReadOnly } from '../data/prepare-data'
 import type { ExportJob, JobEvent } from '../process/protocol'
 import { expandProjectSpec } from '../train/pretrained'
 import { loadRunModel, runHasModel } from '../train/run-model'
@@ -46,11 +46,6 @@ export function inferenceSpec(spec: ModelSpec, inputShape: number[]): ModelSpec 
     edges = edges.filter((e) => e.target !== node.id).map((e) => (e.source === node.id && source ? { ...e, source } : e))
   }
   return withInputShape({ ...spec, nodes: spec.nodes.filter((n) => !AUGMENTATION.has(n.type)), edges }, inputShape)
-}
-
-/** The folder of one export of a run. */
-export function exportDir(runDir: string, format: ExportFormat): string {
-  return path.join(runDir, 'exports', format)
 }
 
 async function collect(source: BatchSource): Promise<Float32Array> {
@@ -97,12 +92,14 @@ export async function runExportJob(job: ExportJob, send: (event: JobEvent) => vo
   try {
     await selectBackend('auto', (r) => translate('en', `backends.reasons.${r.key}`, r.params))
     if (!runHasModel(job.runDir)) throw new StrataError('EXPORT_NO_MODEL', { runId: job.runId })
-    const preprocessing = runPreprocessing(db, job.runId) as Preprocessing | null
+    const preprocessing = runPreprocessing(db, job.runId)
     if (!preprocessing) throw new StrataError('EXPORT_NO_MODEL', { runId: job.runId })
     const run = getRunDetail(db, job.runId)
     const dataset = getDataset(db, run.datasetId)
     // A pretrained base is written out as its own layers, named as in the trained model, so every format covers it.
-    const rawSpec = expandProjectSpec(job.projectRoot, ModelSpecSchema.parse(JSON.parse(fs.readFileSync(path.join(job.runDir, 'model-spec.json'), 'utf8')))).spec
+    const trained = readRunSpec(job.runDir, job.runId)
+    if (!trained) throw new StrataError('RUN_DAMAGED', { runId: job.runId, part: RUN_SPEC_FILE })
+    const rawSpec = expandProjectSpec(job.projectRoot, trained).spec
     const spec = inferenceSpec(rawSpec, exampleShape(preprocessing))
     studio = await loadRunModel(tf, job.runDir)
 

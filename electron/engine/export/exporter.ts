@@ -1,8 +1,7 @@
 import type * as tfType from '@tensorflow/tfjs'
-import type { DatasetItem, DatasetSummary, ExportRecord, RunDetail, SplitName } from '../../../common/contract'
+import type { DatasetItem, DatasetSummary, ExportRecord, Preprocessing, RunDetail, SplitName } from '../../../common/contract'
 import type { Locale } from '../../../common/i18n'
 import type { ModelSpec } from '../../../common/model/spec'
-import type { Preprocessing } from '../data/prepare-data'
 import type { ExportJob } from '../process/protocol'
 
 type Tf = typeof tfType

@@ -1,11 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { DatasetItem } from '../../../common/contract'
+import type { DatasetItem, Preprocessing } from '../../../common/contract'
 import { translate, type Locale } from '../../../common/i18n'
 import { formatShape } from '../../../common/model/catalog'
 import { analyzeModel, formatCount } from '../../../common/model/infer'
 import type { ModelSpec } from '../../../common/model/spec'
-import { decodeOutputs, type Preprocessing } from '../data/prepare-data'
+import { decodeOutputs } from '../data/prepare-data'
 import { withChromium } from './chromium'
 import type { ExportContext, Exporter } from './exporter'
 

@@ -1,5 +1,5 @@
 import type { AppError } from '../../../common/errors'
-import type { BackendReport, CardText, CrossValidation, CrossValidationProgress, EvaluationSplit, ExportFormat, ExportRecord, Metrics, Prediction, TrainConfig } from '../../../common/contract'
+import type { BackendReport, CardText, CheckpointKind, CrossValidation, CrossValidationProgress, EvaluationSplit, ExportFormat, ExportRecord, Metrics, Prediction, Preprocessing, TrainConfig } from '../../../common/contract'
 import type { NewEvaluation } from '../../store/evaluations'
 import type { RawExample } from '../data/prepare-data'
 import type { CpuReference, CpuReferenceJob } from '../gpu/calibration'
@@ -40,7 +40,7 @@ export type JobEvent =
   | { type: 'preprocessing'; preprocessing: unknown }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; step: number; loss: number; samplesPerSecond: number; etaSeconds: number }
   | { type: 'epoch'; epoch: number; metrics: Metrics; learningRate: number; seconds: number }
-  | { type: 'checkpoint'; kind: 'last' | 'best'; epoch: number }
+  | { type: 'checkpoint'; kind: CheckpointKind; epoch: number }
   | { type: 'warning'; key: string; params: Record<string, string | number> }
   | { type: 'done'; status: 'completed' | 'stopped'; earlyStopped: boolean; bestEpoch: number }
   | { type: 'failed'; error: AppError }
@@ -54,7 +54,7 @@ export interface EvaluateJob {
   datasetId: string
   runDir: string
   split: EvaluationSplit
-  preprocessing: unknown
+  preprocessing: Preprocessing
 }
 
 /** k trainings of a run's setup, each holding out one fold of its training and validation items. */
@@ -73,7 +73,7 @@ export type EngineRequest =
   | { id: number; type: 'evaluate'; job: EvaluateJob }
   | { id: number; type: 'cross-validate'; job: CrossValidateJob }
   /** Predicts raw examples with a run's model, kept loaded in this process for the next request. */
-  | { id: number; type: 'predict'; runId: number; runDir: string; preprocessing: unknown; examples: RawExample[] }
+  | { id: number; type: 'predict'; runId: number; runDir: string; preprocessing: Preprocessing; examples: RawExample[] }
   /** Times a job's model on the CPU engine's backend: the speed the GPU engine must beat. */
   | { id: number; type: 'cpu-reference'; job: CpuReferenceJob }
   | { type: 'train'; job: TrainJob }
