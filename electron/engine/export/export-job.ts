@@ -4,6 +4,7 @@ import type { DatasetItem, ExportFormat, ExportRecord } from '../../../common/co
 import { toAppError } from '../../../common/errors'
 import { StrataError } from '../../../common/errors'
 import { matchLocale, translate } from '../../../common/i18n'
+import { hasLayerFlag } from '../../../common/model/catalog'
 import { analyzeModel } from '../../../common/model/infer'
 import type { ModelSpec } from '../../../common/model/spec'
 import { getDataset } from '../../store/datasets'
@@ -34,18 +35,17 @@ const EXPORTERS: Record<ExportFormat, Exporter> = {
   web: exportWebPage
 }
 
-const AUGMENTATION = new Set(['RandomFlip', 'RandomRotation', 'RandomZoom'])
 const HELD_OUT_EXAMPLES = 64
 const CARD_TEST_LIMIT = 5000
 
 /** A spec for inference: augmentation layers (identity outside training) cut out and their neighbours joined. */
 export function inferenceSpec(spec: ModelSpec, inputShape: number[]): ModelSpec {
   let edges = spec.edges
-  for (const node of spec.nodes.filter((n) => AUGMENTATION.has(n.type))) {
+  for (const node of spec.nodes.filter((n) => hasLayerFlag(n.type, 'augmentation'))) {
     const source = edges.find((e) => e.target === node.id)?.source
     edges = edges.filter((e) => e.target !== node.id).map((e) => (e.source === node.id && source ? { ...e, source } : e))
   }
-  return withInputShape({ ...spec, nodes: spec.nodes.filter((n) => !AUGMENTATION.has(n.type)), edges }, inputShape)
+  return withInputShape({ ...spec, nodes: spec.nodes.filter((n) => !hasLayerFlag(n.type, 'augmentation')), edges }, inputShape)
 }
 
 async function collect(source: BatchSource): Promise<Float32Array> {
