@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'TRAINING_DIVERGED',
   'RUN_NOT_RESUMABLE',
   'RUN_BUSY',
+  'RUN_DAMAGED',
   'DATA_MODEL_MISMATCH',
   'DATA_TOO_LARGE',
   // GPU engine: each makes the run go on in the CPU engine

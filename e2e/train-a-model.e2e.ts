@@ -1,5 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { numberInputBounds } from '../common/contract/define'
+import { OptimizerId, TrainConfig } from '../common/contract/training'
 import { strataJson } from './cli'
 import { expect, test } from './fixtures'
 
@@ -24,6 +26,12 @@ test('start training from the Train view and watch the curve gain points and the
 
   await page.getByTestId('nav-train').click()
   await expect(page.getByTestId('train-dataset')).not.toHaveValue('')
+  // The settings form offers what the run's settings schema accepts: its bounds and its optimisers.
+  const epochs = numberInputBounds(TrainConfig.shape.epochs)
+  await expect(page.getByTestId('train-epochs')).toHaveAttribute('min', String(epochs.min))
+  await expect(page.getByTestId('train-epochs')).toHaveAttribute('max', String(epochs.max))
+  await expect(page.getByTestId('train-batch-size')).toHaveAttribute('max', String(numberInputBounds(TrainConfig.shape.batchSize).max))
+  expect(await page.getByTestId('train-optimizer').locator('option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value))).toEqual(OptimizerId.options)
   await page.getByTestId('train-epochs').fill('8')
   await page.getByTestId('train-batch-size').fill('8')
   await page.getByTestId('train-start').click()

@@ -1,17 +1,17 @@
-import path from 'node:path'
 import { StrataError } from '../common/errors'
 import { selectBackend } from '../electron/engine/process/backends'
 import { encodeSplit, openProjectReadOnly } from '../electron/engine/data/prepare-data'
 import type { Preprocessing } from '../common/data/preprocessing'
 import { loadRunModel } from '../electron/engine/train/run-model'
 import { evaluateSplit } from '../electron/engine/train/trainer'
+import { runDir } from '../electron/store/run-folder'
 
 /** How a trained run did on its test split: accuracy and the share of its majority class (classification tasks). */
 export async function testAccuracy(projectRoot: string, runId: number, datasetId: string, preprocessing: Preprocessing): Promise<{ accuracy: number; majority: number; items: number }> {
   const tf = await import('@tensorflow/tfjs')
   await selectBackend('auto', (r) => r.key)
   const db = openProjectReadOnly(projectRoot)
-  const model = await loadRunModel(tf, path.join(projectRoot, 'runs', String(runId)))
+  const model = await loadRunModel(tf, runDir(projectRoot, runId))
   try {
     const split = await encodeSplit(db, projectRoot, datasetId, preprocessing, 'test')
     if (!split.items.length) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the test split is empty' })
@@ -32,7 +32,7 @@ export async function testAccuracy(projectRoot: string, runId: number, datasetId
 export async function lineWeights(projectRoot: string, runId: number): Promise<{ w: number; b: number }> {
   const tf = await import('@tensorflow/tfjs')
   await selectBackend('auto', (r) => r.key)
-  const model = await loadRunModel(tf, path.join(projectRoot, 'runs', String(runId)))
+  const model = await loadRunModel(tf, runDir(projectRoot, runId))
   try {
     const weights = model.getWeights()
     if (weights.length !== 2 || weights[0].size !== 1) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'this is not a single-unit linear model' })

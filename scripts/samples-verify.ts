@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { RunSummary } from '../common/contract'
+import { isFinalStatus, type RunSummary } from '../common/contract'
 import { SAMPLES } from '../common/samples'
 import { lineWeights, testAccuracy } from './sample-check'
 import { createNodeServices } from '../electron/host/serve'
@@ -40,7 +40,7 @@ async function verify(id: string): Promise<Row> {
     paths: { dataDir: path.join(home, 'data'), projectsDir: path.join(home, 'projects') },
     emit: (event, payload) => {
       const s = payload as RunSummary
-      if (event === 'training:status' && ['completed', 'stopped', 'failed', 'interrupted'].includes(s.status)) finished(s)
+      if (event === 'training:status' && isFinalStatus(s.status)) finished(s)
     }
   })
   const started = Date.now()

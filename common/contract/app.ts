@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { channel } from './define'
+import { channel, NoInput } from './define'
 import { LOCALES } from '../i18n'
 
 /** Where the studio runs: the desktop app, or the headless host serving a browser. */
@@ -17,6 +17,6 @@ export type AppInfo = z.infer<typeof AppInfo>
 
 /** App-level channels. */
 export const APP_CHANNELS = {
-  'app:info': channel(z.object({}).strict(), AppInfo),
+  'app:info': channel(NoInput, AppInfo),
   'app:open-external': channel(z.object({ url: z.url({ protocol: /^https?$/ }) }).strict(), z.object({ opened: z.boolean() }))
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { channel, event } from './define'
+import { channel, event, NoInput } from './define'
 
 /** What a dataset holds: labelled images, rows of a table, or labelled texts. */
 export const DATASET_KINDS = ['images', 'table', 'text'] as const
@@ -209,7 +209,7 @@ export const DATASET_CHANNELS = {
       .refine((u) => u.files.reduce((n, f) => n + f.base64.length, 0) <= MAX_UPLOAD_BATCH_CHARS, { message: 'upload batch too large' }),
     z.object({ received: z.number().int() })
   ),
-  'dataset:list': channel(z.object({}).strict(), z.array(DatasetSummary)),
+  'dataset:list': channel(NoInput, z.array(DatasetSummary)),
   'dataset:get': channel(id, DatasetSummary),
   'dataset:remove': channel(id, z.object({ removed: z.boolean() })),
   'dataset:items': channel(

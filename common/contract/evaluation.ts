@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { DatasetItem } from './dataset'
 import { channel, event } from './define'
+import { CheckpointKind } from './training'
 
 /** The splits a run can be judged on. */
 export const EvaluationSplit = z.enum(['test', 'validation'])
@@ -60,7 +61,7 @@ export const Evaluation = z.object({
   split: EvaluationSplit,
   computedAt: z.string(),
   itemCount: z.number().int(),
-  checkpoint: z.enum(['best', 'last']),
+  checkpoint: CheckpointKind,
   backend: z.string(),
   stale: z.boolean(),
   /** Changes made to the dataset since this evaluation (relabelled or removed items, new splits…). */

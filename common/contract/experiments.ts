@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { channel } from './define'
+import { channel, NoInput } from './define'
 import { EpochMetrics, RunStatus, TrainConfig } from './training'
 
 /** A tag on a run: short words people filter by. */
@@ -53,7 +53,7 @@ const RunId = z.number().int()
 
 /** Experiment-history channels: list, annotate, archive, delete and compare runs. */
 export const EXPERIMENT_CHANNELS = {
-  'runs:list': channel(z.object({}).strict(), z.array(ExperimentRow)),
+  'runs:list': channel(NoInput, z.array(ExperimentRow)),
   'runs:update': channel(
     z.object({ runId: RunId, notes: z.string().max(10_000).optional(), tags: z.array(RunTag).max(20).optional(), archived: z.boolean().optional() }).strict(),
     ExperimentRow

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { TEMPLATE_IDS } from '../model/templates'
 import { LAYER_TYPES, type LayerType } from '../model/catalog'
 import { ModelSpecSchema, ParamValueSchema, TaskKind } from '../model/spec'
-import { channel, event } from './define'
+import { channel, event, NoInput } from './define'
 
 /** A dataset's facts a template is fitted to: shape of one example, number of classes, task. */
 export const DatasetFitSchema = z
@@ -64,7 +64,7 @@ const ModelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
 
 /** Model channels. */
 export const MODEL_CHANNELS = {
-  'model:templates': channel(z.object({}).strict(), z.array(TemplateInfo)),
+  'model:templates': channel(NoInput, z.array(TemplateInfo)),
   'model:create': channel(
     z
       .object({
@@ -77,14 +77,14 @@ export const MODEL_CHANNELS = {
       .strict(),
     ModelRecord
   ),
-  'model:list': channel(z.object({}).strict(), z.array(ModelLine)),
+  'model:list': channel(NoInput, z.array(ModelLine)),
   'model:get': channel(z.object({ id: ModelId, version: z.number().int().positive().optional() }).strict(), ModelRecord),
   'model:save': channel(
     z.object({ id: ModelId, spec: ModelSpecSchema, name: z.string().trim().min(1).max(120).optional() }).strict(),
     z.object({ id: z.string(), version: z.number().int(), updatedAt: z.string(), changed: z.boolean() })
   ),
   /** The pretrained bases imported into the open project. */
-  'model:bases': channel(z.object({}).strict(), z.array(BaseInfoSchema)),
+  'model:bases': channel(NoInput, z.array(BaseInfoSchema)),
   /** Copies a TF.js layers model into the project as a base: its folder or model.json on this computer, or a finished upload (browser mode). */
   'model:import-base': channel(
     z

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { channel, event } from './define'
+import { channel, event, NoInput } from './define'
 import { TrainConfig } from './training'
 
 /** A project name as the user types it: becomes the folder name `<name>.strata`. */
@@ -37,9 +37,9 @@ export const PROJECT_CHANNELS = {
     ProjectSummary
   ),
   'project:open': channel(z.object({ path: z.string().min(1) }).strict(), ProjectSummary),
-  'project:current': channel(z.object({}).strict(), ProjectSummary.nullable()),
-  'project:recent': channel(z.object({}).strict(), z.array(RecentProject)),
-  'project:close': channel(z.object({}).strict(), z.object({ closed: z.boolean() }))
+  'project:current': channel(NoInput, ProjectSummary.nullable()),
+  'project:recent': channel(NoInput, z.array(RecentProject)),
+  'project:close': channel(NoInput, z.object({ closed: z.boolean() }))
 }
 
 /** Project events. */

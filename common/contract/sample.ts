@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { channel, event } from './define'
+import { channel, event, NoInput } from './define'
 import { ProjectSummary } from './project'
 
 /** A sample project as Home lists it; its name and description are under `samples.<id>` in the message table. */
@@ -12,7 +12,7 @@ export type SampleLine = z.infer<typeof SampleLine>
 
 /** Sample-project channels. */
 export const SAMPLE_CHANNELS = {
-  'sample:list': channel(z.object({}).strict(), z.array(SampleLine)),
+  'sample:list': channel(NoInput, z.array(SampleLine)),
   /** `quick` makes a smaller, faster version of a sample (fewer images, fewer epochs) for a first look. */
   'sample:open': channel(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), quick: z.boolean().default(false) }).strict(), ProjectSummary)
 }

@@ -1,9 +1,13 @@
 import { z } from 'zod'
-import { channel, event } from './define'
+import { channel, event, NoInput } from './define'
 import { BackendId } from './engine'
 
 /** Optimisers the studio offers. */
 export const OptimizerId = z.enum(['adam', 'sgd', 'rmsprop'])
+export type OptimizerId = z.infer<typeof OptimizerId>
+
+/** Each optimiser by the name people know it by (the same in every language). */
+export const OPTIMIZER_NAMES: Readonly<Record<OptimizerId, string>> = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' }
 
 /** Everything that decides how a run trains; recorded with the run. Defaults are the recommended settings. */
 export const TrainConfig = z.object({
@@ -51,6 +55,39 @@ export type TrainConfig = z.infer<typeof TrainConfig>
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'interrupted'])
 export type RunStatus = z.infer<typeof RunStatus>
 
+/** Every run status, in the order a run lives through them. */
+export const RUN_STATUSES = RunStatus.options
+
+/** Live: an engine holds the run (or is about to). Final: the run will not change by itself. */
+const STATUS_PHASES: Readonly<Record<RunStatus, 'live' | 'final'>> = {
+  queued: 'live',
+  running: 'live',
+  paused: 'live',
+  completed: 'final',
+  stopped: 'final',
+  failed: 'final',
+  interrupted: 'final'
+}
+
+/** True for a status after which a run will not change by itself (it also records when the run ended). */
+export function isFinalStatus(status: RunStatus): boolean {
+  return STATUS_PHASES[status] === 'final'
+}
+
+/** True while a run is queued, training or paused. */
+export function isLiveStatus(status: RunStatus): boolean {
+  return STATUS_PHASES[status] === 'live'
+}
+
+/** True when Resume applies: a paused run, or one that ended without completing (it goes on from its last checkpoint). */
+export function isResumableStatus(status: RunStatus): boolean {
+  return status === 'paused' || (isFinalStatus(status) && status !== 'completed')
+}
+
+/** A run's checkpoints: the latest epoch's, and the best epoch's so far (by the monitored metric). */
+export const CheckpointKind = z.enum(['last', 'best'])
+export type CheckpointKind = z.infer<typeof CheckpointKind>
+
 /** Metric values by name: `loss`, `acc`, `val_loss`, `val_acc`, `mae`, … */
 export const Metrics = z.record(z.string(), z.number())
 export type Metrics = z.infer<typeof Metrics>
@@ -81,7 +118,7 @@ export const RunDetail = RunSummary.extend({
   history: z.array(EpochMetrics),
   batchLoss: z.array(z.object({ step: z.number().int(), loss: z.number() })),
   backendReasons: z.array(z.object({ id: z.string(), reason: z.string() })),
-  checkpoints: z.array(z.object({ kind: z.enum(['last', 'best']), epoch: z.number().int() }))
+  checkpoints: z.array(z.object({ kind: CheckpointKind, epoch: z.number().int() }))
 })
 export type RunDetail = z.infer<typeof RunDetail>
 
@@ -110,7 +147,7 @@ export const TRAINING_CHANNELS = {
   'training:pause': channel(RunRef, RunSummary),
   'training:resume': channel(RunRef, RunSummary),
   'training:stop': channel(RunRef, RunSummary),
-  'training:runs': channel(z.object({}).strict(), z.array(RunSummary)),
+  'training:runs': channel(NoInput, z.array(RunSummary)),
   'training:run': channel(RunRef, RunDetail),
   'training:augmentation-preview': channel(
     z.object({ datasetId: z.string().min(1), augmentation: TrainConfig.shape.augmentation, count: z.number().int().min(1).max(16).default(8), seed: z.number().int().min(0).default(1) }).strict(),

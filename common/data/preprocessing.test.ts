@@ -18,10 +18,11 @@ const STORED_TABLE = {
 }
 
 describe('the preprocessing contract', () => {
-  it('reads a preprocessing stored by earlier runs and stamps the current format', () => {
+  it('reads a preprocessing stored by earlier runs as it is, and one of the current format', () => {
     const p = readPreprocessing(STORED_TABLE)
-    expect(p.format).toBe(PREPROCESSING_FORMAT)
+    expect(p).toEqual(STORED_TABLE)
     expect(exampleShape(p)).toEqual([4])
+    expect(readPreprocessing({ ...STORED_TABLE, format: PREPROCESSING_FORMAT }).format).toBe(PREPROCESSING_FORMAT)
   })
 
   it.each([

@@ -81,9 +81,9 @@ export type TablePreprocessing = z.infer<typeof TablePreprocessing>
 export type TextPreprocessing = z.infer<typeof TextPreprocessing>
 
 /**
- * Reads a stored or received preprocessing: checks it against the schema (runs saved before the format was named
- * parse as they are) and stamps the current format. Throws a zod error on anything else.
+ * Reads a stored or received preprocessing, checked against the schema (runs saved before the format was named parse
+ * as they are). Throws a zod error on anything else.
  */
 export function readPreprocessing(value: unknown): Preprocessing {
-  return { ...PreprocessingSchema.parse(value), format: PREPROCESSING_FORMAT }
+  return PreprocessingSchema.parse(value)
 }

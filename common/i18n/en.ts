@@ -738,6 +738,7 @@ export const en = {
     DATA_MODEL_MISMATCH: 'This model does not fit this dataset: {reason}.',
     DATA_TOO_LARGE: 'This image dataset is too large to train in memory at this image size ({items} images; at most {limit} fit). Use a smaller Input size or train on fewer images.',
     RUN_BUSY: 'Run {runId} is {status}; wait for it to finish or stop it first.',
+    RUN_DAMAGED: 'Run {runId} cannot be used: what Strata saved with it ({part}) is missing or cannot be read. Nothing was changed; train the model again to make a new run.',
     DATASET_NOT_FOUND: 'The dataset {id} was not found in this project. It may have been removed.',
     ITEM_NOT_FOUND: 'The item {id} was not found in this dataset. It may have been removed already.',
     DATASET_FILE_MISSING: 'The file holding the rows of dataset {id} is missing from the project folder ({file}). Import the table again.',

@@ -3,6 +3,7 @@
  * inference, the compiler and every exporter can treat its layers like any other (no TensorFlow.js needed).
  */
 import { checkParam, layerDef, resolveParams, type LayerType, type ParamValue, type Shape } from './catalog'
+import { readKerasLayer, type KerasConfigIn } from './keras-layers'
 import type { Edge, LayerNode, ModelSpec } from './spec'
 
 /** One layer of a base, as a catalog layer. */
@@ -46,78 +47,11 @@ export interface BaseLayerProblem {
 /** What reading a base's model.json gives: its description, or the layers Strata cannot build. */
 export type BaseReading = { ok: true; info: Omit<BaseInfo, 'id' | 'name' | 'sha256'> } | { ok: false; problems: BaseLayerProblem[] }
 
-type KerasConfig = Record<string, unknown>
 interface KerasLayer {
   class_name: string
   name?: string
-  config: KerasConfig
+  config: KerasConfigIn
   inbound_nodes?: unknown[]
-}
-
-/** One side of a 2-D window (`[3, 3]` → 3); NaN when the sides differ. */
-function square(v: unknown): number {
-  if (typeof v === 'number') return v
-  if (Array.isArray(v) && v.length > 0 && v.every((d) => d === v[0])) return Number(v[0])
-  return NaN
-}
-
-function activationOf(config: KerasConfig): string {
-  return typeof config.activation === 'string' ? config.activation : 'linear'
-}
-
-/** Keras class name → catalog layer and parameters, or the reason it cannot be one. */
-const CONVERTERS: Record<string, (c: KerasConfig) => { type: LayerType; params: Record<string, ParamValue> } | string> = {
-  Dense: (c) => ({ type: 'Dense', params: { units: Number(c.units), activation: activationOf(c), useBias: c.use_bias !== false } }),
-  Conv2D: (c) => {
-    if (square(c.dilation_rate ?? 1) !== 1) return 'dilated convolutions'
-    if (c.data_format === 'channels_first') return 'channels-first layout'
-    return { type: 'Conv2D', params: { filters: Number(c.filters), kernelSize: square(c.kernel_size), strides: square(c.strides ?? 1), padding: String(c.padding ?? 'valid'), activation: activationOf(c), useBias: c.use_bias !== false } }
-  },
-  DepthwiseConv2D: (c) => {
-    if (square(c.dilation_rate ?? 1) !== 1) return 'dilated convolutions'
-    if (c.data_format === 'channels_first') return 'channels-first layout'
-    return { type: 'DepthwiseConv2D', params: { kernelSize: square(c.kernel_size), strides: square(c.strides ?? 1), padding: String(c.padding ?? 'valid'), depthMultiplier: Number(c.depth_multiplier ?? 1), activation: activationOf(c), useBias: c.use_bias !== false } }
-  },
-  ZeroPadding2D: (c) => {
-    if (c.data_format === 'channels_first') return 'channels-first layout'
-    const sides = zeroPaddingSides(c.padding ?? 1)
-    return sides ? { type: 'ZeroPadding2D', params: { padTop: sides[0], padBottom: sides[1], padLeft: sides[2], padRight: sides[3] } } : 'padding written in a form Strata does not read'
-  },
-  ReLU: (c) => {
-    if (Number(c.negative_slope ?? 0) !== 0 || Number(c.threshold ?? 0) !== 0) return 'a leaky or thresholded ReLU (only plain ReLU and ReLU capped at 6 are supported)'
-    const max = c.max_value ?? null
-    if (max === null) return { type: 'Activation', params: { activation: 'relu' } }
-    return Number(max) === 6 ? { type: 'Activation', params: { activation: 'relu6' } } : `a ReLU capped at ${String(max)} (only 6 is supported)`
-  },
-  MaxPooling2D: (c) => pool('MaxPooling2D', c),
-  AveragePooling2D: (c) => pool('AveragePooling2D', c),
-  GlobalAveragePooling2D: () => ({ type: 'GlobalAveragePooling2D', params: {} }),
-  GlobalMaxPooling2D: () => ({ type: 'GlobalMaxPooling2D', params: {} }),
-  Flatten: () => ({ type: 'Flatten', params: {} }),
-  Dropout: (c) => ({ type: 'Dropout', params: { rate: Number(c.rate) } }),
-  Activation: (c) => ({ type: 'Activation', params: { activation: activationOf(c) } }),
-  BatchNormalization: (c) => {
-    const axis = Array.isArray(c.axis) ? c.axis[0] : c.axis
-    if (axis !== undefined && axis !== -1 && axis !== 3) return 'normalisation over an axis other than the channels'
-    if (c.center === false || c.scale === false) return 'normalisation without centre or scale'
-    return { type: 'BatchNormalization', params: { momentum: Number(c.momentum ?? 0.99), epsilon: Number(c.epsilon ?? 0.001) } }
-  },
-  Rescaling: (c) => ({ type: 'Rescaling', params: { scale: Number(c.scale), offset: Number(c.offset ?? 0) } }),
-  Add: () => ({ type: 'Add', params: {} }),
-  Concatenate: (c) => (c.axis === undefined || c.axis === -1 ? { type: 'Concatenate', params: {} } : 'joining along an axis other than the last')
-}
-
-/** Keras ZeroPadding2D's `padding` (n, [rows, cols] or [[top, bottom], [left, right]]) as [top, bottom, left, right]; null when unreadable. */
-function zeroPaddingSides(p: unknown): [number, number, number, number] | null {
-  const sides: unknown[] = typeof p === 'number' ? [p, p, p, p] : Array.isArray(p) && p.length === 2 ? p.flatMap((a) => (Array.isArray(a) ? (a.length === 2 ? a : [NaN, NaN]) : [a, a])) : []
-  return sides.length === 4 && sides.every((d) => Number.isInteger(d) && (d as number) >= 0) ? (sides as [number, number, number, number]) : null
-}
-
-function pool(type: 'MaxPooling2D' | 'AveragePooling2D', c: KerasConfig): { type: LayerType; params: Record<string, ParamValue> } | string {
-  const size = square(c.pool_size ?? 2)
-  const strides = c.strides === null || c.strides === undefined ? size : square(c.strides)
-  if (strides !== size) return 'pooling windows that overlap or leave gaps (strides ≠ pool size)'
-  return { type, params: { poolSize: size, padding: String(c.padding ?? 'valid') } }
 }
 
 /** Letters, digits, `_` and `-` only, so the name can be part of a node id. */
@@ -137,7 +71,7 @@ function inboundNames(layer: KerasLayer): string[] {
   return flat.map((a) => String(a.config?.keras_history?.[0] ?? ''))
 }
 
-function shapeFromConfig(config: KerasConfig): Shape | null {
+function shapeFromConfig(config: KerasConfigIn): Shape | null {
   const batchShape = (config.batch_input_shape ?? config.batch_shape) as unknown
   if (!Array.isArray(batchShape) || batchShape.length < 2) return null
   const dims = batchShape.slice(1)
@@ -169,8 +103,7 @@ export function readBaseTopology(topology: unknown): BaseReading {
       continue
     }
     if (!inputShape && sequential) inputShape = shapeFromConfig(raw.config)
-    const convert = CONVERTERS[raw.class_name]
-    const converted = convert ? convert(raw.config ?? {}) : 'a layer type Strata cannot build'
+    const converted = readKerasLayer(raw.class_name, raw.config ?? {}) ?? 'a layer type Strata cannot build'
     if (typeof converted === 'string') {
       problems.push({ layer: source, className: raw.class_name, reason: converted })
       continue

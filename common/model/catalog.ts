@@ -39,7 +39,11 @@ export type Category = (typeof CATEGORIES)[number]
 /** How many inputs a layer takes: none (the model input), exactly one, or two or more (merges). */
 export type Arity = 0 | 1 | 'many'
 
-/** One catalog entry. `tfjs` is the factory under `tf.layers` (or a Strata layer class); `keras` the class under `keras.layers`. */
+/**
+ * One catalog entry. `tfjs` is the factory under `tf.layers` (or a Strata layer class); `keras` the class under
+ * `keras.layers`. How its parameters become each target's config is in the adapters beside this table:
+ * tfjs-layers.ts (compiler and TF.js code), keras-layers.ts (Keras code and base import), onnx-layers.ts (ONNX export).
+ */
 export interface LayerDef {
   category: Category
   inputs: Arity
@@ -50,7 +54,14 @@ export interface LayerDef {
   flops: (inputs: Shape[], p: Params, out: Shape) => number
   tfjs: string
   keras: string
+  /** A random augmentation layer: it changes images only while training and passes them through at inference. */
+  augmentation?: true
+  /** Arithmetic heavy enough that training it on WebAssembly gains from a thread per core (convolutions). */
+  threaded?: true
 }
+
+/** A yes/no fact a catalog entry may state about its layer. */
+export type LayerFlag = 'augmentation' | 'threaded'
 
 /** Activation functions both TF.js and Keras know by the same name. */
 export const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'softmax', 'tanh', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu'] as const
@@ -94,6 +105,14 @@ export type RankHint = 'image' | 'sequence' | 'tokens'
 
 const zero = (): number => 0
 const elementwise = (_inputs: Shape[], _p: Params, out: Shape): number => size(out)
+
+/** The recurrent layers a Bidirectional can run in both directions, with their number of gates. */
+export const RECURRENT_CELLS = { LSTM: 4, GRU: 3 } as const
+export type RecurrentCell = keyof typeof RECURRENT_CELLS
+
+// Per gate: a kernel over the input and the state, and a bias.
+const rnnParams = (gates: number, inputs: Shape[], p: Params): number => gates * (n(p.units) * (last(inputs[0]) + n(p.units)) + n(p.units))
+const rnnFlops = (gates: number, inputs: Shape[], p: Params): number => inputs[0][0] * 2 * gates * n(p.units) * (last(inputs[0]) + n(p.units))
 
 /** Every layer Strata can build, keyed by its type name (the Keras class name). */
 export const CATALOG = {
@@ -202,7 +221,8 @@ export const CATALOG = {
     paramCount: (inputs, p) => n(p.kernelSize) * last(inputs[0]) * n(p.filters) + (p.useBias ? n(p.filters) : 0),
     flops: (inputs, p, out) => 2 * n(p.kernelSize) * last(inputs[0]) * size(out),
     tfjs: 'conv1d',
-    keras: 'Conv1D'
+    keras: 'Conv1D',
+    threaded: true
   },
   Conv2D: {
     category: 'convolution',
@@ -212,7 +232,8 @@ export const CATALOG = {
     paramCount: (inputs, p) => n(p.kernelSize) ** 2 * last(inputs[0]) * n(p.filters) + (p.useBias ? n(p.filters) : 0),
     flops: (inputs, p, out) => 2 * n(p.kernelSize) ** 2 * last(inputs[0]) * size(out),
     tfjs: 'conv2d',
-    keras: 'Conv2D'
+    keras: 'Conv2D',
+    threaded: true
   },
   SeparableConv2D: {
     category: 'convolution',
@@ -239,7 +260,8 @@ export const CATALOG = {
       return 2 * pixels * (n(p.kernelSize) ** 2 * c * dm + c * dm * n(p.filters))
     },
     tfjs: 'separableConv2d',
-    keras: 'SeparableConv2D'
+    keras: 'SeparableConv2D',
+    threaded: true
   },
   DepthwiseConv2D: {
     category: 'convolution',
@@ -252,7 +274,8 @@ export const CATALOG = {
     },
     flops: (_inputs, p, out) => 2 * n(p.kernelSize) ** 2 * size(out),
     tfjs: 'depthwiseConv2d',
-    keras: 'DepthwiseConv2D'
+    keras: 'DepthwiseConv2D',
+    threaded: true
   },
   ZeroPadding2D: {
     category: 'convolution',
@@ -340,8 +363,8 @@ export const CATALOG = {
     inputs: 1,
     params: { units: int(64, 1, 4096), returnSequences: bool(false) },
     shape: (inputs, p) => rank(inputs, 2, 'sequence') ?? ok(p.returnSequences ? [inputs[0][0], n(p.units)] : [n(p.units)]),
-    paramCount: (inputs, p) => 4 * (n(p.units) * (last(inputs[0]) + n(p.units)) + n(p.units)),
-    flops: (inputs, p) => inputs[0][0] * 2 * 4 * n(p.units) * (last(inputs[0]) + n(p.units)),
+    paramCount: (inputs, p) => rnnParams(RECURRENT_CELLS.LSTM, inputs, p),
+    flops: (inputs, p) => rnnFlops(RECURRENT_CELLS.LSTM, inputs, p),
     tfjs: 'lstm',
     keras: 'LSTM'
   },
@@ -351,21 +374,22 @@ export const CATALOG = {
     params: { units: int(64, 1, 4096), returnSequences: bool(false) },
     shape: (inputs, p) => rank(inputs, 2, 'sequence') ?? ok(p.returnSequences ? [inputs[0][0], n(p.units)] : [n(p.units)]),
     // TF.js implements the original GRU (reset_after=False); the Keras code asks for the same variant.
-    paramCount: (inputs, p) => 3 * (n(p.units) * (last(inputs[0]) + n(p.units)) + n(p.units)),
-    flops: (inputs, p) => inputs[0][0] * 2 * 3 * n(p.units) * (last(inputs[0]) + n(p.units)),
+    paramCount: (inputs, p) => rnnParams(RECURRENT_CELLS.GRU, inputs, p),
+    flops: (inputs, p) => rnnFlops(RECURRENT_CELLS.GRU, inputs, p),
     tfjs: 'gru',
     keras: 'GRU'
   },
   Bidirectional: {
     category: 'recurrent',
     inputs: 1,
-    params: { layer: choice('LSTM', ['LSTM', 'GRU']), units: int(64, 1, 4096), returnSequences: bool(false), mergeMode: choice('concat', ['concat', 'sum', 'mul', 'ave']) },
+    // `layer` is the recurrent layer run forwards and backwards, built from `units` and `returnSequences` (see bidirectionalCell).
+    params: { layer: choice('LSTM', Object.keys(RECURRENT_CELLS)), units: int(64, 1, 4096), returnSequences: bool(false), mergeMode: choice('concat', ['concat', 'sum', 'mul', 'ave']) },
     shape: (inputs, p) => {
       const width = p.mergeMode === 'concat' ? 2 * n(p.units) : n(p.units)
       return rank(inputs, 2, 'sequence') ?? ok(p.returnSequences ? [inputs[0][0], width] : [width])
     },
-    paramCount: (inputs, p) => 2 * (p.layer === 'GRU' ? 3 : 4) * (n(p.units) * (last(inputs[0]) + n(p.units)) + n(p.units)),
-    flops: (inputs, p) => 2 * inputs[0][0] * 2 * (p.layer === 'GRU' ? 3 : 4) * n(p.units) * (last(inputs[0]) + n(p.units)),
+    paramCount: (inputs, p) => 2 * rnnParams(RECURRENT_CELLS[bidirectionalCell(p).type], inputs, p),
+    flops: (inputs, p) => 2 * rnnFlops(RECURRENT_CELLS[bidirectionalCell(p).type], inputs, p),
     tfjs: 'bidirectional',
     keras: 'Bidirectional'
   },
@@ -416,7 +440,8 @@ export const CATALOG = {
     paramCount: zero,
     flops: zero,
     tfjs: 'StrataRandomFlip',
-    keras: 'RandomFlip'
+    keras: 'RandomFlip',
+    augmentation: true
   },
   RandomRotation: {
     category: 'preprocessing',
@@ -426,7 +451,8 @@ export const CATALOG = {
     paramCount: zero,
     flops: elementwise,
     tfjs: 'StrataRandomRotation',
-    keras: 'RandomRotation'
+    keras: 'RandomRotation',
+    augmentation: true
   },
   RandomZoom: {
     category: 'preprocessing',
@@ -436,7 +462,8 @@ export const CATALOG = {
     paramCount: zero,
     flops: elementwise,
     tfjs: 'StrataRandomZoom',
-    keras: 'RandomZoom'
+    keras: 'RandomZoom',
+    augmentation: true
   },
   PretrainedBase: {
     category: 'pretrained',
@@ -448,12 +475,17 @@ export const CATALOG = {
     paramCount: zero,
     flops: zero,
     tfjs: 'StrataPretrainedBase',
-    keras: 'StrataPretrainedBase'
+    keras: 'StrataPretrainedBase',
+    // Shipped bases are convolutional feature extractors.
+    threaded: true
   }
 } as const satisfies Record<string, LayerDef>
 
 /** A layer type name such as `Dense`. */
 export type LayerType = keyof typeof CATALOG
+
+/** The layer types whose catalog entry is flagged `augmentation`. */
+export type AugmentationLayerType = { [K in LayerType]: (typeof CATALOG)[K] extends { augmentation: true } ? K : never }[LayerType]
 
 /** Every layer type, in catalog order. */
 export const LAYER_TYPES = Object.keys(CATALOG) as LayerType[]
@@ -466,6 +498,17 @@ export function isLayerType(type: unknown): type is LayerType {
 /** The catalog entry of a layer type. */
 export function layerDef(type: LayerType): LayerDef {
   return CATALOG[type]
+}
+
+/** True when `type` is a catalog layer whose entry states `flag` (false for anything else). */
+export function hasLayerFlag(type: string, flag: LayerFlag): boolean {
+  return isLayerType(type) && layerDef(type)[flag] === true
+}
+
+/** Which layer a Bidirectional runs in each direction, and that layer's own parameters. */
+export function bidirectionalCell(p: Params): { type: RecurrentCell; params: Record<string, ParamValue> } {
+  const type: RecurrentCell = p.layer === 'GRU' ? 'GRU' : 'LSTM'
+  return { type, params: resolveParams(type, { units: p.units, returnSequences: p.returnSequences }) }
 }
 
 /** The default parameters of a layer type. */

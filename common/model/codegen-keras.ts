@@ -1,40 +1,27 @@
-import { kerasParamName, layerDef, type ParamValue } from './catalog'
-import { codeNodes, outputNode, type CodeNode } from './codegen-common'
+import { layerDef } from './catalog'
+import { codeNodes, outputNode } from './codegen-common'
 import { analyzeModel } from './infer'
+import { isKerasLayerCall, kerasLayer, type KerasLayerCall, type KerasValue } from './keras-layers'
 import type { ModelSpec } from './spec'
 import { TASK_HEADS } from './task'
 
-function literal(v: ParamValue): string {
+function literal(v: KerasValue): string {
   if (typeof v === 'string') return JSON.stringify(v)
   if (typeof v === 'boolean') return v ? 'True' : 'False'
-  if (Array.isArray(v)) return v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`
+  if (Array.isArray(v)) return v.length === 1 ? `(${literal(v[0])},)` : `(${v.map((d) => literal(d)).join(', ')})`
+  if (isKerasLayerCall(v)) return call(v)
   return String(v)
 }
 
-function kwargs(entries: Array<[string, ParamValue]>): string {
-  return entries.map(([k, v]) => `${kerasParamName(k)}=${literal(v)}`).join(', ')
-}
-
-function layerExpression(node: CodeNode): string {
-  const p = node.params
-  const name: [string, ParamValue] = ['name', node.id]
-  switch (node.type) {
-    case 'Bidirectional': {
-      const inner = p.layer === 'GRU' ? `layers.GRU(${kwargs([['units', p.units], ['returnSequences', p.returnSequences], ['resetAfter', false]])})` : `layers.LSTM(${kwargs([['units', p.units], ['returnSequences', p.returnSequences]])})`
-      return `layers.Bidirectional(${inner}, ${kwargs([['mergeMode', p.mergeMode], name])})`
-    }
-    case 'GRU':
-      // TF.js implements the original GRU; reset_after=False gives Keras the same weights and parameter count.
-      return `layers.GRU(${kwargs([['units', p.units], ['returnSequences', p.returnSequences], ['resetAfter', false], name])})`
-    case 'ZeroPadding2D':
-      return `layers.ZeroPadding2D(padding=((${p.padTop}, ${p.padBottom}), (${p.padLeft}, ${p.padRight})), name=${literal(node.id)})`
-    case 'RandomZoom':
-      return `layers.RandomZoom(${kwargs([['heightFactor', p.heightFactor], ['widthFactor', p.heightFactor], name])})`
-    default: {
-      const entries = Object.keys(layerDef(node.type).params).map((k): [string, ParamValue] => [k, p[k]])
-      return `layers.${layerDef(node.type).keras}(${kwargs([...entries, name])})`
-    }
-  }
+/**
+ * A Keras layer as Python: `layers.<Class>(…)` with its config as keyword arguments (and its name when given). A
+ * wrapped layer (Bidirectional's) goes first, unnamed, as Keras's wrappers take it.
+ */
+function call(c: KerasLayerCall, name?: string, callee = `layers.${c.className}`): string {
+  const entries = Object.entries(c.config)
+  const wrapped = entries.filter(([, v]) => isKerasLayerCall(v)).map(([, v]) => literal(v))
+  const named = entries.filter(([, v]) => !isKerasLayerCall(v)).map(([k, v]) => `${k}=${literal(v)}`)
+  return `${callee}(${[...wrapped, ...named, ...(name === undefined ? [] : [`name=${literal(name)}`])].join(', ')})`
 }
 
 /**
@@ -50,17 +37,19 @@ export function kerasBuildFunction(spec: ModelSpec): string[] {
   lines.push('def build_model() -> keras.Model:')
   lines.push('    """Builds the model, layer by layer."""')
   for (const node of nodes) {
-    if (node.type === 'Input') {
-      lines.push(`    ${node.variable} = keras.Input(shape=${literal(node.params.shape)}, name=${literal(node.id)})`)
+    const layer = kerasLayer(node.type, node.params)
+    if (node.type === 'Input' && layer) {
+      // The input is made by keras.Input, not by a class under keras.layers.
+      lines.push(`    ${node.variable} = ${call(layer, node.id, 'keras.Input')}`)
       continue
     }
-    if (node.type === 'PretrainedBase') {
-      // Strata writes a base out as its own layers (expandBases) when the project holds it; here it does not.
+    if (!layer) {
+      // Only a PretrainedBase has no Keras form: Strata writes a base out as its own layers (expandBases) when the project holds it; here it does not.
       lines.push(`    raise ValueError(${literal(`The pretrained base "${String(node.params.base)}" of "${node.id}" is not in the project, so its layers cannot be written out.`)})`)
       return lines
     }
     const applied = layerDef(node.type).inputs === 'many' ? `[${node.inputs.join(', ')}]` : (node.inputs[0] ?? 'None')
-    lines.push(`    ${node.variable} = ${layerExpression(node)}(${applied})`)
+    lines.push(`    ${node.variable} = ${call(layer, node.id)}(${applied})`)
   }
   lines.push(`    return keras.Model(inputs=${input?.variable ?? '[]'}, outputs=${output?.variable ?? '[]'})`)
   return lines

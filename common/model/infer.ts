@@ -103,8 +103,6 @@ export interface ModelAnalysis {
   valid: boolean
 }
 
-const RECURRENT = new Set(['LSTM', 'GRU', 'Bidirectional'])
-
 /** Incoming edges of each node, in edge order. */
 function incomingEdges(spec: ModelSpec): Map<string, ModelSpec['edges']> {
   const map = new Map<string, ModelSpec['edges']>(spec.nodes.map((n) => [n.id, []]))
@@ -151,7 +149,8 @@ function fixFor(spec: ModelSpec, node: LayerNode, complaint: ShapeComplaint, inp
     case 'rankMismatch': {
       const expected = Number(complaint.params?.expected)
       const shape = inputs[0]
-      if (expected === 2 && source && RECURRENT.has(source.type) && shape.length === 1) {
+      // A recurrent layer that gives only its last state can give the whole sequence instead.
+      if (expected === 2 && source && isLayerType(source.type) && 'returnSequences' in layerDef(source.type).params && shape.length === 1) {
         return { kind: 'setParam', id: source.id, param: 'returnSequences', value: true }
       }
       if (expected === shape.length + 1) {

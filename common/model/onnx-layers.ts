@@ -4,7 +4,7 @@
  * reports per layer in plain words. Tensors keep TF.js's channels-last layout (NHWC) between layers; convolutions
  * and pooling transpose to ONNX's channels-first layout and back, so Flatten sees TF.js's element order.
  */
-import type { LayerType, ParamValue, Shape } from './catalog'
+import { RECURRENT_CELLS, bidirectionalCell, type ActivationName, type LayerType, type ParamValue, type RecurrentCell, type Shape } from './catalog'
 
 /** An attribute of an ONNX node; ONNX tells the kinds apart by an explicit type tag. */
 export type OnnxAttribute =
@@ -74,39 +74,30 @@ export function tfPads(input: number[], kernel: number[], strides: number[], pad
   return [...totals.map((t) => Math.floor(t / 2)), ...totals.map((t) => t - Math.floor(t / 2))]
 }
 
+/** Every catalog activation as ONNX operators, applied to tensor `x` (a missing one does not compile). */
+export const ONNX_ACTIVATIONS: Readonly<Record<ActivationName, (g: OnnxGraphBuilder, x: string) => string>> = {
+  linear: (_g, x) => x,
+  relu: (g, x) => g.op('Relu', [x]),
+  relu6: (g, x) => g.op('Clip', [x, g.floats([], [0]), g.floats([], [6])]),
+  sigmoid: (g, x) => g.op('Sigmoid', [x]),
+  softmax: (g, x) => g.op('Softmax', [x], { axis: int(-1) }),
+  tanh: (g, x) => g.op('Tanh', [x]),
+  elu: (g, x) => g.op('Elu', [x], { alpha: float(1) }),
+  selu: (g, x) => g.op('Selu', [x], { alpha: float(1.6732632423543772), gamma: float(1.0507009873554805) }),
+  softplus: (g, x) => g.op('Softplus', [x]),
+  softsign: (g, x) => g.op('Softsign', [x]),
+  swish: (g, x) => g.op('Mul', [x, g.op('Sigmoid', [x])]),
+  gelu: (g, x) => {
+    // TF.js's exact GELU: x · ½(1 + erf(x / √2)).
+    const erf = g.op('Erf', [g.op('Div', [x, g.floats([], [Math.SQRT2])])])
+    return g.op('Mul', [x, g.op('Mul', [g.floats([], [0.5]), g.op('Add', [erf, g.floats([], [1])])])])
+  }
+}
+
 /** Applies a catalog activation by name. */
 export function activate(g: OnnxGraphBuilder, x: string, name: ParamValue): string {
-  switch (name) {
-    case 'linear':
-      return x
-    case 'relu':
-      return g.op('Relu', [x])
-    case 'relu6':
-      return g.op('Clip', [x, g.floats([], [0]), g.floats([], [6])])
-    case 'sigmoid':
-      return g.op('Sigmoid', [x])
-    case 'softmax':
-      return g.op('Softmax', [x], { axis: int(-1) })
-    case 'tanh':
-      return g.op('Tanh', [x])
-    case 'elu':
-      return g.op('Elu', [x], { alpha: float(1) })
-    case 'selu':
-      return g.op('Selu', [x], { alpha: float(1.6732632423543772), gamma: float(1.0507009873554805) })
-    case 'softplus':
-      return g.op('Softplus', [x])
-    case 'softsign':
-      return g.op('Softsign', [x])
-    case 'swish':
-      return g.op('Mul', [x, g.op('Sigmoid', [x])])
-    case 'gelu': {
-      // TF.js's exact GELU: x · ½(1 + erf(x / √2)).
-      const erf = g.op('Erf', [g.op('Div', [x, g.floats([], [Math.SQRT2])])])
-      return g.op('Mul', [x, g.op('Mul', [g.floats([], [0.5]), g.op('Add', [erf, g.floats([], [1])])])])
-    }
-    default:
-      throw new Error(`no ONNX form for the activation "${String(name)}"`)
-  }
+  if (typeof name !== 'string' || !Object.hasOwn(ONNX_ACTIVATIONS, name)) throw new Error(`no ONNX form for the activation "${String(name)}"`)
+  return ONNX_ACTIVATIONS[name as ActivationName](g, x)
 }
 
 const TO_CHANNELS_FIRST = { 1: [0, 2, 1], 2: [0, 3, 1, 2] } as const
@@ -157,11 +148,11 @@ const identity: OnnxEmitter = (_g, L) => L.inputs[0]
  * i, o, f, c) or GRU (z, r, h; linear_before_reset=0), with TF.js's hard sigmoid (0.2x + 0.5, ONNX's default
  * HardSigmoid) inside the gates and tanh elsewhere. Time runs along ONNX's first axis, so the input is transposed.
  */
-function recurrent(kind: 'LSTM' | 'GRU', bidirectional = false): OnnxEmitter {
+function recurrent(kind: RecurrentCell, bidirectional = false): OnnxEmitter {
   return (g, L) => {
     const units = num(L.params.units)
     const [steps, features] = L.inputShapes[0]
-    const gates = kind === 'LSTM' ? 4 : 3
+    const gates = RECURRENT_CELLS[kind]
     const dirs = bidirectional ? 2 : 1
     // ONNX gate block k takes TF.js gate block order[k].
     const order = kind === 'LSTM' ? [0, 3, 1, 2] : [0, 1, 2]
@@ -292,7 +283,7 @@ export const ONNX_LAYERS: Readonly<Record<LayerType, OnnxEmitter | null>> = {
   },
   LSTM: recurrent('LSTM'),
   GRU: recurrent('GRU'),
-  Bidirectional: (g, L) => recurrent(L.params.layer === 'GRU' ? 'GRU' : 'LSTM', true)(g, L),
+  Bidirectional: (g, L) => recurrent(bidirectionalCell(L.params).type, true)(g, L),
   Add: (g, L) => L.inputs.slice(1).reduce((sum, x) => g.op('Add', [sum, x]), L.inputs[0]),
   Concatenate: (g, L) => g.op('Concat', L.inputs, { axis: int(-1) }),
   Rescaling: (g, L) => g.op('Add', [g.op('Mul', [L.inputs[0], g.floats([], [num(L.params.scale)])]), g.floats([], [num(L.params.offset)])]),

@@ -1,5 +1,3 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type {
   ChannelArgs,
   CrossValidation,
@@ -21,9 +19,9 @@ import { cellItems, getCrossValidation, getEvaluation, saveCrossValidation, save
 import { getColumns, itemsById } from '../store/datasets'
 import { getRun, runConfig, runPreprocessing } from '../store/runs'
 import type { OpenProject } from '../store/project-folder'
+import { readRunSpec, runDir } from '../store/run-folder'
 import type { DatasetService } from './dataset-service'
 import { EngineSession } from '../engine/process/engine-session'
-import { runDir } from './training-service'
 
 /** A warm engine with no try-it request for this long is stopped (the next request starts a fresh one). */
 export const WARM_ENGINE_IDLE_MS = 10 * 60 * 1000
@@ -170,9 +168,8 @@ export class EvaluationService {
   async crossValidate(runId: number, k: number, epochs?: number): Promise<CrossValidation> {
     const project = this.opts.project()
     const run = getRun(project.db, runId)
-    const specFile = path.join(runDir(project.root, runId), 'model-spec.json')
-    if (!fs.existsSync(specFile)) throw new StrataError('RUN_NOT_TRAINED', { runId })
-    const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as unknown
+    const spec = readRunSpec(runDir(project.root, runId), runId)
+    if (!spec) throw new StrataError('RUN_NOT_TRAINED', { runId })
     const config = { ...runConfig(project.db, runId), ...(epochs ? { epochs } : {}) }
     const result = await this.inFreshEngine((s) =>
       s.request<CrossValidation>({ type: 'cross-validate', job: { runId, projectRoot: project.root, datasetId: run.datasetId, spec, config, k } }, (progress) =>

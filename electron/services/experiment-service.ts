@@ -1,11 +1,10 @@
 import fs from 'node:fs'
-import path from 'node:path'
-import type { ChannelArgs, ExperimentRow, LayerLine, RunComparison } from '../../common/contract'
+import type { ChannelArgs, ExperimentRow, RunComparison } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import { deleteRunRecords, getExperiment, listExperiments, runHistory, updateExperiment } from '../store/experiments'
 import type { OpenProject } from '../store/project-folder'
 import { getRun, runConfig } from '../store/runs'
-import { runDir } from './training-service'
+import { readRunLayers, runDir } from '../store/run-folder'
 
 /** The experiment history: every run as a compact row, notes, tags, archiving, deletion and comparison. */
 export class ExperimentService {
@@ -38,17 +37,7 @@ export class ExperimentService {
     const project = this.opts.project()
     return runIds.map((id) => {
       const run = getRun(project.db, id)
-      return { id, datasetId: run.datasetId, modelId: run.modelId, config: runConfig(project.db, id), layers: readLayers(runDir(project.root, id)), history: runHistory(project.db, id) }
+      return { id, datasetId: run.datasetId, modelId: run.modelId, config: runConfig(project.db, id), layers: readRunLayers(runDir(project.root, id)), history: runHistory(project.db, id) }
     })
-  }
-}
-
-/** The layers of the model spec a run trained, in spec order (empty when its folder is gone). */
-function readLayers(dir: string): LayerLine[] {
-  try {
-    const spec = JSON.parse(fs.readFileSync(path.join(dir, 'model-spec.json'), 'utf8')) as { nodes?: Array<{ id: string; type: string; params?: Record<string, unknown> }> }
-    return (spec.nodes ?? []).map((n) => ({ id: n.id, type: n.type, params: n.params ?? {} }))
-  } catch {
-    return []
   }
 }

@@ -6,7 +6,7 @@ import { StrataError } from '../../common/errors'
 import type { EngineReply, EnginePort, ExportJob, JobEvent } from '../engine/process/protocol'
 import { getRun } from '../store/runs'
 import type { ProjectService } from './project-service'
-import { runDir } from './training-service'
+import { exportArchive, exportDir, exportManifestFile, exportName, exportsDir, runDir } from '../store/run-folder'
 import { zipFolder } from './zip'
 
 /** What `runs/<id>/exports/manifest.json` holds: the card texts last used and the latest export of each format. */
@@ -24,20 +24,16 @@ export interface ExportsOfRun {
   card: CardText
 }
 
-function exportsRoot(projectRoot: string, runId: number): string {
-  return path.join(runDir(projectRoot, runId), 'exports')
-}
-
 function readManifest(projectRoot: string, runId: number): ExportManifest {
-  const file = path.join(exportsRoot(projectRoot, runId), 'manifest.json')
+  const file = exportManifestFile(runDir(projectRoot, runId))
   if (!fs.existsSync(file)) return { format: 'strata.exports/1', card: { intendedUse: '', limitations: '' }, exports: [] }
   return ExportManifest.parse(JSON.parse(fs.readFileSync(file, 'utf8')))
 }
 
 function writeManifest(projectRoot: string, runId: number, manifest: ExportManifest): void {
-  const dir = exportsRoot(projectRoot, runId)
-  fs.mkdirSync(dir, { recursive: true })
-  const file = path.join(dir, 'manifest.json')
+  const folder = runDir(projectRoot, runId)
+  fs.mkdirSync(exportsDir(folder), { recursive: true })
+  const file = exportManifestFile(folder)
   fs.writeFileSync(`${file}.tmp`, JSON.stringify(manifest, null, 2))
   fs.renameSync(`${file}.tmp`, file)
 }
@@ -122,7 +118,7 @@ export class ExportService {
     const { root, db } = this.opts.projects.require()
     getRun(db, runId)
     const record = readManifest(root, runId).exports.find((e) => e.format === format)
-    const dir = path.join(exportsRoot(root, runId), format)
+    const dir = exportDir(runDir(root, runId), format)
     if (!record || !fs.existsSync(dir)) throw new StrataError('EXPORT_NOT_FOUND', { runId, format })
     return { root, dir, record }
   }
@@ -130,9 +126,8 @@ export class ExportService {
   /** One chunk of a zip archive of an export's folder; the archive is built once per export and kept beside it. */
   download(runId: number, format: ExportFormat, offset: number): { name: string; size: number; offset: number; data: string; done: boolean } {
     const { root, dir, record } = this.exportFolder(runId, format)
-    const name = `run-${runId}-${format}.zip`
-    const archive = path.join(exportsRoot(root, runId), name)
-    if (!fs.existsSync(archive) || fs.statSync(archive).mtime < new Date(record.createdAt)) fs.writeFileSync(archive, zipFolder(dir, `run-${runId}-${format}`))
+    const { file: archive, name } = exportArchive(runDir(root, runId), runId, format)
+    if (!fs.existsSync(archive) || fs.statSync(archive).mtime < new Date(record.createdAt)) fs.writeFileSync(archive, zipFolder(dir, exportName(runId, format)))
     const size = fs.statSync(archive).size
     const start = Math.min(offset, size)
     const length = Math.min(EXPORT_CHUNK_BYTES, size - start)
@@ -149,7 +144,7 @@ export class ExportService {
   /** Copies an export's folder into `<target>/run-<id>-<format>`; returns the new folder. */
   copyTo(runId: number, format: ExportFormat, target: string): string {
     const { dir } = this.exportFolder(runId, format)
-    const dest = path.join(target, `run-${runId}-${format}`)
+    const dest = path.join(target, exportName(runId, format))
     fs.rmSync(dest, { recursive: true, force: true })
     fs.cpSync(dir, dest, { recursive: true })
     return dest

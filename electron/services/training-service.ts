@@ -1,13 +1,12 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
-import type { EmitEvent, RunDetail, RunSummary, TrainConfig } from '../../common/contract'
+import { isFinalStatus, type EmitEvent, type RunDetail, type RunSummary, type TrainConfig } from '../../common/contract'
 import { readPreprocessing } from '../../common/data/preprocessing'
 import { StrataError } from '../../common/errors'
 import type { EnginePort, JobEvent } from '../engine/process/protocol'
 import { PROJECT_DB_FILE, openProjectDb } from '../store/project-db'
+import { readRunSpec, runDir, writeRunSpec } from '../store/run-folder'
 import {
-  FINAL_STATUSES,
   addBatchLosses,
   addEpoch,
   createRun,
@@ -38,11 +37,6 @@ interface ActiveRun {
   pendingLosses: Array<{ step: number; loss: number }>
 }
 
-/** The folder of a run inside its project. */
-export function runDir(projectRoot: string, runId: number): string {
-  return path.join(projectRoot, 'runs', String(runId))
-}
-
 /**
  * Starts, controls and records training runs. Each run trains in its own engine process; this service persists
  * everything it reports, and marks a run interrupted (resumable) when that process dies.
@@ -62,7 +56,7 @@ export class TrainingService {
   /** Marks runs that were training when the studio last stopped as interrupted, so they can be resumed. */
   recoverInterrupted(db: Database.Database): void {
     for (const run of listRuns(db)) {
-      if (!FINAL_STATUSES.has(run.status) && !this.active.has(run.id)) {
+      if (!isFinalStatus(run.status) && !this.active.has(run.id)) {
         setRunStatus(db, run.id, 'interrupted', 'Strata stopped while this run was training. Resume continues from its last checkpoint.')
       }
     }
@@ -74,8 +68,7 @@ export class TrainingService {
     this.opts.lookups.checkDataset(db, datasetId)
     const spec = this.opts.lookups.modelSpec(db, modelId)
     const runId = createRun(db, { datasetId, modelId, config })
-    fs.mkdirSync(runDir(root, runId), { recursive: true })
-    fs.writeFileSync(path.join(runDir(root, runId), 'model-spec.json'), JSON.stringify(spec, null, 2))
+    writeRunSpec(runDir(root, runId), spec)
     this.launch(db, root, runId, spec, config, datasetId, false)
     return getRun(db, runId)
   }
@@ -91,9 +84,8 @@ export class TrainingService {
     }
     if (live) throw new StrataError('RUN_BUSY', { runId, status: run.status })
     if (run.status === 'completed') throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'it already finished.' })
-    const specFile = path.join(runDir(root, runId), 'model-spec.json')
-    if (!fs.existsSync(specFile)) throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'its files are missing from the project folder.' })
-    const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as unknown
+    const spec = readRunSpec(runDir(root, runId), runId)
+    if (!spec) throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'its files are missing from the project folder.' })
     this.launch(db, root, runId, spec, runConfig(db, runId), run.datasetId, true)
     return getRun(db, runId)
   }

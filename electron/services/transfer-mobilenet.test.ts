@@ -6,7 +6,7 @@ import type { ExportRecord, RunDetail, RunSummary } from '../../common/contract'
 import type { BaseInfo } from '../../common/model/bases'
 import { loadModel } from '../engine/train/checkpoint'
 import { loadBaseModel } from '../engine/train/pretrained'
-import { checkpointDir } from '../engine/train/training-job'
+import { checkpointDir } from '../store/run-folder'
 import { headOnBase, trainPatternBase, transferWorld, waitForRun, weightsOf, type TransferWorld } from './transfer-fixtures'
 
 // Training and exports run in the built engine process, as in the studio (`npx electron-vite build` first).

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { CrossValidation, Evaluation, EvaluationSplit } from '../../common/contract'
+import type { CheckpointKind, CrossValidation, Evaluation, EvaluationSplit } from '../../common/contract'
 import { CrossValidation as CrossValidationSchema, Evaluation as EvaluationSchema } from '../../common/contract'
 
 /** What a model said about one evaluated item: class names (or values as text) and its raw output. */
@@ -19,7 +19,7 @@ interface EvaluationRow {
   split: EvaluationSplit
   report: string
   item_count: number
-  checkpoint: 'best' | 'last'
+  checkpoint: CheckpointKind
   checkpoint_epoch: number
   backend: string
   edit_seq: number
@@ -38,7 +38,7 @@ export function datasetEditSeq(db: Database.Database, datasetId: string): number
 }
 
 /** The epoch of a run's best or last checkpoint as recorded (0 when none). */
-function checkpointEpoch(db: Database.Database, runId: number, kind: 'best' | 'last'): number {
+function checkpointEpoch(db: Database.Database, runId: number, kind: CheckpointKind): number {
   const row = db.prepare('SELECT epoch FROM run_checkpoints WHERE run_id = ? AND kind = ?').get(runId, kind) as { epoch: number } | undefined
   return row?.epoch ?? 0
 }

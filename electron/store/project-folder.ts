@@ -4,12 +4,13 @@ import type Database from 'better-sqlite3'
 import { StrataError } from '../../common/errors'
 import { TrainConfig, type ProjectSummary } from '../../common/contract'
 import { PROJECT_DB_FILE, openProjectDb, readSchemaVersion } from './project-db'
+import { RUNS_FOLDER } from './run-folder'
 
 /** Suffix of a project folder: `My Project.strata`. */
 export const PROJECT_SUFFIX = '.strata'
 
 /** Sub-folders of every project: content-addressed imported files, and training runs. */
-export const PROJECT_SUBDIRS = ['blobs', 'runs'] as const
+export const PROJECT_SUBDIRS = ['blobs', RUNS_FOLDER] as const
 
 /** An open project: its folder, its database and its name. */
 export interface OpenProject {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
-import type { EpochMetrics, Metrics, RunDetail, RunStatus, RunSummary, TrainConfig } from '../../common/contract'
-import { TrainConfig as TrainConfigSchema } from '../../common/contract'
+import type { CheckpointKind, EpochMetrics, Metrics, RunDetail, RunStatus, RunSummary, TrainConfig } from '../../common/contract'
+import { TrainConfig as TrainConfigSchema, isFinalStatus } from '../../common/contract'
 import { readPreprocessing, type Preprocessing } from '../../common/data/preprocessing'
 import { StrataError } from '../../common/errors'
 
@@ -19,9 +19,6 @@ interface RunRow {
   started_at: string
   ended_at: string | null
 }
-
-/** Statuses after which a run will not change by itself. */
-export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['completed', 'stopped', 'failed', 'interrupted'])
 
 function lastMetrics(db: Database.Database, runId: number): Metrics {
   const row = db.prepare('SELECT metrics FROM run_epochs WHERE run_id = ? ORDER BY epoch DESC LIMIT 1').get(runId) as { metrics: string } | undefined
@@ -76,7 +73,7 @@ export function runConfig(db: Database.Database, runId: number): TrainConfig {
 
 /** Changes a run's status (and its message); final statuses also record the end time. */
 export function setRunStatus(db: Database.Database, runId: number, status: RunStatus, message: string | null = null): void {
-  const ended = FINAL_STATUSES.has(status) ? new Date().toISOString() : null
+  const ended = isFinalStatus(status) ? new Date().toISOString() : null
   db.prepare('UPDATE runs SET status = ?, message = ?, ended_at = ? WHERE id = ?').run(status, message, ended, runId)
 }
 
@@ -90,10 +87,21 @@ export function setRunPreprocessing(db: Database.Database, runId: number, prepro
   db.prepare('UPDATE runs SET preprocessing = ? WHERE id = ?').run(JSON.stringify(preprocessing), runId)
 }
 
-/** The preprocessing a run used (checked against its schema), or null before its data was prepared. */
+/** The preprocessing a run used, checked; null before its data was prepared, `RUN_DAMAGED` when it cannot be read. */
 export function runPreprocessing(db: Database.Database, runId: number): Preprocessing | null {
   const row = getRow(db, runId)
-  return row.preprocessing ? readPreprocessing(JSON.parse(row.preprocessing)) : null
+  if (!row.preprocessing) return null
+  let stored: unknown
+  try {
+    stored = JSON.parse(row.preprocessing)
+  } catch {
+    stored = undefined
+  }
+  try {
+    return readPreprocessing(stored)
+  } catch {
+    throw new StrataError('RUN_DAMAGED', { runId, part: 'preprocessing' })
+  }
 }
 
 /** Stores one finished epoch; a resumed run that repeats an epoch replaces it. */
@@ -119,7 +127,7 @@ export function addBatchLosses(db: Database.Database, runId: number, points: Arr
 }
 
 /** Records that a checkpoint of a run was written. */
-export function setCheckpoint(db: Database.Database, runId: number, kind: 'last' | 'best', epoch: number): void {
+export function setCheckpoint(db: Database.Database, runId: number, kind: CheckpointKind, epoch: number): void {
   db.prepare('INSERT OR REPLACE INTO run_checkpoints (run_id, kind, epoch) VALUES (?, ?, ?)').run(runId, kind, epoch)
 }
 
@@ -130,7 +138,7 @@ export function getRunDetail(db: Database.Database, runId: number): RunDetail {
     (r) => ({ epoch: r.epoch, metrics: JSON.parse(r.metrics) as Metrics, learningRate: r.learning_rate, seconds: r.seconds })
   )
   const batchLoss = db.prepare('SELECT step, loss FROM run_batches WHERE run_id = ? ORDER BY step').all(runId) as Array<{ step: number; loss: number }>
-  const checkpoints = db.prepare('SELECT kind, epoch FROM run_checkpoints WHERE run_id = ? ORDER BY kind').all(runId) as Array<{ kind: 'last' | 'best'; epoch: number }>
+  const checkpoints = db.prepare('SELECT kind, epoch FROM run_checkpoints WHERE run_id = ? ORDER BY kind').all(runId) as Array<{ kind: CheckpointKind; epoch: number }>
   return {
     ...toSummary(db, row),
     config: TrainConfigSchema.parse(JSON.parse(row.config)),

@@ -1,6 +1,7 @@
 import type * as tfType from '@tensorflow/tfjs'
 import type { TrainConfig } from '../../../common/contract'
 import type { ExpandedSpec } from '../../../common/model/bases'
+import { hasLayerFlag } from '../../../common/model/catalog'
 import { wantsAugmentation } from './augment'
 import { inMemorySource, type BatchSource, type TrainingData } from './data-source'
 
@@ -15,7 +16,6 @@ export interface FrozenSplit {
   featureShape: number[]
 }
 
-const RANDOM = new Set(['RandomFlip', 'RandomRotation', 'RandomZoom'])
 /** Above this many bytes of features, the base runs per batch instead of being cached. */
 const CACHE_LIMIT_BYTES = 1 << 30
 
@@ -41,7 +41,7 @@ export function splitAtFrozenBase(tf: Tf, model: tfType.LayersModel, expanded: E
   for (const id of upstream) {
     const layer = model.layers.find((l) => l.name === id)
     const node = spec.nodes.find((n) => n.id === id)!
-    if (RANDOM.has(node.type)) return null
+    if (hasLayerFlag(node.type, 'augmentation')) return null
     if (layer && layer.trainable && layer.countParams() > 0) return null
   }
   const tensors = new Map<string, tfType.SymbolicTensor>()

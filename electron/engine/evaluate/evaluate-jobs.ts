@@ -25,7 +25,7 @@ import { classCounts, decodeOutputs, exampleShape, targetWidth } from '../../../
 import type { Prediction } from '../../../common/contract'
 import type { Preprocessing } from '../../../common/data/preprocessing'
 import { shuffledIndices } from '../../../common/random'
-import { loadRunModel, predictExamples, runCheckpoint } from '../train/run-model'
+import { loadRunModel, predictExamples, runCheckpoint, runCheckpointKind } from '../train/run-model'
 import { evaluateSplit, makeOptimizer, train } from '../train/trainer'
 import type { CrossValidateJob, EvaluateJob } from '../process/protocol'
 
@@ -110,7 +110,7 @@ export async function evaluateRun(job: EvaluateJob): Promise<NewEvaluation> {
   const backend = await ensureBackend()
   if (!job.preprocessing) throw new StrataError('RUN_NOT_TRAINED', { runId: job.runId })
   const p = job.preprocessing
-  const checkpoint = path.basename(runCheckpoint(job.runDir)) as 'best' | 'last'
+  const checkpoint = runCheckpointKind(job.runDir)
   const model = await loadRunModel(tf, job.runDir)
   const db = openProjectReadOnly(job.projectRoot)
   try {

@@ -1,13 +1,14 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import type * as tfType from '@tensorflow/tfjs'
 import type { DatasetItem, ExportFormat, ExportRecord } from '../../../common/contract'
 import { toAppError } from '../../../common/errors'
 import { StrataError } from '../../../common/errors'
 import { matchLocale, translate } from '../../../common/i18n'
+import { hasLayerFlag } from '../../../common/model/catalog'
 import { analyzeModel } from '../../../common/model/infer'
-import { ModelSpecSchema, type ModelSpec } from '../../../common/model/spec'
+import type { ModelSpec } from '../../../common/model/spec'
 import { getDataset } from '../../store/datasets'
+import { RUN_SPEC_FILE, exportDir, readRunSpec } from '../../store/run-folder'
 import { getRunDetail, runPreprocessing } from '../../store/runs'
 import { selectBackend } from '../process/backends'
 import { compileModel, withInputShape } from '../train/compile-model'
@@ -35,23 +36,17 @@ const EXPORTERS: Record<ExportFormat, Exporter> = {
   web: exportWebPage
 }
 
-const AUGMENTATION = new Set(['RandomFlip', 'RandomRotation', 'RandomZoom'])
 const HELD_OUT_EXAMPLES = 64
 const CARD_TEST_LIMIT = 5000
 
 /** A spec for inference: augmentation layers (identity outside training) cut out and their neighbours joined. */
 export function inferenceSpec(spec: ModelSpec, inputShape: number[]): ModelSpec {
   let edges = spec.edges
-  for (const node of spec.nodes.filter((n) => AUGMENTATION.has(n.type))) {
+  for (const node of spec.nodes.filter((n) => hasLayerFlag(n.type, 'augmentation'))) {
     const source = edges.find((e) => e.target === node.id)?.source
     edges = edges.filter((e) => e.target !== node.id).map((e) => (e.source === node.id && source ? { ...e, source } : e))
   }
-  return withInputShape({ ...spec, nodes: spec.nodes.filter((n) => !AUGMENTATION.has(n.type)), edges }, inputShape)
-}
-
-/** The folder of one export of a run. */
-export function exportDir(runDir: string, format: ExportFormat): string {
-  return path.join(runDir, 'exports', format)
+  return withInputShape({ ...spec, nodes: spec.nodes.filter((n) => !hasLayerFlag(n.type, 'augmentation')), edges }, inputShape)
 }
 
 async function collect(source: BatchSource): Promise<Float32Array> {
@@ -103,7 +98,9 @@ export async function runExportJob(job: ExportJob, send: (event: JobEvent) => vo
     const run = getRunDetail(db, job.runId)
     const dataset = getDataset(db, run.datasetId)
     // A pretrained base is written out as its own layers, named as in the trained model, so every format covers it.
-    const rawSpec = expandProjectSpec(job.projectRoot, ModelSpecSchema.parse(JSON.parse(fs.readFileSync(path.join(job.runDir, 'model-spec.json'), 'utf8')))).spec
+    const trained = readRunSpec(job.runDir, job.runId)
+    if (!trained) throw new StrataError('RUN_DAMAGED', { runId: job.runId, part: RUN_SPEC_FILE })
+    const rawSpec = expandProjectSpec(job.projectRoot, trained).spec
     const spec = inferenceSpec(rawSpec, exampleShape(preprocessing))
     studio = await loadRunModel(tf, job.runDir)
 

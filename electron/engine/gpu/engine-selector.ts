@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../../common/errors'
 import { hasCheckpoint } from '../train/checkpoint'
 import type { EnginePort, EngineReply, EngineRequest, TrainJob } from '../process/protocol'
-import { checkpointDir } from '../train/training-job'
+import { checkpointDir } from '../../store/run-folder'
 
 /** Failures of the GPU engine after which a run carries on in the CPU engine instead of failing. */
 const CARRY_ON_ON_CPU: readonly ErrorCode[] = ['GPU_UNAVAILABLE', 'GPU_LOST']

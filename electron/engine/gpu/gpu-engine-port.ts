@@ -7,7 +7,7 @@ import { hasCheckpoint, readCheckpoint, writeCheckpoint } from '../train/checkpo
 import type { Batch, TrainingData } from '../data/data-source'
 import { prepareTrainingData } from '../data/prepare-data'
 import type { EnginePort, EngineReply, EngineRequest, JobEvent, TrainJob } from '../process/protocol'
-import { checkpointDir } from '../train/training-job'
+import { checkpointDir } from '../../store/run-folder'
 import type { CpuReference, CpuReferenceJob } from './calibration'
 import { GPU_BACKENDS, type GpuBackendId } from './detect'
 import { BATCHES_IN_FLIGHT, type FromGpuWorker, type GpuPort, type ToGpuWorker } from './gpu-protocol'

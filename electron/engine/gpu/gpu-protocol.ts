@@ -1,4 +1,4 @@
-import type { TrainConfig } from '../../../common/contract'
+import type { CheckpointKind, TrainConfig } from '../../../common/contract'
 import type { CheckpointArtifacts } from '../train/checkpoint-artifacts'
 import type { Task } from '../../../common/data/preprocessing'
 import type { Batch } from '../data/data-source'
@@ -56,7 +56,7 @@ export type FromGpuWorker =
   /** The Worker consumed a batch of the stream: main may send one more. */
   | { type: 'credit'; stream: number }
   | { type: 'close'; stream: number }
-  | { type: 'checkpoint'; kind: 'last' | 'best'; epoch: number; artifacts: CheckpointArtifacts }
+  | { type: 'checkpoint'; kind: CheckpointKind; epoch: number; artifacts: CheckpointArtifacts }
   | { type: 'event'; event: JobEvent }
   | { type: 'pong'; at: number }
   /** The job is over (its last event was sent); the Worker can be ended. */

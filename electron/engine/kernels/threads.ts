@@ -19,6 +19,7 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
+import { hasLayerFlag } from '../../../common/model/catalog'
 import { ModelSpecSchema } from '../../../common/model/spec'
 import { useConvThreads } from './conv-gemm'
 
@@ -30,9 +31,6 @@ export function wasmThreadCount(): number {
   return Math.max(1, Math.min(8, cores))
 }
 
-/** Layers whose arithmetic outweighs handing work to a second thread: convolutions (and the convolutional pretrained base). */
-const THREADED_LAYER_TYPES: ReadonlySet<string> = new Set(['Conv1D', 'Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'PretrainedBase'])
-
 /**
  * Whether training this model spec gains from XNNPACK's threads. Models of dense, recurrent and embedding layers are
  * many small kernels a step (batches of 32 rows): waking a second thread for each costs more than it saves (the seed
@@ -40,7 +38,7 @@ const THREADED_LAYER_TYPES: ReadonlySet<string> = new Set(['Conv1D', 'Conv2D', '
  */
 export function wasmThreadsPay(spec: unknown): boolean {
   const parsed = ModelSpecSchema.safeParse(spec)
-  return !parsed.success || parsed.data.nodes.some((n) => THREADED_LAYER_TYPES.has(n.type))
+  return !parsed.success || parsed.data.nodes.some((n) => hasLayerFlag(n.type, 'threaded'))
 }
 
 interface WasmPackageFiles {

@@ -1,6 +1,6 @@
 import type { Preprocessing } from '../../../common/data/preprocessing'
 import type { AppError } from '../../../common/errors'
-import type { BackendReport, CardText, CrossValidation, CrossValidationProgress, EvaluationSplit, ExportFormat, ExportRecord, Metrics, Prediction, TrainConfig } from '../../../common/contract'
+import type { BackendReport, CardText, CheckpointKind, CrossValidation, CrossValidationProgress, EvaluationSplit, ExportFormat, ExportRecord, Metrics, Prediction, TrainConfig } from '../../../common/contract'
 import type { NewEvaluation } from '../../store/evaluations'
 import type { RawExample } from '../data/prepare-data'
 import type { CpuReference, CpuReferenceJob } from '../gpu/calibration'
@@ -41,7 +41,7 @@ export type JobEvent =
   | { type: 'preprocessing'; preprocessing: Preprocessing }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; step: number; loss: number; samplesPerSecond: number; etaSeconds: number }
   | { type: 'epoch'; epoch: number; metrics: Metrics; learningRate: number; seconds: number }
-  | { type: 'checkpoint'; kind: 'last' | 'best'; epoch: number }
+  | { type: 'checkpoint'; kind: CheckpointKind; epoch: number }
   | { type: 'warning'; key: string; params: Record<string, string | number> }
   | { type: 'done'; status: 'completed' | 'stopped'; earlyStopped: boolean; bestEpoch: number }
   | { type: 'failed'; error: AppError }

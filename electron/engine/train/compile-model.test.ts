@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs'
-import ts from 'typescript'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { LAYER_TYPES, type LayerType, type ParamValue, type Shape } from '../../../common/model/catalog'
 import { generateTfjs } from '../../../common/model/codegen-tfjs'
@@ -7,50 +6,11 @@ import { analyzeModel } from '../../../common/model/infer'
 import { MODEL_FORMAT, type ModelSpec } from '../../../common/model/spec'
 import { TEMPLATE_IDS, buildTemplate } from '../../../common/model/templates'
 import { augmentationLayers, compileModel, lossAndMetrics } from './compile-model'
+import { oneLayer, runGeneratedTfjs } from './test-layer-specs'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
 })
-
-/** Input → layer (→ the same layer again for merges, fed by two branches). */
-function oneLayer(type: LayerType, inputShape: Shape, params: Record<string, ParamValue> = {}): ModelSpec {
-  const at = { x: 0, y: 0 }
-  if (type === 'Add' || type === 'Concatenate') {
-    return {
-      format: MODEL_FORMAT,
-      nodes: [
-        { id: 'input_1', type: 'Input', params: { shape: inputShape }, position: at },
-        { id: 'dense_1', type: 'Dense', params: { units: 8 }, position: at },
-        { id: 'dense_2', type: 'Dense', params: { units: 8 }, position: at },
-        { id: 'merge_1', type, params, position: at }
-      ],
-      edges: [
-        { id: 'e_1', source: 'input_1', target: 'dense_1' },
-        { id: 'e_2', source: 'input_1', target: 'dense_2' },
-        { id: 'e_3', source: 'dense_1', target: 'merge_1' },
-        { id: 'e_4', source: 'dense_2', target: 'merge_1' }
-      ]
-    }
-  }
-  if (type === 'Input') {
-    return {
-      format: MODEL_FORMAT,
-      nodes: [
-        { id: 'input_1', type: 'Input', params: { shape: inputShape }, position: at },
-        { id: 'flatten_1', type: 'Flatten', params: {}, position: at }
-      ],
-      edges: [{ id: 'e_1', source: 'input_1', target: 'flatten_1' }]
-    }
-  }
-  return {
-    format: MODEL_FORMAT,
-    nodes: [
-      { id: 'input_1', type: 'Input', params: { shape: inputShape }, position: at },
-      { id: 'layer_1', type, params, position: at }
-    ],
-    edges: [{ id: 'e_1', source: 'input_1', target: 'layer_1' }]
-  }
-}
 
 /** Every catalog layer (but the pretrained placeholder), with parameter variants that change shapes or counts. */
 const CASES: Array<{ type: LayerType; input: Shape; params?: Record<string, ParamValue> }> = [
@@ -220,25 +180,11 @@ describe('DAGs: branches and skip connections', () => {
   })
 })
 
-/** Runs generated TypeScript: transpiled to CommonJS and evaluated with `@tensorflow/tfjs` as its only import. */
-function runGeneratedTfjs(code: string): tf.LayersModel {
-  const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText
-  const exports: Record<string, unknown> = {}
-  const requireTf = (name: string) => {
-    if (name !== '@tensorflow/tfjs') throw new Error(`generated code imports ${name}`)
-    return tf
-  }
-  new Function('exports', 'require', js)(exports, requireTf)
-  const model = (exports.buildModel as () => tf.LayersModel)()
-  ;(exports.compileModel as ((m: tf.LayersModel) => void) | undefined)?.(model)
-  return model
-}
-
 describe('generated TF.js code builds the same model', () => {
   for (const id of TEMPLATE_IDS.filter((t) => t !== 'pretrained-image')) {
     it(`template=${id}`, () => {
       const spec = buildTemplate(id)
-      const generated = runGeneratedTfjs(generateTfjs(spec))
+      const generated = runGeneratedTfjs(tf, generateTfjs(spec))
       const compiled = compileModel(tf, spec)
       expect([...tfSummary(generated)]).toEqual([...tfSummary(compiled)])
       generated.dispose()
@@ -249,7 +195,7 @@ describe('generated TF.js code builds the same model', () => {
   for (const { type, input, params } of CASES) {
     it(`${type}; input=${input.join('x')}; params=${JSON.stringify(params ?? {})}`, () => {
       const spec = oneLayer(type, input, params)
-      const generated = runGeneratedTfjs(generateTfjs(spec))
+      const generated = runGeneratedTfjs(tf, generateTfjs(spec))
       const compiled = compileModel(tf, spec)
       expect([...tfSummary(generated)]).toEqual([...tfSummary(compiled)])
       generated.dispose()

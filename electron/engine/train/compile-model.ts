@@ -1,9 +1,10 @@
 import type * as TfNs from '@tensorflow/tfjs'
-import { layerDef, resolveParams, type LayerType, type ParamValue } from '../../../common/model/catalog'
+import { CATALOG, layerDef, resolveParams, type AugmentationLayerType, type LayerType, type ParamValue } from '../../../common/model/catalog'
 import { expandBases, usesBase, type BaseInfo } from '../../../common/model/bases'
 import { analyzeModel, problemText, type DatasetFit, type ModelAnalysis } from '../../../common/model/infer'
 import type { ModelSpec, TaskKind } from '../../../common/model/spec'
 import { TASK_HEADS, type TaskHead } from '../../../common/model/task'
+import { isTfjsLayerCall, tfjsLayer, type TfjsLayerCall } from '../../../common/model/tfjs-layers'
 import { StrataError } from '../../../common/errors'
 import { translate } from '../../../common/i18n'
 
@@ -27,14 +28,15 @@ export interface CompileOptions extends DatasetFit {
 
 type LayerFactory = (config: Record<string, unknown>) => TfNs.layers.Layer
 type AugmentationConfig = { name?: string; mode?: string; factor?: number; heightFactor?: number }
+type AugmentationClasses = Record<AugmentationLayerType, new (config: AugmentationConfig) => TfNs.layers.Layer>
 
-const customLayers = new WeakMap<object, Record<string, new (config: AugmentationConfig) => TfNs.layers.Layer>>()
+const customLayers = new WeakMap<object, AugmentationClasses>()
 
 /**
  * Strata's random augmentation layers, which TF.js lacks: they pass images through unchanged at inference
  * and, while training (`training: true`), flip, rotate or zoom each batch. Registered for serialization once per TF.js module.
  */
-export function augmentationLayers(tf: Tf): Record<string, new (config: AugmentationConfig) => TfNs.layers.Layer> {
+export function augmentationLayers(tf: Tf): AugmentationClasses {
   const known = customLayers.get(tf)
   if (known) return known
 
@@ -61,7 +63,7 @@ export function augmentationLayers(tf: Tf): Record<string, new (config: Augmenta
 
   /** Mirrors each image with probability ½ along the chosen axes. */
   class RandomFlip extends Augmentation {
-    static className = 'StrataRandomFlip'
+    static className = CATALOG.RandomFlip.tfjs
     protected augment(x: TfNs.Tensor4D): TfNs.Tensor {
       let out: TfNs.Tensor4D = x
       const batch = x.shape[0]
@@ -77,7 +79,7 @@ export function augmentationLayers(tf: Tf): Record<string, new (config: Augmenta
 
   /** Rotates the batch by one random angle within ±factor of a full turn. */
   class RandomRotation extends Augmentation {
-    static className = 'StrataRandomRotation'
+    static className = CATALOG.RandomRotation.tfjs
     protected augment(x: TfNs.Tensor4D): TfNs.Tensor {
       const angle = (Math.random() * 2 - 1) * (this.options.factor ?? 0.1) * 2 * Math.PI
       return tf.image.rotateWithOffset(x, angle, 0)
@@ -86,7 +88,7 @@ export function augmentationLayers(tf: Tf): Record<string, new (config: Augmenta
 
   /** Zooms each image in or out by up to ±heightFactor around its centre. */
   class RandomZoom extends Augmentation {
-    static className = 'StrataRandomZoom'
+    static className = CATALOG.RandomZoom.tfjs
     protected augment(x: TfNs.Tensor4D): TfNs.Tensor {
       const [batch, h, w] = x.shape
       const f = this.options.heightFactor ?? 0.1
@@ -100,50 +102,31 @@ export function augmentationLayers(tf: Tf): Record<string, new (config: Augmenta
     }
   }
 
-  const classes = { RandomFlip, RandomRotation, RandomZoom }
+  // One class per layer the catalog flags as augmentation (a missing one does not compile).
+  const classes = { RandomFlip, RandomRotation, RandomZoom } satisfies AugmentationClasses
   for (const cls of Object.values(classes)) tf.serialization.registerClass(cls)
   customLayers.set(tf, classes)
   return classes
 }
 
-function layerConfig(type: LayerType, params: Record<string, ParamValue>, name: string): Record<string, unknown> {
-  const config: Record<string, unknown> = { name }
-  // TF.js may rewrite arrays it is given (Reshape turns -1 into null), so it gets copies.
-  for (const key of Object.keys(layerDef(type).params)) config[key] = Array.isArray(params[key]) ? [...(params[key] as number[])] : params[key]
-  return config
-}
-
-/** ZeroPadding2D's four sides as TF.js and Keras take them: [[top, bottom], [left, right]]. */
-function zeroPadding(p: Record<string, ParamValue>): [[number, number], [number, number]] {
-  return [
-    [p.padTop as number, p.padBottom as number],
-    [p.padLeft as number, p.padRight as number]
-  ]
+/** Builds a layer from its TF.js call (wrapped layers first), named `name` when given. */
+function callLayer(tf: Tf, call: TfjsLayerCall, name?: string): TfNs.layers.Layer {
+  const config: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(call.config)) config[key] = isTfjsLayerCall(value) ? callLayer(tf, value) : value
+  if (name) config.name = name
+  const factory = (tf.layers as unknown as Record<string, LayerFactory>)[call.factory]
+  return factory(config)
 }
 
 function makeLayer(tf: Tf, type: LayerType, params: Record<string, ParamValue>, name: string): TfNs.layers.Layer {
-  switch (type) {
-    case 'Bidirectional': {
-      const inner = (params.layer === 'GRU' ? tf.layers.gru : tf.layers.lstm)({ units: params.units as number, returnSequences: params.returnSequences as boolean })
-      return tf.layers.bidirectional({ layer: inner as TfNs.RNN, mergeMode: params.mergeMode as 'concat', name })
-    }
-    case 'RandomFlip':
-    case 'RandomRotation':
-    case 'RandomZoom': {
-      const Layer = augmentationLayers(tf)[type]
-      return new Layer({ name, mode: params.mode as string, factor: params.factor as number, heightFactor: params.heightFactor as number })
-    }
-    case 'ZeroPadding2D':
-      return tf.layers.zeroPadding2d({ padding: zeroPadding(params), name })
-    case 'PretrainedBase':
-      // compileModel writes bases out as their own layers first; one left here has no base to build.
-      throw new StrataError('MODEL_NOT_TRAINABLE', { layer: type })
-    default: {
-      // The catalog names the tf.layers factory of every other layer.
-      const factory = (tf.layers as unknown as Record<string, LayerFactory>)[layerDef(type).tfjs]
-      return factory(layerConfig(type, params, name))
-    }
+  const call = tfjsLayer(type, params)
+  // compileModel writes bases out as their own layers first; a PretrainedBase left here has no base to build.
+  if (!call) throw new StrataError('MODEL_NOT_TRAINABLE', { layer: type })
+  if (layerDef(type).augmentation) {
+    const Layer = augmentationLayers(tf)[type as AugmentationLayerType]
+    return new Layer({ ...(call.config as AugmentationConfig), name })
   }
+  return callLayer(tf, call, name)
 }
 
 /** The spec with its Input shape replaced by the dataset's, when one is given. */
@@ -175,7 +158,7 @@ export function compileModel(tf: Tf, spec: ModelSpec, opts: CompileOptions = {})
       const type = node.type as LayerType
       const params = resolveParams(type, node.params)
       if (type === 'Input') {
-        tensors.set(id, tf.input({ shape: params.shape as number[], name: id }))
+        tensors.set(id, tf.input({ ...(tfjsLayer(type, params)!.config as { shape: number[] }), name: id }))
         continue
       }
       // TF.js leaves a -1 in Reshape unknown in the summary; the inferred shape spells it out as Keras does.

@@ -4,21 +4,25 @@ import type * as tfType from '@tensorflow/tfjs'
 import { StrataError } from '../../../common/errors'
 import { hasCheckpoint, loadModel } from './checkpoint'
 import { augmentationLayers } from './compile-model'
-import { encodeExamples, type RawExample } from '../data/prepare-data'
-import { decodeOutputs, exampleShape } from '../../../common/data/encode'
-import type { Prediction } from '../../../common/contract'
+import type { CheckpointKind } from '../../../common/contract'
 import type { Preprocessing } from '../../../common/data/preprocessing'
-import { checkpointDir } from './training-job'
+import type { Prediction } from '../../../common/contract'
+import { decodeOutputs, exampleShape } from '../../../common/data/encode'
+import { encodeExamples, type RawExample } from '../data/prepare-data'
+import { CHECKPOINT_PREFERENCE, checkpointDir } from '../../store/run-folder'
 
 type Tf = typeof tfType
 
-/** The checkpoint a finished run is judged and exported with: its best one when it has one, else its last. */
+/** Which checkpoint a finished run is judged and exported with: its best one when it has one, else its last. */
+export function runCheckpointKind(runDir: string): CheckpointKind {
+  const kind = CHECKPOINT_PREFERENCE.find((k) => hasCheckpoint(checkpointDir(runDir, k)))
+  if (!kind) throw new StrataError('RUN_NOT_RESUMABLE', { runId: path.basename(runDir), reason: 'it has no checkpoint yet (it did not finish an epoch).' })
+  return kind
+}
+
+/** The folder of the checkpoint a finished run is judged and exported with (see {@link runCheckpointKind}). */
 export function runCheckpoint(runDir: string): string {
-  for (const kind of ['best', 'last'] as const) {
-    const dir = checkpointDir(runDir, kind)
-    if (hasCheckpoint(dir)) return dir
-  }
-  throw new StrataError('RUN_NOT_RESUMABLE', { runId: path.basename(runDir), reason: 'it has no checkpoint yet (it did not finish an epoch).' })
+  return checkpointDir(runDir, runCheckpointKind(runDir))
 }
 
 /** Loads the trained model of a run (best checkpoint, else last). The caller disposes it. */
@@ -37,5 +41,5 @@ export async function predictExamples(tf: Tf, model: tfType.LayersModel, preproc
 
 /** True when a run folder exists and holds a usable checkpoint. */
 export function runHasModel(runDir: string): boolean {
-  return fs.existsSync(runDir) && (hasCheckpoint(checkpointDir(runDir, 'best')) || hasCheckpoint(checkpointDir(runDir, 'last')))
+  return fs.existsSync(runDir) && CHECKPOINT_PREFERENCE.some((kind) => hasCheckpoint(checkpointDir(runDir, kind)))
 }

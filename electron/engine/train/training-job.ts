@@ -1,4 +1,3 @@
-import path from 'node:path'
 import type * as tfType from '@tensorflow/tfjs'
 import type { Preprocessing } from '../../../common/data/preprocessing'
 import { toAppError } from '../../../common/errors'
@@ -10,6 +9,7 @@ import type { JobEvent, TrainJob } from '../process/protocol'
 import { makeOptimizer, train } from './trainer'
 import { selectBackend } from '../process/backends'
 import { wasmThreadsPay } from '../kernels/threads'
+import { checkpointDir } from '../../store/run-folder'
 
 type Tf = typeof tfType
 
@@ -51,11 +51,6 @@ export interface JobDeps {
    * base's features, computed once. It shares its layers with `model`, so checkpoints of `model` hold its training.
    */
   trainingView?(tf: Tf, job: TrainJob, model: tfType.LayersModel, data: TrainingData): Promise<{ model: tfType.LayersModel; data: TrainingData; warning: { key: string; params: Record<string, string | number> } } | null>
-}
-
-/** Checkpoint folders of a run. */
-export function checkpointDir(runDir: string, kind: 'last' | 'best'): string {
-  return path.join(runDir, 'checkpoints', kind)
 }
 
 /**

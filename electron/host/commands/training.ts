@@ -1,4 +1,4 @@
-import { dispatch, type ChannelName, type EmitEvent, type RunDetail, type RunSummary, type TrainingProgress } from '../../../common/contract'
+import { dispatch, isFinalStatus, type ChannelName, type EmitEvent, type RunDetail, type RunSummary, type TrainingProgress } from '../../../common/contract'
 import { StrataError, type AppError } from '../../../common/errors'
 import { t, type Args, type Command, type Output } from '../cli-io'
 import { createNodeServices } from '../serve'
@@ -59,7 +59,7 @@ async function watchRun(args: Args, o: Output, buildDir: string, work: (services
       if (e.runId === runId && !o.json) o.out(`${tty ? '\r\u001b[K' : ''}${t(o, 'cli.trainEpoch', { epoch: e.epoch, metrics: formatMetrics(e.metrics) })}`)
     } else if (event === 'training:status') {
       const s = payload as RunSummary
-      if (s.id === runId && ['completed', 'stopped', 'failed', 'interrupted'].includes(s.status)) finished(s)
+      if (s.id === runId && isFinalStatus(s.status)) finished(s)
     }
   }
   const services = createNodeServices({ buildDir, emit })

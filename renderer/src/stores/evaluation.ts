@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { CrossValidation, CrossValidationProgress, Evaluation, EvaluationExample, EvaluationSplit } from '../../../common/contract/evaluation'
 import type { ExperimentRow } from '../../../common/contract/experiments'
+import { isFinalStatus } from '../../../common/contract/training'
 import { invoke, on } from '../api/client'
 
 /** Items of one confusion-matrix cell shown at a time. */
@@ -26,7 +27,7 @@ export const useEvaluationStore = defineStore('evaluation', () => {
 
   // A run that finishes (or trains further) elsewhere shows up here, and its stored results say whether they still hold.
   on('training:status', (summary) => {
-    if (['completed', 'stopped', 'failed', 'interrupted'].includes(summary.status)) void refresh(summary.id)
+    if (isFinalStatus(summary.status)) void refresh(summary.id)
   })
   on('evaluation:cross-validation-progress', (p) => {
     if (p.runId === runId.value) cvProgress.value = p

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { CardText, ExportFormat, ExportProgress, ExportRecord } from '../../../common/contract/export'
-import type { RunSummary } from '../../../common/contract/training'
+import { isLiveStatus, type RunSummary } from '../../../common/contract/training'
 import { invoke, on } from '../api/client'
 import { downloadExport } from '../api/download'
 
@@ -27,7 +27,7 @@ export const useExportsStore = defineStore('exports', () => {
 
   /** Runs with at least one trained epoch, newest first; selects the newest when none is chosen. */
   async function loadRuns(): Promise<void> {
-    runs.value = (await invoke('training:runs', {})).filter((r) => r.epochsDone > 0 && !['queued', 'running', 'paused'].includes(r.status))
+    runs.value = (await invoke('training:runs', {})).filter((r) => r.epochsDone > 0 && !isLiveStatus(r.status))
     const keep = runs.value.find((r) => r.id === runId.value)
     if (keep) await select(keep.id)
     else if (runs.value[0]) await select(runs.value[0].id)
