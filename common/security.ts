@@ -14,3 +14,20 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'none'"
 ].join('; ')
+
+/**
+ * The URL itself when it is a plain web address Strata may hand to the system browser: http or https, no user name or
+ * password, and written exactly as the URL parser writes it back (so nothing in it is left for a shell or an opener
+ * to read differently); null otherwise.
+ */
+export function safeExternalUrl(url: string): string | null {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return null
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null
+  if (parsed.username || parsed.password || !parsed.hostname) return null
+  return parsed.href === url ? url : null
+}

@@ -1,18 +1,11 @@
 import path from 'node:path'
-import { exec } from 'node:child_process'
 import type { EmitEvent } from '../../common/contract'
 import { EngineClient, forkEngine } from '../engine/engine-client'
 import { createServices, type Services } from '../services'
 import { defaultPaths, systemLocale, type StrataPaths } from '../services/paths'
+import { openInBrowser } from './open-url'
 import { startHost, type RunningHost } from './server'
 import { version } from '../../package.json'
-
-/** Opens a URL in the system's browser. */
-export function openInBrowser(url: string): Promise<boolean> {
-  const command =
-    process.platform === 'win32' ? `start "" "${url}"` : process.platform === 'darwin' ? `open "${url}"` : `xdg-open "${url}"`
-  return new Promise((resolve) => exec(command, (err) => resolve(!err)))
-}
 
 /** The services as a plain Node process runs them (headless host, CLI), with engine processes started by fork. */
 export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths; emit: EmitEvent }): Services & { engine: EngineClient } {

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { app, BrowserWindow, dialog, session, shell } from 'electron'
+import { safeExternalUrl } from '../../common/security'
 import { EngineClient } from '../engine/engine-client'
 import { createServices } from '../services'
 import { defaultPaths } from '../services/paths'
@@ -32,7 +33,9 @@ void app.whenReady().then(() => {
     launchEngine: () => preferGpuEngine(() => launchGpuEngine(outDir, () => launchUtilityEngine(outDir)), () => launchUtilityEngine(outDir)),
     emit: emitToWindows,
     openExternal: async (url) => {
-      await shell.openExternal(url)
+      const safe = safeExternalUrl(url)
+      if (!safe) return false
+      await shell.openExternal(safe)
       return true
     },
     pickPath: async ({ folder }) => {

@@ -4,7 +4,8 @@ import { StrataError } from '../../../common/errors'
 import { probeBackends } from '../../engine/backends'
 import { createProject, openProject, projectSummary } from '../../store/project-folder'
 import { t, type Command, type Output } from '../cli-io'
-import { openInBrowser, serveStudio } from '../serve'
+import { openInBrowser } from '../open-url'
+import { serveStudio } from '../serve'
 
 function printBackends(o: Output, report: BackendReport): void {
   o.out(t(o, 'cli.backendsTitle'))
