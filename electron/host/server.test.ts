@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import WebSocket from 'ws'
@@ -18,6 +19,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Strata</title>')
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
   fs.writeFileSync(path.join(home, 'secret.txt'), 'outside the renderer')
+  // Links inside the build that point out of it.
+  fs.symlinkSync(path.join(home, 'secret.txt'), path.join(rendererDir, 'assets', 'linked.txt'))
+  fs.symlinkSync(home, path.join(rendererDir, 'assets', 'linked-dir'))
   let emit: (e: string, p: unknown) => void = () => undefined
   services = testServices(home, (e, p) => emit(e, p), {
     engine: { backends: async () => ({ backends: [{ id: 'cpu', available: true, features: {} }], chosen: 'cpu', checkedAt: new Date().toISOString() }) }
@@ -129,5 +133,113 @@ describe('headless host', () => {
     const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)))
     ws!.send('x'.repeat(MAX_MESSAGE_BYTES + 1))
     expect(await closed).toBe(1009)
+  })
+})
+
+/** Writes raw bytes to the host and resolves to the status line it answers with ('' when it answers nothing in time). */
+function rawRequest(bytes: string | Buffer, waitMs = 1500): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(host.port, '127.0.0.1', () => socket.write(bytes))
+    let answer = ''
+    const done = (): void => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve(answer.split('\r\n')[0])
+    }
+    const timer = setTimeout(done, waitMs)
+    socket.on('data', (d) => {
+      answer += d.toString('latin1')
+      if (answer.includes('\r\n')) done()
+    })
+    socket.on('error', done)
+    socket.on('close', done)
+  })
+}
+
+/** The host still serves its page: the check after every malformed request. */
+async function stillServes(): Promise<void> {
+  const res = await fetch(`${base()}/?token=${host.token}`)
+  expect(res.status).toBe(200)
+  await res.arrayBuffer()
+}
+
+describe('headless host under malformed requests', () => {
+  const hostHeader = () => `Host: 127.0.0.1:${host.port}\r\n`
+  const ws = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'
+  const cases: Array<[string, () => string | Buffer, number[]]> = [
+    ['an absolute target the URL parser refuses', () => `GET http://[ HTTP/1.1\r\n${hostHeader()}\r\n`, [400]],
+    ['the same target on a WebSocket upgrade', () => `GET http://[ HTTP/1.1\r\n${hostHeader()}${ws}\r\n`, [400]],
+    ['a NUL escape in the path', () => `GET /%00?token=${host.token} HTTP/1.1\r\n${hostHeader()}\r\n`, [400]],
+    ['a NUL escape in an asset path', () => `GET /assets/app.js%00.png?token=${host.token} HTTP/1.1\r\n${hostHeader()}\r\n`, [400]],
+    ['a malformed escape', () => `GET /%E0%A4%A?token=${host.token} HTTP/1.1\r\n${hostHeader()}\r\n`, [400]],
+    ['a lone %', () => `GET /%?token=${host.token} HTTP/1.1\r\n${hostHeader()}\r\n`, [400]],
+    ['an encoded slash escape', () => `GET /assets/..%2f..%2fsecret.txt?token=${host.token} HTTP/1.1\r\n${hostHeader()}\r\n`, [404]],
+    ['a backslash escape', () => `GET /assets/..%5c..%5csecret.txt?token=${host.token} HTTP/1.1\r\n${hostHeader()}\r\n`, [404]],
+    ['a link out of the build', () => `GET /assets/linked.txt?token=${host.token} HTTP/1.1\r\n${hostHeader()}\r\n`, [404]],
+    ['a file under a linked folder', () => `GET /assets/linked-dir/secret.txt?token=${host.token} HTTP/1.1\r\n${hostHeader()}\r\n`, [404]],
+    ['the asterisk target', () => `OPTIONS * HTTP/1.1\r\n${hostHeader()}\r\n`, [400, 405]],
+    ['a network-path target', () => `GET //evil.example/x HTTP/1.1\r\n${hostHeader()}\r\n`, [400]],
+    ['invalid UTF-8 in the target', () => Buffer.concat([Buffer.from('GET /\xff\xfe'.split('').map((c) => c.charCodeAt(0))), Buffer.from(`?token=${host.token} HTTP/1.1\r\n${hostHeader()}\r\n`)]), [400, 404]],
+    ['a raw NUL in the request line', () => `GET /\u0000 HTTP/1.1\r\n${hostHeader()}\r\n`, [400]],
+    ['a garbage request line', () => 'NOT A REQUEST\r\n\r\n', [400]],
+    ['an unknown HTTP version', () => `GET / HTTP/9.9\r\n${hostHeader()}\r\n`, [400, 505]],
+    ['a header without a colon', () => `GET / HTTP/1.1\r\n${hostHeader()}NoColonHere\r\n\r\n`, [400]],
+    ['an empty Host header', () => 'GET / HTTP/1.1\r\nHost: \r\n\r\n', [400, 403]],
+    ['two Host headers (the first counts)', () => `GET / HTTP/1.1\r\n${hostHeader()}Host: evil.example\r\n\r\n`, [400, 401, 403]],
+    ['headers of 64 KiB', () => `GET / HTTP/1.1\r\n${hostHeader()}X-Big: ${'a'.repeat(65536)}\r\n\r\n`, [431]],
+    ['a bad chunked body', () => `POST / HTTP/1.1\r\n${hostHeader()}Transfer-Encoding: chunked\r\n\r\nzz\r\n`, [400, 405]],
+    ['conflicting body lengths', () => `POST / HTTP/1.1\r\n${hostHeader()}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, [400, 405]],
+    ['a method other than GET', () => `DELETE /?token=${host.token} HTTP/1.1\r\n${hostHeader()}\r\n`, [405]],
+    ['an upgrade to a malformed escape', () => `GET /ws?token=%E0%A4%A HTTP/1.1\r\n${hostHeader()}${ws}\r\n`, [400, 401, 403]],
+    ['an upgrade without a key', () => `GET /ws?token=${host.token} HTTP/1.1\r\n${hostHeader()}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n`, [400]],
+    ['an upgrade from a foreign origin', () => `GET /ws?token=${host.token} HTTP/1.1\r\n${hostHeader()}Origin: http://[\r\n${ws}\r\n`, [403]]
+  ]
+  for (const [label, bytes, statuses] of cases) {
+    it(`${label}: the host answers ${statuses.join(' or ')} and stays up`, async () => {
+      const line = await rawRequest(bytes())
+      expect(statuses.map((n) => `HTTP/1.1 ${n}`)).toContain(line.slice(0, 12))
+      await stillServes()
+    })
+  }
+
+  it('a request cut off halfway, and a connection reset mid-handshake, leave it up', async () => {
+    expect(await rawRequest(`GET /?token=${host.token} HTTP/1.1\r\nHo`, 300)).toBe('')
+    const socket = net.connect(host.port, '127.0.0.1', () => {
+      socket.write(`GET /ws?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n${ws}\r\n`)
+      socket.resetAndDestroy()
+    })
+    socket.on('error', () => undefined)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await stillServes()
+  })
+
+  it('survives 300 requests made of random pieces of request lines, targets, headers and escapes', async () => {
+    let seed = 18
+    const rand = (n: number) => ((seed = (seed * 16807) % 2147483647) % n)
+    const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)]
+    const methods = ['GET', 'HEAD', 'POST', 'PUT', 'G\u0000T', '', 'GET GET', 'CONNECT']
+    const targets = ['/', '/ws', '/%', '/%00', '/%zz', '/%E0%A4%A', 'http://[', 'http://[::1', '//x', '*', '/..%2f..%2f', '/index.html', '/?token=%', '/ws?token=', `/?token=${host.token}`, '/\u00ff', '/a\tb', '', '/' + 'x'.repeat(9000)]
+    const versions = ['HTTP/1.1', 'HTTP/1.0', 'HTTP/2', 'HTTP/1.1 extra', '']
+    const headers = [hostHeader(), 'Host: [\r\n', 'Host: 127.0.0.1\r\n', ws, 'Origin: null\r\n', 'Origin: http://[\r\n', 'Cookie: strata_token=%\r\n', 'Cookie: ===;;;\r\n', 'Content-Length: -1\r\n', 'Content-Length: 99999999999999999999\r\n', 'Transfer-Encoding: chunked\r\n', 'X: \u0000\r\n', ': empty\r\n', 'Sec-WebSocket-Protocol: \r\n', 'Sec-WebSocket-Version: 99\r\n']
+    for (let i = 0; i < 300; i++) {
+      const head = `${pick(methods)} ${pick(targets)} ${pick(versions)}\r\n` + Array.from({ length: rand(4) }, () => pick(headers)).join('')
+      const status = await rawRequest(`${head}\r\n`, 200)
+      expect(status, JSON.stringify(head)).not.toMatch(/^HTTP\/1\.1 5/)
+    }
+    await stillServes()
+  })
+
+  it('answers malformed WebSocket messages with a coded error and keeps the connection', async () => {
+    const { ws: socket } = await connect(`?token=${host.token}`)
+    const answers: unknown[] = []
+    socket!.on('message', (d) => answers.push(JSON.parse(d.toString())))
+    for (const text of ['null', '[]', '"text"', '42', 'true', '{', '{"channel":{"x":1}}', '{"id":{"a":1},"channel":"app:info"}', '{"channel":"__proto__","payload":{}}', '{"channel":"constructor"}']) socket!.send(text)
+    socket!.send(Buffer.from([0xff, 0x00, 0xfe]))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(answers).toHaveLength(11)
+    for (const a of answers) expect(a).toMatchObject({ result: { ok: expect.any(Boolean) } })
+    const info = await call(socket!, 7, 'app:info', {})
+    expect(info.result.ok).toBe(true)
+    socket!.close()
   })
 })
