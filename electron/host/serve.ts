@@ -32,8 +32,24 @@ export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths
   }
 }
 
+/**
+ * Keeps this process serving through an error nothing caught (a throw in a callback, a rejected promise nobody
+ * awaited): it is logged on the host's own output and the studio goes on, so one fault never ends a training run
+ * that an engine process is running for it. Returns the function that stops catching them.
+ */
+export function keepServingThroughErrors(log: (text: string, err: unknown) => void = console.error): () => void {
+  const onError = (err: unknown): void => log('strata: an unexpected error was caught; the studio keeps running:', err)
+  process.on('uncaughtException', onError)
+  process.on('unhandledRejection', onError)
+  return () => {
+    process.off('uncaughtException', onError)
+    process.off('unhandledRejection', onError)
+  }
+}
+
 /** The headless studio: services, an engine process and the HTTP/WebSocket host, wired together. */
 export async function serveStudio(opts: { port?: number; host?: string; paths?: StrataPaths; buildDir: string }): Promise<RunningHost & { stop(): Promise<void> }> {
+  const stopCatching = keepServingThroughErrors()
   let emit: EmitEvent = () => undefined
   const services = createNodeServices({ buildDir: opts.buildDir, paths: opts.paths, emit: (event, payload) => emit(event, payload) })
   const host = await startHost({
@@ -48,6 +64,7 @@ export async function serveStudio(opts: { port?: number; host?: string; paths?: 
     stop: async () => {
       await host.close()
       services.dispose()
+      stopCatching()
     }
   }
 }
