@@ -583,6 +583,8 @@ export const en = {
     checking: 'Checking which hardware can train…',
     whyNot: 'Why not faster?',
     connection: 'Connection to Strata lost. Reload the page to reconnect.',
+    noToken: 'Strata needs its access token: open the full address that "strata serve" printed (it ends with ?token=…).',
+    tokenRefused: 'Strata did not accept this page\'s access token: it belongs to another session. Open the address that "strata serve" printed this time.',
     browserMode: 'Browser mode'
   },
   backends: {

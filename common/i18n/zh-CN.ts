@@ -585,6 +585,8 @@ export const zhCN: Messages = {
     checking: '正在检查可用于训练的硬件…',
     whyNot: '为什么不能更快？',
     connection: '与 Strata 的连接已断开。请刷新页面重新连接。',
+    noToken: 'Strata 需要访问令牌：请打开 "strata serve" 打印的完整地址（以 ?token=… 结尾）。',
+    tokenRefused: 'Strata 不接受此页面的访问令牌：它属于另一次会话。请打开 "strata serve" 这次打印的地址。',
     browserMode: '浏览器模式'
   },
   backends: {

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
+import { socketProtocols } from '../../common/security'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireBuiltCli, runBuiltCli } from './run-built-cli'
 
@@ -66,7 +67,7 @@ describe('strata CLI', () => {
     expect(unknown.stderr).toContain('Unknown command')
   })
 
-  it('serve --port 0 prints a URL with a token; the page needs it; the socket needs it; the engine answers', async () => {
+  it('serve --port 0 prints a URL with a token; the page is public; the socket needs the token; the engine answers', async () => {
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], { env: { ...process.env, STRATA_HOME: dir }, stdio: ['ignore', 'pipe', 'inherit'] })
     try {
       const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve))
@@ -74,7 +75,7 @@ describe('strata CLI', () => {
       expect(url).toBe(`http://127.0.0.1:${port}/?token=${token}`)
 
       expect((await fetch(url)).status).toBe(200)
-      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(401)
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200)
 
       const refused = await new Promise<number>((resolve) => {
         const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`)
@@ -83,7 +84,7 @@ describe('strata CLI', () => {
       })
       expect(refused).toBe(401)
 
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`)
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, socketProtocols(token))
       await new Promise((resolve) => ws.once('open', resolve))
       const reply = await new Promise<{ result: { ok: boolean; value: { chosen: string } } }>((resolve) => {
         ws.once('message', (d) => resolve(JSON.parse(d.toString())))

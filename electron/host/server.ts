@@ -8,12 +8,10 @@ import { pipeline } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { checkEvent, dispatch, type EmitEvent, type Handlers } from '../../common/contract'
 import { StrataError, type Result } from '../../common/errors'
-import { CONTENT_SECURITY_POLICY } from '../../common/security'
+import { CONTENT_SECURITY_POLICY, SOCKET_PROTOCOL, tokenFromProtocols } from '../../common/security'
 
 /** Largest WebSocket message the host accepts; larger ones close the connection. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
-
-const TOKEN_COOKIE = 'strata_token'
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,14 +51,6 @@ function sameSecret(given: string | null | undefined, token: string): boolean {
   const a = Buffer.from(given)
   const b = Buffer.from(token)
   return a.length === b.length && crypto.timingSafeEqual(a, b)
-}
-
-function cookieToken(req: http.IncomingMessage): string | null {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=')
-    if (k === TOKEN_COOKIE) return v.join('=')
-  }
-  return null
 }
 
 function refuse(res: http.ServerResponse, status: number, text: string): void {
@@ -123,8 +113,8 @@ async function staticFile(rendererReal: string, pathname: string): Promise<{ fil
 }
 
 /**
- * Starts the headless host: the built renderer over HTTP and the contract over a WebSocket,
- * both behind a random per-start token, bound to 127.0.0.1 unless told otherwise. No request, however malformed,
+ * Starts the headless host: the built renderer over HTTP (public files) and the contract over a WebSocket behind a
+ * random per-start token carried as a subprotocol, bound to 127.0.0.1 unless told otherwise. No request, however malformed,
  * ends the host: bad targets, escapes and headers get a 4xx answer, and a failure of its own a 500 without details.
  */
 export async function startHost(opts: HostOptions): Promise<RunningHost> {
@@ -136,6 +126,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   let port = 0
 
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `${bindHost}:${port}`, `[::1]:${port}`])
+  const allowedOrigins = (): Set<string> => new Set([...allowedHosts()].map((h) => `http://${h}`))
 
   async function answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     // A foreign Host header means DNS rebinding or a misdirected request.
@@ -143,11 +134,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.')
     const url = parseTarget(req.url)
     if (!url) return refuse(res, 400, 'Bad request.')
-    const queryToken = url.searchParams.get('token')
-    const given = queryToken ?? cookieToken(req)
-    if (!given) return refuse(res, 401, 'Strata needs its access token: open the full address that "strata serve" printed (it ends with ?token=…).')
-    if (!sameSecret(given, token)) return refuse(res, 403, 'This access token is not valid for this Strata session. Open the address that "strata serve" printed.')
-
+    // The renderer build is public: its files need no credential (the page takes the token from its address and
+    // sends it on the socket only), so no cookie is set that other local servers would also receive.
     const found = await staticFile(rendererReal, url.pathname)
     if ('status' in found) return refuse(res, found.status, found.status === 400 ? 'Bad request.' : 'Not found.')
     const headers: http.OutgoingHttpHeaders = {
@@ -158,7 +146,6 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': found.file.endsWith('.html') ? 'no-store' : 'private, max-age=3600'
     }
-    if (queryToken) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
     res.writeHead(200, headers)
     if (req.method === 'HEAD') return void res.end()
     // A file that goes away or fails mid-read ends this response only.
@@ -178,7 +165,12 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    // The answer names the socket's own subprotocol, never the one carrying the token.
+    handleProtocols: (offered: Set<string>) => (offered.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false)
+  })
   const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     // A client that resets mid-handshake must not take the host down with it.
     socket.on('error', () => socket.destroy())
@@ -191,8 +183,9 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     if (!allowedHosts().has(req.headers.host ?? '')) return reject(403, 'Forbidden')
     const origin = req.headers.origin
     // Browsers always send Origin; it must be this host's own page. Non-browser clients send none.
-    if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, ''))) return reject(403, 'Forbidden')
-    const given = url.searchParams.get('token') ?? cookieToken(req)
+    if (origin !== undefined && !allowedOrigins().has(origin)) return reject(403, 'Forbidden')
+    // The token travels as a subprotocol (see socketProtocols); never in the URL, which logs and histories keep.
+    const given = tokenFromProtocols(req.headers['sec-websocket-protocol'])
     if (!given) return reject(401, 'Unauthorized')
     if (!sameSecret(given, token)) return reject(403, 'Forbidden')
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
 import type { AppError } from '../../common/errors'
+import { socketProtocols } from '../../common/security'
 import { REPO_ROOT } from '../services/test-services'
 
 /** A contract client over a host's WebSocket, as the studio's page talks to it (for tests). */
@@ -19,7 +20,7 @@ export interface StudioClient {
 
 /** Opens the WebSocket of a host on 127.0.0.1 with its token, as the page does. */
 export function connectStudio(port: number, token: string): Promise<StudioClient> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`)
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, socketProtocols(token))
   const events: StudioClient['events'] = []
   const pending = new Map<number, (result: { ok: boolean; value?: unknown; error?: AppError }) => void>()
   const waiters = new Set<{ event: string; match: (p: unknown) => boolean; resolve: (p: unknown) => void; reject: (err: Error) => void }>()
