@@ -37,6 +37,8 @@ export const PROJECT_CHANNELS = {
     ProjectSummary
   ),
   'project:open': channel(z.object({ path: z.string().min(1) }).strict(), ProjectSummary),
+  /** Opens the desktop's native folder picker (Electron only): the folder chosen may then be opened; null when cancelled or unavailable. */
+  'project:pick': channel(z.object({}).strict(), z.object({ path: z.string().nullable() })),
   'project:current': channel(z.object({}).strict(), ProjectSummary.nullable()),
   'project:recent': channel(z.object({}).strict(), z.array(RecentProject)),
   'project:close': channel(z.object({}).strict(), z.object({ closed: z.boolean() }))

@@ -22,7 +22,7 @@ beforeAll(() => {
   fs.writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${record}'; done\n`, { mode: 0o755 })
   savedPath = process.env.PATH
   process.env.PATH = `${bin}${path.delimiter}${process.env.PATH ?? ''}`
-  services = createNodeServices({ buildDir: path.join(REPO_ROOT, 'out'), paths: { dataDir: path.join(dir, 'data'), projectsDir: path.join(dir, 'projects') }, emit: () => undefined })
+  services = createNodeServices({ buildDir: path.join(REPO_ROOT, 'out'), paths: { dataDir: path.join(dir, 'data'), projectsDir: path.join(dir, 'projects') }, emit: () => undefined, pathPolicy: 'chosen' })
 })
 
 afterAll(() => {

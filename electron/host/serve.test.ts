@@ -28,6 +28,25 @@ function writeChurn(file: string): void {
 }
 
 describe('strata serve', () => {
+  it('--allow-dir: the page may import from that folder and the projects folder, nothing else', async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-serve-'))
+    const data = path.join(home, 'my data')
+    writeChurn(path.join(data, 'churn.csv'))
+    writeChurn(path.join(home, 'elsewhere', 'churn.csv'))
+    studio = await serveBuiltStudio(home, { args: ['--allow-dir', data] })
+    const client = await connectStudio(studio.port, studio.token)
+    await client.call('project:create', { name: 'Churn' })
+    await expect(client.call('dataset:import', { path: '/etc/passwd', kind: 'table' })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' })
+    await expect(client.call('dataset:import', { path: path.join(home, 'elsewhere', 'churn.csv') })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' })
+    expect(await client.call('dataset:import', { path: path.join(data, 'churn.csv'), target: 'churned' })).toMatchObject({ imported: 400 })
+    client.close()
+  })
+
+  it('--allow-dir of a folder that does not exist stops it with a plain message', async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-serve-'))
+    await expect(serveBuiltStudio(home, { args: ['--allow-dir', path.join(home, 'missing')] })).rejects.toThrow(/--allow-dir needs a folder that exists/)
+  })
+
   it('an uncaught error and an unhandled rejection in the host do not end a training run', async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-serve-'))
     // The fault: on SIGUSR2 the host process throws from a callback and leaves a rejected promise unawaited.

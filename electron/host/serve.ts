@@ -2,13 +2,17 @@ import path from 'node:path'
 import type { EmitEvent } from '../../common/contract'
 import { EngineClient, forkEngine } from '../engine/engine-client'
 import { createServices, type Services } from '../services'
+import type { PathPolicy } from '../services/path-access'
 import { defaultPaths, systemLocale, type StrataPaths } from '../services/paths'
 import { openInBrowser } from './open-url'
 import { startHost, type RunningHost } from './server'
 import { version } from '../../package.json'
 
-/** The services as a plain Node process runs them (headless host, CLI), with engine processes started by fork. */
-export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths; emit: EmitEvent }): Services & { engine: EngineClient } {
+/**
+ * The services as a plain Node process runs them (headless host, CLI), with engine processes started by fork.
+ * `pathPolicy`: `chosen` for the studio's page, `any` for the command line (see PathPolicy).
+ */
+export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths; emit: EmitEvent; pathPolicy: PathPolicy; allowDirs?: readonly string[] }): Services & { engine: EngineClient } {
   const engineEntry = path.join(opts.buildDir, 'main', 'engine.js')
   const engine = new EngineClient(() => forkEngine(engineEntry))
   const services = createServices({
@@ -20,7 +24,9 @@ export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths
     engine,
     launchEngine: () => forkEngine(engineEntry),
     emit: opts.emit,
-    openExternal: openInBrowser
+    openExternal: openInBrowser,
+    pathPolicy: opts.pathPolicy,
+    allowDirs: opts.allowDirs
   })
   return {
     ...services,
@@ -48,10 +54,16 @@ export function keepServingThroughErrors(log: (text: string, err: unknown) => vo
 }
 
 /** The headless studio: services, an engine process and the HTTP/WebSocket host, wired together. */
-export async function serveStudio(opts: { port?: number; host?: string; paths?: StrataPaths; buildDir: string }): Promise<RunningHost & { stop(): Promise<void> }> {
+export async function serveStudio(opts: { port?: number; host?: string; paths?: StrataPaths; buildDir: string; allowDirs?: readonly string[] }): Promise<RunningHost & { stop(): Promise<void> }> {
   const stopCatching = keepServingThroughErrors()
   let emit: EmitEvent = () => undefined
-  const services = createNodeServices({ buildDir: opts.buildDir, paths: opts.paths, emit: (event, payload) => emit(event, payload) })
+  const services = createNodeServices({
+    buildDir: opts.buildDir,
+    paths: opts.paths,
+    emit: (event, payload) => emit(event, payload),
+    pathPolicy: 'chosen',
+    allowDirs: opts.allowDirs
+  })
   const host = await startHost({
     handlers: services.handlers,
     rendererDir: path.join(opts.buildDir, 'renderer'),

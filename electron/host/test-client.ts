@@ -88,7 +88,9 @@ export async function serveBuiltStudio(home: string, opts: { nodeArgs?: string[]
     createInterface({ input: child.stdout! }).once('line', resolve)
     child.once('exit', (code) => reject(new Error(`strata serve exited with code ${code}: ${stderr}`)))
   })
-  const { port, token } = JSON.parse(first) as { port: number; token: string }
+  const started = JSON.parse(first) as { port: number; token: string } | { error: { code: string; message: string } }
+  if ('error' in started) throw Object.assign(new Error(started.error.message), started.error)
+  const { port, token } = started
   return {
     process: child,
     port,

@@ -38,6 +38,8 @@ void app.whenReady().then(() => {
       await shell.openExternal(safe)
       return true
     },
+    // The window names only places the user chose: the projects folder, uploads and what the dialogs below pick.
+    pathPolicy: 'chosen',
     pickPath: async ({ folder }) => {
       const options: Electron.OpenDialogOptions = folder
         ? { properties: ['openDirectory'] }

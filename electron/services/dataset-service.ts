@@ -45,9 +45,14 @@ export function progressReporter(importId: string, send: (p: ImportProgress) => 
   }
 }
 
-/** The folder a browser upload's files are stored in (inside the project's staging area) until they are imported. */
+/** The folder every browser upload of a project is stored under (inside its staging area). */
+export function uploadsRoot(root: string): string {
+  return path.join(root, STAGING_DIR, UPLOADS_DIR)
+}
+
+/** The folder a browser upload's files are stored in until they are imported. */
 export function uploadFolder(root: string, uploadId: string): string {
-  return path.join(root, STAGING_DIR, UPLOADS_DIR, uploadId)
+  return path.join(uploadsRoot(root), uploadId)
 }
 
 /** Imports, browses, edits and splits the open project's datasets. */

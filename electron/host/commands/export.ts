@@ -34,7 +34,7 @@ const cmdExport: Command = async (args, o, buildDir) => {
     const p = payload as ExportProgress
     if (p.stage !== 'done') o.err(t(o, 'export.exporting', { format: t(o, `export.formats.${p.format}`), index: p.index + 1, total: p.total, stage: t(o, `export.stages.${p.stage}`) }))
   }
-  const services = createNodeServices({ buildDir, emit })
+  const services = createNodeServices({ buildDir, emit, pathPolicy: 'any' })
   try {
     await call(services, 'project:open', { path: project })
     const result = await call<{ exports: ExportRecord[] }>(services, 'export:run', { runId, formats, locale: o.locale })

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import type { BackendReport, ProjectSummary } from '../../../common/contract'
 import { StrataError } from '../../../common/errors'
@@ -54,7 +55,13 @@ const cmdServe: Command = async (args, o, buildDir) => {
     throw new StrataError('BAD_ARGUMENTS', { reason: `--port must be a number from 0 to 65535, not "${String(args.options.port)}".` })
   }
   const host = typeof args.options.host === 'string' ? args.options.host : '127.0.0.1'
-  const studio = await serveStudio({ port, host, buildDir })
+  if (args.options['allow-dir'] === true) throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.missingArgument', { what: '--allow-dir FOLDER' }) })
+  const allowDirs = (args.all['allow-dir'] ?? []).map((dir) => {
+    const abs = path.resolve(dir)
+    if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.allowDirMissing', { path: abs }) })
+    return abs
+  })
+  const studio = await serveStudio({ port, host, buildDir, allowDirs })
   if (o.json) o.out(JSON.stringify({ url: studio.url, port: studio.port, token: studio.token }))
   else {
     if (typeof args.options['why'] === 'string') o.out(t(o, 'cli.noElectron', { reason: args.options['why'] }))
