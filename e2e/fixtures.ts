@@ -35,7 +35,7 @@ export async function startStudio(home = fs.mkdtempSync(path.join(os.tmpdir(), '
 
 /** Stops a studio started by {@link startStudio}. */
 export async function stopStudio(studio: Studio): Promise<void> {
-  if (studio.process.exitCode !== null) return
+  if (studio.process.exitCode !== null || studio.process.signalCode !== null) return
   const exited = new Promise((resolve) => studio.process.once('exit', resolve))
   studio.process.kill('SIGTERM')
   await exited

@@ -727,6 +727,7 @@ export const en = {
     PROJECT_EXISTS: 'A project already exists at {path}. Choose another name or open it instead.',
     PROJECT_NOT_FOUND: 'No Strata project was found at {path}. Check the folder, or create a new project.',
     PROJECT_TOO_NEW: 'This project was saved by a newer version of Strata (format {found}; this version reads up to {supported}). Update Strata to open it; the project was not changed.',
+    PROJECT_LOCKED: 'This project is open in another Strata window since {since} (process {pid} on {host}). Close it there first, then open it here; two windows on one project would mix their training records.',
     PROJECT_CORRUPT: 'The project at {path} could not be read: its database is damaged. Restore it from a backup; Strata did not change it.',
     NO_PROJECT_OPEN: 'No project is open. Open or create one on Home first.',
     INVALID_NAME: 'The name "{name}" cannot be used: use letters, digits, spaces, dots, dashes or underscores.',

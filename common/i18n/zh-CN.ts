@@ -729,6 +729,7 @@ export const zhCN: Messages = {
     PROJECT_EXISTS: '{path} 已经有一个项目。请换一个名字，或直接打开它。',
     PROJECT_NOT_FOUND: '在 {path} 没有找到 Strata 项目。请检查文件夹，或新建一个项目。',
     PROJECT_TOO_NEW: '这个项目由更新版本的 Strata 保存（格式 {found}；当前版本最多支持 {supported}）。请更新 Strata 后再打开；项目没有被更改。',
+    PROJECT_LOCKED: '此项目自 {since} 起已在另一个 Strata 窗口中打开（{host} 上的进程 {pid}）。请先在那里关闭它，再在这里打开；两个窗口同时打开一个项目会混淆训练记录。',
     PROJECT_CORRUPT: '无法读取 {path} 的项目：数据库已损坏。请从备份恢复；Strata 没有修改它。',
     NO_PROJECT_OPEN: '当前没有打开的项目。请先在首页打开或新建一个。',
     INVALID_NAME: '名称“{name}”不能使用：请使用字母、数字、空格、点、短横线或下划线。',

@@ -58,7 +58,7 @@ describe('paths a client names', () => {
   })
 
   it('project:open of a project outside the allowed places is refused, and says nothing about what is there', async () => {
-    createProject(path.join(outside, 'Theirs'), 'Theirs').db.close()
+    createProject(path.join(outside, 'Theirs'), 'Theirs').close()
     for (const target of [path.join(outside, 'Theirs'), path.join(outside, 'Theirs.strata'), path.join(outside, 'nothing'), '/etc']) {
       expect(await codeOf(call('project:open', { path: target })), target).toBe('PATH_NOT_ALLOWED')
     }
@@ -104,7 +104,7 @@ describe('paths a client names', () => {
   })
 
   it('a project chosen in the desktop dialog opens, and later opens again from the recent list', async () => {
-    createProject(path.join(outside, 'Theirs'), 'Theirs').db.close()
+    createProject(path.join(outside, 'Theirs'), 'Theirs').close()
     picks.push(path.join(outside, 'Theirs.strata'))
     const { path: picked } = await call<{ path: string }>('project:pick', {})
     expect(await call('project:open', { path: picked })).toMatchObject({ name: 'Theirs' })

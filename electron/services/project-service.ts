@@ -33,10 +33,10 @@ export class ProjectService {
     return this.activate(openProject(target))
   }
 
-  /** Closes the open project, if any. */
+  /** Closes the open project, if any, and lets go of its lock. */
   close(): boolean {
     if (!this.current) return false
-    this.current.db.close()
+    this.current.close()
     this.current = null
     this.opts.emit('project:changed', { current: null })
     return true
@@ -53,7 +53,8 @@ export class ProjectService {
   }
 
   private activate(project: OpenProject): ProjectSummary {
-    if (this.current && this.current.root !== project.root) this.current.db.close()
+    // The new one already holds its lock, so reopening the same project keeps it locked throughout.
+    this.current?.close()
     this.current = project
     this.opts.onOpen?.(project.db)
     this.recentList.touch({ name: project.name, path: project.root })

@@ -5,6 +5,7 @@ import type { EmitEvent, RunDetail, RunSummary, TrainConfig } from '../../common
 import { StrataError } from '../../common/errors'
 import type { EnginePort, JobEvent } from '../engine/protocol'
 import { PROJECT_DB_FILE, openProjectDb } from '../store/project-db'
+import { acquireProjectLock } from '../store/project-lock'
 import {
   FINAL_STATUSES,
   addBatchLosses,
@@ -33,6 +34,8 @@ interface ActiveRun {
   port: EnginePort
   root: string
   db: Database.Database
+  /** Lets go of the project's lock, held while the run trains even if the studio switches to another project. */
+  releaseLock: () => void
   finished: boolean
   pendingLosses: Array<{ step: number; loss: number }>
 }
@@ -146,6 +149,7 @@ export class TrainingService {
       }
       live.port.kill()
       live.db.close()
+      live.releaseLock()
     }
     this.active.clear()
   }
@@ -159,10 +163,12 @@ export class TrainingService {
 
   private launch(projectDb: Database.Database, root: string, runId: number, spec: unknown, config: TrainConfig, datasetId: string, resume: boolean): void {
     this.changeStatus(projectDb, runId, 'queued')
-    // The run records through its own connection, so it keeps recording if the studio switches to another project.
+    // The run records through its own connection, so it keeps recording if the studio switches to another project;
+    // it holds the project's lock meanwhile, so no other process opens the project and takes the run for dead.
+    const releaseLock = acquireProjectLock(root)
     const db = openProjectDb(path.join(root, PROJECT_DB_FILE))
     const port = this.opts.launchEngine()
-    const live: ActiveRun = { port, root, db, finished: false, pendingLosses: [] }
+    const live: ActiveRun = { port, root, db, releaseLock, finished: false, pendingLosses: [] }
     this.active.set(runId, live)
     port.onMessage((message) => {
       if ('type' in message && message.type === 'job') this.onJobEvent(runId, live, message.event)
@@ -175,6 +181,7 @@ export class TrainingService {
         this.changeStatus(db, runId, 'interrupted', `The training process stopped unexpectedly (exit code ${code ?? 'unknown'}). Resume continues from the last checkpoint.`)
       }
       db.close()
+      releaseLock()
     })
     port.postMessage({ type: 'train', job: { runId, projectRoot: root, datasetId, spec, config, runDir: runDir(root, runId), resume } })
   }

@@ -26,7 +26,7 @@ const cmdNew: Command = async (args, o) => {
   const name = typeof args.options.name === 'string' ? args.options.name : path.basename(path.resolve(target)).replace(/\.strata$/, '')
   const project = createProject(target, name)
   const summary = projectSummary(project)
-  project.db.close()
+  project.close()
   if (o.json) o.out(JSON.stringify({ project: summary }))
   else o.out(t(o, 'cli.created', { name: summary.name, path: summary.path }))
   return 0
@@ -37,7 +37,7 @@ const cmdInfo: Command = async (args, o) => {
   if (args.positional[1]) {
     const p = openProject(args.positional[1])
     project = projectSummary(p)
-    p.db.close()
+    p.close()
   }
   const backends = await probeBackends()
   if (o.json) {
