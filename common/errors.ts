@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'TOO_FEW_ITEMS',
   // datasets
   'DATASET_NOT_FOUND',
+  'DATASET_IN_USE',
   'ITEM_NOT_FOUND',
   'DATASET_FILE_MISSING',
   'COLUMN_NOT_FOUND',

@@ -742,6 +742,7 @@ export const en = {
     DATA_MODEL_MISMATCH: 'This model does not fit this dataset: {reason}.',
     DATA_TOO_LARGE: 'This image dataset is too large to train in memory at this image size ({items} images; at most {limit} fit). Use a smaller Input size or train on fewer images.',
     RUN_BUSY: 'Run {runId} is {status}; wait for it to finish or stop it first.',
+    DATASET_IN_USE: 'Run {runId} is training on this dataset, so it was not removed: without it the run could never be judged or resumed. Stop the run (or let it finish) first.',
     DATASET_NOT_FOUND: 'The dataset {id} was not found in this project. It may have been removed.',
     ITEM_NOT_FOUND: 'The item {id} was not found in this dataset. It may have been removed already.',
     DATASET_FILE_MISSING: 'The file holding the rows of dataset {id} is missing from the project folder ({file}). Import the table again.',

@@ -744,6 +744,7 @@ export const zhCN: Messages = {
     DATA_MODEL_MISMATCH: '这个模型与这个数据集不匹配：{reason}。',
     DATA_TOO_LARGE: '以当前图像尺寸，这个图像数据集太大，无法在内存中训练（{items} 张；最多 {limit} 张）。请减小输入尺寸或减少训练图像。',
     RUN_BUSY: '运行 {runId} 当前状态为 {status}；请等它结束或先停止它。',
+    DATASET_IN_USE: '运行 {runId} 正在用这个数据集训练，所以没有删除它：删除后这次运行将永远无法评估或继续。请先停止该运行（或等它结束）。',
     DATASET_NOT_FOUND: '在这个项目中找不到数据集 {id}，它可能已被删除。',
     ITEM_NOT_FOUND: '在这个数据集中找不到第 {id} 项，它可能已被删除。',
     DATASET_FILE_MISSING: '项目文件夹中缺少保存数据集 {id} 各行的文件（{file}）。请重新导入这个表格。',

@@ -59,7 +59,7 @@ export function uploadFolder(root: string, uploadId: string): string {
 export class DatasetService {
   private readonly running = new Map<string, AbortController>()
 
-  constructor(private readonly opts: { project: () => OpenProject; emit: EmitEvent }) {}
+  constructor(private readonly opts: { project: () => OpenProject; emit: EmitEvent; liveRunOn?: (root: string, datasetId: string) => number | null }) {}
 
   private uploadDir(root: string, uploadId: string): string {
     return uploadFolder(root, uploadId)
@@ -129,8 +129,12 @@ export class DatasetService {
     return getDataset(this.opts.project().db, datasetId)
   }
 
+  /** Removes a dataset; refused while a run trains on it (that run could then never be judged or resumed). */
   remove(datasetId: string): boolean {
-    const removed = removeDataset(this.opts.project().db, datasetId)
+    const project = this.opts.project()
+    const runId = this.opts.liveRunOn?.(project.root, datasetId) ?? null
+    if (runId !== null) throw new StrataError('DATASET_IN_USE', { runId })
+    const removed = removeDataset(project.db, datasetId)
     if (removed) this.opts.emit('dataset:changed', { datasetId: null })
     return removed
   }

@@ -87,7 +87,7 @@ export function createServices(opts: ServiceOptions): Services {
       }
     : undefined
   const training: TrainingService = new TrainingService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, lookups: TRAINING_LOOKUPS })
-  const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit })
+  const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit, liveRunOn: (root, datasetId) => training.liveRunOn(root, datasetId) })
   const models = new ModelService(projects, { cacheDir: path.join(opts.dataDir, 'cache', 'bases'), emit: opts.emit })
   const samples = new SampleService({ projectsDir: opts.projectsDir, resourcesDir: opts.resourcesDir, projects, datasets, models, emit: opts.emit })
   const exports = new ExportService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, version: opts.version, locale: matchLocale(opts.systemLocale), pickPath })

@@ -136,6 +136,20 @@ describe('training service', () => {
     expect(done.history).toHaveLength(4)
   })
 
+  it('refuses to remove a dataset a run is training on, with a plain message; once the run stops, removes it', async () => {
+    const { datasetId, modelId } = await setup(3000)
+    const run = await call<RunSummary>('training:start', { datasetId, modelId, config: { epochs: 30, batchSize: 8 } })
+    await until(async () => (await runOf(run.id)).status === 'running')
+    const refused = await dispatch(services.handlers, 'dataset:remove', { datasetId }, undefined)
+    expect(refused).toMatchObject({ ok: false, error: { code: 'DATASET_IN_USE', params: { runId: run.id } } })
+    expect(!refused.ok && refused.error.message).toContain(`Run ${run.id} is training on this dataset`)
+    expect(await call<unknown[]>('dataset:list', {})).toHaveLength(1)
+    await call('training:stop', { runId: run.id })
+    await until(async () => (await runOf(run.id)).status === 'stopped')
+    await until(() => !services.training.isActive(run.id))
+    expect(await call('dataset:remove', { datasetId })).toEqual({ removed: true })
+  })
+
   it('refuses to train an unknown model with a coded error and starts nothing', async () => {
     const { datasetId } = await setup(100)
     const result = await dispatch(services.handlers, 'training:start', { datasetId, modelId: 'nope' }, undefined)

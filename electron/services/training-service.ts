@@ -33,6 +33,7 @@ export interface TrainingLookups {
 interface ActiveRun {
   port: EnginePort
   root: string
+  datasetId: string
   db: Database.Database
   /** Lets go of the project's lock, held while the run trains even if the studio switches to another project. */
   releaseLock: () => void
@@ -134,6 +135,12 @@ export class TrainingService {
     return this.active.has(runId)
   }
 
+  /** The run an engine process trains (or holds paused) on a dataset of the project at `root`, if any. */
+  liveRunOn(root: string, datasetId: string): number | null {
+    for (const [runId, live] of this.active) if (live.root === root && live.datasetId === datasetId) return runId
+    return null
+  }
+
   /** The operating-system process id of the engine training a run, while it trains. */
   enginePid(runId: number): number | undefined {
     return this.active.get(runId)?.port.pid
@@ -168,7 +175,7 @@ export class TrainingService {
     const releaseLock = acquireProjectLock(root)
     const db = openProjectDb(path.join(root, PROJECT_DB_FILE))
     const port = this.opts.launchEngine()
-    const live: ActiveRun = { port, root, db, releaseLock, finished: false, pendingLosses: [] }
+    const live: ActiveRun = { port, root, datasetId, db, releaseLock, finished: false, pendingLosses: [] }
     this.active.set(runId, live)
     port.onMessage((message) => {
       if ('type' in message && message.type === 'job') this.onJobEvent(runId, live, message.event)
