@@ -3,7 +3,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import WebSocket from 'ws'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { socketProtocols } from '../../common/security'
 import type { Services } from '../services'
 import { testServices } from '../services/test-services'
@@ -142,6 +142,34 @@ describe('headless host', () => {
     expect(created.result).toMatchObject({ ok: true, value: { name: 'Sales forecast' } })
     expect(await eventSeen).toBe(true)
     expect(fs.existsSync(path.join(home, 'projects', 'Sales forecast.strata', 'project.db'))).toBe(true)
+    ws!.close()
+  })
+
+  it('errors reach the page without stack traces or absolute paths; the host logs what was cut', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const { ws } = await connect(socketProtocols(host.token), { origin: `http://127.0.0.1:${host.port}` })
+    const texts: string[] = []
+    ws!.on('message', (d) => texts.push(d.toString()))
+    await call(ws!, 20, 'project:create', { name: 'Uploads' })
+    // A file, then a folder of the same name: writing it fails inside the host (an unexpected error naming a path).
+    await call(ws!, 21, 'dataset:upload', { uploadId: 'u1', files: [{ path: 'photos', base64: 'eA==' }] })
+    const internal = await call(ws!, 22, 'dataset:upload', { uploadId: 'u1', files: [{ path: 'photos/cat.png', base64: 'eA==' }] })
+    expect(internal.result).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.any(String) } })
+    // A folder of no images: the refusal names the user's folder, not its place in the project's staging area.
+    await call(ws!, 23, 'dataset:upload', { uploadId: 'u2', files: [{ path: 'photos/readme.txt', base64: 'eA==' }] })
+    const noImages = await call(ws!, 24, 'dataset:import', { uploadId: 'u2' })
+    expect(noImages.result).toMatchObject({ ok: false, error: { code: 'IMPORT_NO_IMAGES', params: { path: 'photos' } } })
+    // A path the user typed comes back as its name only.
+    const missing = await call(ws!, 25, 'project:open', { path: path.join(home, 'projects', 'Nowhere') })
+    expect(missing.result).toMatchObject({ ok: false })
+    for (const text of texts.filter((t) => JSON.parse(t).id >= 21)) {
+      expect(text).not.toContain(home)
+      expect(text).not.toContain('.staging')
+      // No stack line (`\n    at fn (file.js:1:2)`) and no error class name.
+      expect(text, text).not.toMatch(/\\n\s+at |:\d+:\d+\)|Error:/)
+    }
+    expect(logged.mock.calls.flat().join(' ')).toContain('.staging')
+    logged.mockRestore()
     ws!.close()
   })
 

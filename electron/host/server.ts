@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream'
 import { pipeline } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { checkEvent, dispatch, type EmitEvent, type Handlers } from '../../common/contract'
-import { StrataError, type Result } from '../../common/errors'
+import { forClient, StrataError, type Result } from '../../common/errors'
 import { CONTENT_SECURITY_POLICY, SOCKET_PROTOCOL, tokenFromProtocols } from '../../common/security'
 
 /** Largest WebSocket message the host accepts; larger ones close the connection. */
@@ -200,7 +200,9 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   })
 
   const reply = (ws: WebSocket, id: unknown, result: Result<unknown>): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: typeof id === 'number' || typeof id === 'string' ? id : null, result }))
+    // Stacks and absolute paths stay on the host (logged); the page gets a code, a plain message and file names.
+    const sent: Result<unknown> = result.ok ? result : { ok: false, error: forClient(result.error, (e) => logHostError(`${e.code} error`, e.detail ?? e.message)) }
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: typeof id === 'number' || typeof id === 'string' ? id : null, result: sent }))
   }
 
   wss.on('connection', (ws) => {

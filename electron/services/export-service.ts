@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { CardText, EXPORT_CHUNK_BYTES, ExportRecord, type EmitEvent, type ExportFormat } from '../../common/contract'
-import { StrataError } from '../../common/errors'
+import { forClient, StrataError, type AppError } from '../../common/errors'
 import type { EngineReply, EnginePort, ExportJob, JobEvent } from '../engine/protocol'
 import { getRun } from '../store/runs'
 import type { ProjectService } from './project-service'
@@ -100,7 +100,9 @@ export class ExportService {
         if (event.type === 'export-progress') {
           this.opts.emit('export:progress', { runId: job.runId, format: event.format, stage: event.stage, index: event.index, total: event.total })
         } else if (event.type === 'export-done') {
-          finish(() => resolve(event.records.map((r) => ExportRecord.parse(r))))
+          // A failed format's error is kept as a client may see it: no stack, no absolute paths (those go to the log).
+          const log = (e: AppError): void => console.error(`strata: export ${e.code} error:`, e.detail ?? e.message)
+          finish(() => resolve(event.records.map((r) => ExportRecord.parse({ ...r, error: r.error ? forClient(r.error, log) : null }))))
         } else if (event.type === 'failed') {
           finish(() => reject(new StrataError(event.error.code, event.error.params ?? {}, event.error.detail)))
         }

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
 import type { EmitEvent, RunDetail, RunSummary, TrainConfig } from '../../common/contract'
-import { StrataError } from '../../common/errors'
+import { forClient, StrataError } from '../../common/errors'
 import type { EnginePort, JobEvent } from '../engine/protocol'
 import { PROJECT_DB_FILE, openProjectDb } from '../store/project-db'
 import { acquireProjectLock } from '../store/project-lock'
@@ -236,7 +236,8 @@ export class TrainingService {
       case 'failed':
         live.finished = true
         this.flushLosses(runId, live)
-        this.changeStatus(db, runId, 'failed', event.error.message)
+        // The run's message is shown to clients: the error as they may see it (no stack, no absolute paths).
+        this.changeStatus(db, runId, 'failed', forClient(event.error, (e) => console.error(`strata: run ${runId} failed:`, e.detail ?? e.message)).message)
         break
     }
   }
