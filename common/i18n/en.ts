@@ -754,6 +754,8 @@ export const en = {
     IMPORT_BINARY_FILE: 'The file {file} is not a text table (CSV): it looks like a binary file. Nothing was imported.',
     IMPORT_NO_IMAGES: 'No readable images were found in {path} ({ignored} other files were ignored). Put the images in one sub-folder per class. Nothing was imported.',
     IMPORT_RAGGED_ROWS: '{count} rows of {file} do not have {fields} fields (lines {lines}). Fix them, or import again and choose to skip them. Nothing was imported.',
+    IMPORT_LINE_TOO_LONG: 'Line {line} of {file} is longer than {limit}, more than Strata reads as one row (a quote that is never closed also makes the rest of the file one row). Check that the file is a table with one row per line. Nothing was imported.',
+    IMPORT_FIELD_TOO_LONG: 'A value on line {line} of {file} is longer than {limit}, more than Strata reads as one cell. Shorten it or leave that column out of the file. Nothing was imported.',
     IMPORT_BAD_COLUMN: 'The column "{column}" is not in {file}. Its columns are: {columns}. Nothing was imported.',
     IMPORT_CANCELLED: 'The import was cancelled. Nothing was changed.',
     UPLOAD_NOT_FOUND: 'The uploaded files ({id}) are no longer there. Upload them again.',

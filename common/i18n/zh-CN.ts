@@ -756,6 +756,8 @@ export const zhCN: Messages = {
     IMPORT_BINARY_FILE: '文件 {file} 不是文本表格（CSV），看起来是二进制文件。没有导入任何内容。',
     IMPORT_NO_IMAGES: '在 {path} 中没有找到可读取的图片（另有 {ignored} 个文件被忽略）。请把图片按类别放进子文件夹。没有导入任何内容。',
     IMPORT_RAGGED_ROWS: '{file} 中有 {count} 行不是 {fields} 个字段（第 {lines} 行）。请修正，或重新导入并选择跳过这些行。没有导入任何内容。',
+    IMPORT_LINE_TOO_LONG: '{file} 的第 {line} 行超过 {limit}，超出了 Strata 能作为一行读取的长度（一个未闭合的引号也会让文件其余部分变成一行）。请确认文件是每行一条记录的表格。没有导入任何内容。',
+    IMPORT_FIELD_TOO_LONG: '{file} 第 {line} 行中有一个值超过 {limit}，超出了 Strata 能作为一个单元格读取的长度。请缩短它，或从文件中去掉那一列。没有导入任何内容。',
     IMPORT_BAD_COLUMN: '{file} 中没有列“{column}”。它的列有：{columns}。没有导入任何内容。',
     IMPORT_CANCELLED: '导入已取消，没有任何改动。',
     UPLOAD_NOT_FOUND: '上传的文件（{id}）已不在了，请重新上传。',
