@@ -63,7 +63,9 @@ export const ERROR_CODES = [
   'EXPORT_LAYER_UNSUPPORTED',
   'EXPORT_NO_MODEL',
   'EXPORT_NOT_FOUND',
-  'EXPORT_BUSY'
+  'EXPORT_BUSY',
+  'EXPORT_OUT_NOT_FOLDER',
+  'EXPORT_OUT_UNWRITABLE'
 ] as const
 
 /** A machine-readable error code. */

@@ -771,6 +771,8 @@ export const en = {
     EXPORT_LAYER_UNSUPPORTED: 'Layer {layer} ({type}) cannot be exported to {format} yet. Replace it, or choose another format.',
     EXPORT_NO_MODEL: 'Run {runId} has no trained model to export yet: train it for at least one epoch first.',
     EXPORT_NOT_FOUND: 'Run {runId} has no {format} export yet. Export it first.',
+    EXPORT_OUT_NOT_FOLDER: '{path} is a file, not a folder, so exports cannot be written into it. Give --out a folder (it is created if it does not exist).',
+    EXPORT_OUT_UNWRITABLE: 'Exports cannot be written into {path} ({reason}): no folder can be made or written there. Give --out a folder you can write to.',
     EXPORT_BUSY: 'Run {runId} is being exported already. Wait for that export to finish.',
     RUN_NOT_TRAINED: 'Run {runId} has no trained model yet: it must finish at least one epoch before it can be judged or tried.',
     TOO_FEW_ITEMS: 'There are too few items for this: {reason}',

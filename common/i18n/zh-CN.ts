@@ -773,6 +773,8 @@ export const zhCN: Messages = {
     EXPORT_LAYER_UNSUPPORTED: '层 {layer}（{type}）暂时无法导出为 {format}。请替换该层，或选择其他格式。',
     EXPORT_NO_MODEL: '运行 {runId} 还没有可导出的训练好的模型：请先至少训练一个轮次。',
     EXPORT_NOT_FOUND: '运行 {runId} 还没有 {format} 导出。请先导出。',
+    EXPORT_OUT_NOT_FOLDER: '{path} 是文件而不是文件夹，无法把导出写入其中。请为 --out 指定一个文件夹（不存在时会自动创建）。',
+    EXPORT_OUT_UNWRITABLE: '无法把导出写入 {path}（{reason}）：那里无法创建或写入文件夹。请为 --out 指定一个你能写入的文件夹。',
     EXPORT_BUSY: '运行 {runId} 正在导出中。请等待该导出完成。',
     RUN_NOT_TRAINED: '运行 {runId} 还没有训练好的模型：至少要完成一个轮次，才能评估或试用。',
     TOO_FEW_ITEMS: '数据项太少，无法进行：{reason}',

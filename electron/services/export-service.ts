@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { CardText, EXPORT_CHUNK_BYTES, ExportRecord, type EmitEvent, type ExportFormat } from '../../common/contract'
 import { forClient, StrataError, type AppError } from '../../common/errors'
 import type { EngineReply, EnginePort, ExportJob, JobEvent } from '../engine/protocol'
+import { makeFolders } from '../store/folders'
 import { getRun } from '../store/runs'
 import type { ProjectService } from './project-service'
 import { runDir } from './training-service'
@@ -16,6 +17,42 @@ const ExportManifest = z.object({
   exports: z.array(ExportRecord)
 })
 type ExportManifest = z.infer<typeof ExportManifest>
+
+/** Creates a new folder `<parent>/<name>`, or `<name> (2)`, `<name> (3)`… when that one exists; returns it. */
+function claimFolder(parent: string, name: string): string {
+  for (let n = 1; ; n++) {
+    const dest = path.join(parent, n === 1 ? name : `${name} (${n})`)
+    try {
+      // Not recursive: creating it is what claims the name, so nothing already there is written into.
+      fs.mkdirSync(dest)
+      return dest
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw outFolderError(parent, err)
+    }
+  }
+}
+
+function outFolderError(target: string, err: unknown): StrataError {
+  return new StrataError('EXPORT_OUT_UNWRITABLE', { path: target, reason: (err as NodeJS.ErrnoException).code ?? String(err) })
+}
+
+/**
+ * Makes sure exports can be written into `target` before any work starts: creates it when missing, and refuses at
+ * once (EXPORT_OUT_NOT_FOLDER, EXPORT_OUT_UNWRITABLE) a file, a place where no folder can be made (`/proc/x`) or a
+ * folder that cannot be written to. Returns its absolute path.
+ */
+export function checkOutFolder(target: string): string {
+  const abs = path.resolve(target)
+  const stat = fs.statSync(abs, { throwIfNoEntry: false })
+  if (stat && !stat.isDirectory()) throw new StrataError('EXPORT_OUT_NOT_FOLDER', { path: abs })
+  try {
+    if (!stat) makeFolders(abs)
+    fs.rmdirSync(fs.mkdtempSync(path.join(abs, '.strata-write-check-')))
+  } catch (err) {
+    throw outFolderError(abs, err)
+  }
+  return abs
+}
 
 /** The exports of a run as channels return them. */
 export interface ExportsOfRun {
@@ -148,11 +185,13 @@ export class ExportService {
     return { name, size, offset: start, data: chunk.toString('base64'), done: start + length >= size }
   }
 
-  /** Copies an export's folder into `<target>/run-<id>-<format>`; returns the new folder. */
+  /**
+   * Copies an export's folder into `<target>/run-<id>-<format>`, or beside a folder of that name already there
+   * (`run-<id>-<format> (2)`, …), which is never replaced; returns the new folder.
+   */
   copyTo(runId: number, format: ExportFormat, target: string): string {
     const { dir } = this.exportFolder(runId, format)
-    const dest = path.join(target, `run-${runId}-${format}`)
-    fs.rmSync(dest, { recursive: true, force: true })
+    const dest = claimFolder(target, `run-${runId}-${format}`)
     fs.cpSync(dir, dest, { recursive: true })
     return dest
   }

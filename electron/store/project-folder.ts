@@ -3,6 +3,7 @@ import path from 'node:path'
 import type Database from 'better-sqlite3'
 import { StrataError } from '../../common/errors'
 import { TrainConfig, type ProjectSummary } from '../../common/contract'
+import { makeFolders } from './folders'
 import { PROJECT_DB_FILE, openProjectDb, readSchemaVersion } from './project-db'
 import { acquireProjectLock } from './project-lock'
 
@@ -66,7 +67,7 @@ export function createProject(folder: string, name: string): OpenProject {
   if (fs.existsSync(root) && fs.readdirSync(root).length > 0) {
     throw new StrataError('PROJECT_EXISTS', { path: root })
   }
-  fs.mkdirSync(root, { recursive: true })
+  makeFolders(root)
   return withLock(root, () => {
     for (const sub of PROJECT_SUBDIRS) fs.mkdirSync(path.join(root, sub), { recursive: true })
     const db = openProjectDb(path.join(root, PROJECT_DB_FILE), { create: true })
