@@ -101,6 +101,11 @@ export class DatasetService {
     }
   }
 
+  /** True while no import runs (so nothing is being written into a project's blobs or staging area). */
+  get idle(): boolean {
+    return this.running.size === 0
+  }
+
   /** Stops a running import; it then leaves the project as it was. */
   cancel(importId: string): boolean {
     const controller = this.running.get(importId)

@@ -4,6 +4,7 @@ import { matchLocale } from '../../common/i18n'
 import type { EnginePort } from '../engine/protocol'
 import { getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
+import { sweepOrphans } from '../store/project-sweep'
 import { DatasetService, uploadsRoot } from './dataset-service'
 import { ExportService } from './export-service'
 import { ModelService, templateInfos } from './model-service'
@@ -67,7 +68,14 @@ const TRAINING_LOOKUPS: TrainingLookups = {
 
 /** Builds the services and maps every contract channel to one of them. */
 export function createServices(opts: ServiceOptions): Services {
-  const projects = new ProjectService({ ...opts, onOpen: (db) => training.recoverInterrupted(db) })
+  const projects = new ProjectService({
+    ...opts,
+    onOpen: (project) => {
+      training.recoverInterrupted(project.db)
+      // What a killed import left behind goes now; never while an import of this process still runs.
+      if (datasets.idle) sweepOrphans(project)
+    }
+  })
   const access = new PathAccess({
     policy: opts.pathPolicy,
     projectsDir: opts.projectsDir,

@@ -1,5 +1,4 @@
 import path from 'node:path'
-import type Database from 'better-sqlite3'
 import type { EmitEvent, ProjectSummary, RecentProject } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import { createProject, openProject, projectSummary, type OpenProject } from '../store/project-folder'
@@ -11,7 +10,7 @@ export class ProjectService {
   private readonly recentList: RecentProjects
 
   constructor(
-    private readonly opts: { dataDir: string; projectsDir: string; emit: EmitEvent; onOpen?: (db: Database.Database) => void }
+    private readonly opts: { dataDir: string; projectsDir: string; emit: EmitEvent; onOpen?: (project: OpenProject) => void }
   ) {
     this.recentList = new RecentProjects(opts.dataDir)
   }
@@ -56,7 +55,7 @@ export class ProjectService {
     // The new one already holds its lock, so reopening the same project keeps it locked throughout.
     this.current?.close()
     this.current = project
-    this.opts.onOpen?.(project.db)
+    this.opts.onOpen?.(project)
     this.recentList.touch({ name: project.name, path: project.root })
     const summary = projectSummary(project)
     this.opts.emit('project:changed', { current: summary })
