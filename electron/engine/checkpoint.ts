@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type * as tfType from '@tensorflow/tfjs'
+import type { Metrics } from '../../common/contract'
 import { captureCheckpoint, restoreOptimizer, toArrayBuffer, type CheckpointArtifacts } from './checkpoint-artifacts'
 
 type Tf = typeof tfType
@@ -15,6 +16,11 @@ export interface TrainingState {
   bestEpoch: number
   epochsWithoutImprovement: number
   epochsWithoutLrImprovement: number
+  /**
+   * Every epoch trained so far with its metrics: the checkpoint carries its own history rows, so a run's record can
+   * be completed from it when the host died before recording the last epochs (older checkpoints have none).
+   */
+  history?: Array<{ epoch: number; metrics: Metrics; learningRate: number; seconds: number }>
 }
 
 function writeAtomically(file: string, data: string | Uint8Array): void {

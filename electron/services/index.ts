@@ -71,7 +71,7 @@ export function createServices(opts: ServiceOptions): Services {
   const projects = new ProjectService({
     ...opts,
     onOpen: (project) => {
-      training.recoverInterrupted(project.db)
+      training.recoverInterrupted(project)
       // What a killed import left behind goes now; never while an import of this process still runs.
       if (datasets.idle) sweepOrphans(project)
     }

@@ -1,9 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
-import type { EmitEvent, RunDetail, RunSummary, TrainConfig } from '../../common/contract'
+import { z } from 'zod'
+import { EpochMetrics, type EmitEvent, type RunDetail, type RunSummary, type TrainConfig } from '../../common/contract'
 import { forClient, StrataError } from '../../common/errors'
 import type { EnginePort, JobEvent } from '../engine/protocol'
+import { checkpointDir } from '../engine/training-job'
 import { PROJECT_DB_FILE, openProjectDb } from '../store/project-db'
 import { acquireProjectLock } from '../store/project-lock'
 import {
@@ -14,6 +16,7 @@ import {
   getRun,
   getRunDetail,
   listRuns,
+  recordCheckpoint,
   runConfig,
   setCheckpoint,
   setRunBackend,
@@ -46,6 +49,30 @@ export function runDir(projectRoot: string, runId: number): string {
   return path.join(projectRoot, 'runs', String(runId))
 }
 
+/** What a checkpoint's state.json says of the run's progress: the epoch it holds and the history up to it. */
+const CheckpointProgress = z.object({ epoch: z.number().int().min(0), history: z.array(EpochMetrics).default([]) })
+
+/** The progress a run's checkpoint holds, or null when it has none (or none Strata can read). */
+function checkpointProgress(projectRoot: string, runId: number, kind: 'last' | 'best'): z.infer<typeof CheckpointProgress> | null {
+  try {
+    const parsed = CheckpointProgress.safeParse(JSON.parse(fs.readFileSync(path.join(checkpointDir(runDir(projectRoot, runId), kind), 'state.json'), 'utf8')))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Brings a run's record level with its checkpoints: each checkpoint on disk is recorded with the history rows it
+ * carries, in one transaction, so epochs whose events died with their host are not lost.
+ */
+export function syncWithCheckpoints(db: Database.Database, projectRoot: string, runId: number): void {
+  for (const kind of ['last', 'best'] as const) {
+    const progress = checkpointProgress(projectRoot, runId, kind)
+    if (progress && progress.epoch > 0) recordCheckpoint(db, runId, kind, progress.epoch, progress.history)
+  }
+}
+
 /**
  * Starts, controls and records training runs. Each run trains in its own engine process; this service persists
  * everything it reports, and marks a run interrupted (resumable) when that process dies.
@@ -62,10 +89,16 @@ export class TrainingService {
     return { db: project.db, root: project.root }
   }
 
-  /** Marks runs that were training when the studio last stopped as interrupted, so they can be resumed. */
-  recoverInterrupted(db: Database.Database): void {
+  /**
+   * Marks runs that were training when the studio last stopped as interrupted, so they can be resumed, with every
+   * epoch their last checkpoint holds recorded (a host killed mid-run may not have recorded the last ones).
+   */
+  recoverInterrupted(project: { db: Database.Database; root: string }): void {
+    const { db, root } = project
     for (const run of listRuns(db)) {
-      if (!FINAL_STATUSES.has(run.status) && !this.active.has(run.id)) {
+      if (this.active.has(run.id) || run.status === 'completed') continue
+      syncWithCheckpoints(db, root, run.id)
+      if (!FINAL_STATUSES.has(run.status)) {
         setRunStatus(db, run.id, 'interrupted', 'Strata stopped while this run was training. Resume continues from its last checkpoint.')
       }
     }
@@ -97,6 +130,8 @@ export class TrainingService {
     const specFile = path.join(runDir(root, runId), 'model-spec.json')
     if (!fs.existsSync(specFile)) throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'its files are missing from the project folder.' })
     const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as unknown
+    // The resumed engine continues after the checkpoint's epoch: every epoch up to it must be on record first.
+    syncWithCheckpoints(db, root, runId)
     this.launch(db, root, runId, spec, runConfig(db, runId), run.datasetId, true)
     return getRun(db, runId)
   }
@@ -220,9 +255,13 @@ export class TrainingService {
         this.flushLosses(runId, live)
         this.opts.emit('training:epoch', { runId, epoch: event.epoch, metrics: event.metrics, learningRate: event.learningRate, seconds: event.seconds })
         break
-      case 'checkpoint':
-        setCheckpoint(db, runId, event.kind, event.epoch)
+      case 'checkpoint': {
+        // The checkpoint and its history rows are recorded together, from the checkpoint itself.
+        const progress = checkpointProgress(live.root, runId, event.kind)
+        if (progress?.epoch === event.epoch) recordCheckpoint(db, runId, event.kind, event.epoch, progress.history)
+        else setCheckpoint(db, runId, event.kind, event.epoch)
         break
+      }
       case 'warning':
         this.opts.emit('training:warning', { runId, key: event.key, params: event.params })
         break
