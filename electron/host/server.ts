@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { checkEvent, dispatch, type EmitEvent, type Handlers } from '../../common/contract'
 import { forClient, StrataError, type Result } from '../../common/errors'
 import { CONTENT_SECURITY_POLICY, SOCKET_PROTOCOL, tokenFromProtocols } from '../../common/security'
+import { isInside } from '../services/path-access'
 
 /** Largest WebSocket message the host accepts; larger ones close the connection. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -78,12 +79,6 @@ export function parseTarget(target: string | undefined): URL | null {
   } catch {
     return null
   }
-}
-
-/** True when `file` is `dir` itself or lies inside it. */
-function isInside(file: string, dir: string): boolean {
-  const rel = path.relative(dir, file)
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
 }
 
 /**
