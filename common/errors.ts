@@ -11,9 +11,11 @@ export const ERROR_CODES = [
   'PROJECT_NOT_FOUND',
   'PROJECT_TOO_NEW',
   'PROJECT_CORRUPT',
+  'PROJECT_LOCKED',
   'NO_PROJECT_OPEN',
   'INVALID_NAME',
   'PATH_OUTSIDE_PROJECT',
+  'PATH_NOT_ALLOWED',
   'ENGINE_UNAVAILABLE',
   'BAD_ARGUMENTS',
   // training
@@ -31,6 +33,7 @@ export const ERROR_CODES = [
   'TOO_FEW_ITEMS',
   // datasets
   'DATASET_NOT_FOUND',
+  'DATASET_IN_USE',
   'ITEM_NOT_FOUND',
   'DATASET_FILE_MISSING',
   'COLUMN_NOT_FOUND',
@@ -41,6 +44,8 @@ export const ERROR_CODES = [
   'IMPORT_BINARY_FILE',
   'IMPORT_NO_IMAGES',
   'IMPORT_RAGGED_ROWS',
+  'IMPORT_LINE_TOO_LONG',
+  'IMPORT_FIELD_TOO_LONG',
   'IMPORT_BAD_COLUMN',
   'IMPORT_CANCELLED',
   'UPLOAD_NOT_FOUND',
@@ -59,7 +64,9 @@ export const ERROR_CODES = [
   'EXPORT_LAYER_UNSUPPORTED',
   'EXPORT_NO_MODEL',
   'EXPORT_NOT_FOUND',
-  'EXPORT_BUSY'
+  'EXPORT_BUSY',
+  'EXPORT_OUT_NOT_FOLDER',
+  'EXPORT_OUT_UNWRITABLE'
 ] as const
 
 /** A machine-readable error code. */
@@ -106,4 +113,39 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof StrataError) return err.toAppError()
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err)
   return { code: 'INTERNAL', message: translate('en', 'errors.INTERNAL'), detail }
+}
+
+/** An absolute path's last part (`/a/b/photos` → `photos`, `C:\a\b.csv` → `b.csv`), or the text as it is. */
+function lastPart(value: string): string {
+  if (!/^(?:\/|[A-Za-z]:[\\/]|\\\\)/.test(value)) return value
+  const parts = value.split(/[\\/]+/).filter(Boolean)
+  return parts.at(-1) ?? value
+}
+
+/** Absolute paths inside free text: a `/` or drive letter not inside a word, then segments (which may hold spaces). */
+const PATH_IN_TEXT = /(?<![\w/\\.-])(?:[A-Za-z]:)?[\\/](?:[^\\/\n\r'"`<>|]+[\\/])+[^\\/\s'"`<>|,;:()]*/g
+
+/** Text with every absolute path in it cut to its last part (a file or folder name the user would recognise). */
+export function redactPaths(text: string): string {
+  return text.replace(PATH_IN_TEXT, (found) => lastPart(found))
+}
+
+/** Lines of a JavaScript stack trace (`    at fn (file:1:2)`). */
+const STACK_LINE = /^\s+at\s.*$/gm
+
+/**
+ * The form of an error a client (the page, the desktop window) receives: a code, a plain message and parameters
+ * with every absolute path cut to its last part, and technical detail only when it is not an unexpected error's
+ * (no stack trace, no paths). What was cut, an unexpected error's stack included, goes to `log` on the host.
+ */
+export function forClient(error: AppError, log?: (error: AppError) => void): AppError {
+  if (error.code === 'INTERNAL') {
+    if (error.detail) log?.(error)
+    return { code: 'INTERNAL', message: translate('en', 'errors.INTERNAL') }
+  }
+  const params = error.params ? Object.fromEntries(Object.entries(error.params).map(([k, v]) => [k, typeof v === 'string' ? lastPart(redactPaths(v)) : v])) : undefined
+  const message = params ? translate('en', `errors.${error.code}`, params) : redactPaths(error.message)
+  const detail = error.detail ? redactPaths(error.detail.replace(STACK_LINE, '')).trim() : ''
+  if (detail !== error.detail) log?.(error)
+  return { code: error.code, message, ...(params ? { params } : {}), ...(detail ? { detail } : {}) }
 }

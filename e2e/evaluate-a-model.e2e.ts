@@ -104,7 +104,7 @@ test('the experiments table stays smooth with 500 runs: only visible rows exist,
       setRunStatus(p.db, id, 'completed')
     }
   })()
-  p.db.close()
+  p.close()
 
   await openInStudio(page, studio, `${folder}.strata`)
   const started = Date.now()

@@ -18,9 +18,9 @@ export interface Studio {
 
 const ROOT = path.resolve(__dirname, '..')
 
-/** Starts `strata serve --port 0 --json` and resolves once it prints its address. */
-export async function startStudio(home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-'))): Promise<Studio> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'strata.js'), 'serve', '--port', '0', '--json'], {
+/** Starts `strata serve --port 0 --json` (and `args`, such as `--allow-dir DIR`) and resolves once it prints its address. */
+export async function startStudio(home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-')), args: readonly string[] = []): Promise<Studio> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'strata.js'), 'serve', '--port', '0', '--json', ...args], {
     env: { ...process.env, STRATA_HOME: home, LANG: 'en_US.UTF-8' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
@@ -35,16 +35,17 @@ export async function startStudio(home = fs.mkdtempSync(path.join(os.tmpdir(), '
 
 /** Stops a studio started by {@link startStudio}. */
 export async function stopStudio(studio: Studio): Promise<void> {
-  if (studio.process.exitCode !== null) return
+  if (studio.process.exitCode !== null || studio.process.signalCode !== null) return
   const exited = new Promise((resolve) => studio.process.once('exit', resolve))
   studio.process.kill('SIGTERM')
   await exited
 }
 
-/** Playwright's `test` with a fresh `studio` per test. */
-export const test = base.extend<{ studio: Studio }>({
-  studio: async ({}, use) => {
-    const studio = await startStudio()
+/** Playwright's `test` with a fresh `studio` per test; `test.use({ studioArgs })` adds arguments to `strata serve`. */
+export const test = base.extend<{ studio: Studio; studioArgs: string[] }>({
+  studioArgs: [[], { option: true }],
+  studio: async ({ studioArgs }, use) => {
+    const studio = await startStudio(undefined, studioArgs)
     await use(studio)
     await stopStudio(studio)
     fs.rmSync(studio.home, { recursive: true, force: true })

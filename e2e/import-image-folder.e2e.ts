@@ -4,8 +4,13 @@ import path from 'node:path'
 import { makeImageFolder, writeTree } from '../electron/store/test-data'
 import { expect, newProjectDataView, test } from './fixtures'
 
+// The studio is started with this folder allowed (`strata serve --allow-dir`), so a path typed into it may be read.
+const photos = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-images-'))
+test.use({ studioArgs: ['--allow-dir', photos] })
+test.afterAll(() => fs.rmSync(photos, { recursive: true, force: true }))
+
 test('import a folder of images through the Data view and see class counts and thumbnails', async ({ page, studio }) => {
-  const source = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-images-')), 'shapes')
+  const source = path.join(photos, 'shapes')
   await makeImageFolder(source, { circles: 5, squares: 3 }, ['jpeg', 'png', 'webp'])
   writeTree(source, { 'squares/broken.jpg': 'not really a jpeg', 'notes.txt': 'ignored' })
 
@@ -34,5 +39,13 @@ test('import a folder of images through the Data view and see class counts and t
   await page.getByTestId('import-path-submit').click()
   await expect(page.getByTestId('import-notice')).toContainText('already imported')
   await expect(page.getByTestId('dataset-tab')).toHaveCount(1)
-  fs.rmSync(path.dirname(source), { recursive: true, force: true })
+
+  // A folder the studio was not told about is refused, with how to allow it.
+  const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-elsewhere-'))
+  await makeImageFolder(path.join(elsewhere, 'shapes'), { circles: 2, squares: 2 })
+  await page.getByTestId('import-path').fill(path.join(elsewhere, 'shapes'))
+  await page.getByTestId('import-path-submit').click()
+  await expect(page.getByTestId('import-panel').getByTestId('error')).toContainText('--allow-dir')
+  await expect(page.getByTestId('dataset-tab')).toHaveCount(1)
+  fs.rmSync(elsewhere, { recursive: true, force: true })
 })

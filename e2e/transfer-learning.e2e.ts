@@ -2,6 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { expect, test } from './fixtures'
 
+/** The shipped samples: the studio is started with this folder allowed, so the base's path may be typed. */
+const SAMPLES = path.resolve(__dirname, '..', 'resources', 'samples')
+test.use({ studioArgs: ['--allow-dir', SAMPLES] })
+
 /**
  * Transfer learning in the builder: the photos sample comes with its pretrained base; the inspector shows the base's
  * cut, shapes and frozen weights, unfreezing a layer changes what trains, and a base is imported from a path or uploaded.
@@ -39,11 +43,15 @@ test('photos sample → pretrained base in the inspector → cut, unfreeze and i
   await page.getByTestId('undo').click()
   await expect(base.getByTestId('node-shape')).toHaveText('32')
 
-  // A folder that is not a TF.js model is refused plainly; the shipped base imports (same content, same base).
-  await page.getByTestId('base-import-path').fill(path.join(studio.home, 'nothing-here'))
+  // A folder outside the allowed places is refused; a missing one is said plainly; the shipped base imports (same
+  // content, same base).
+  await page.getByTestId('base-import-path').fill(path.join(studio.home, 'broken-base'))
+  await page.getByTestId('base-import-button').click()
+  await expect(page.getByTestId('base-import').getByTestId('error')).toContainText('--allow-dir')
+  await page.getByTestId('base-import-path').fill(path.join(SAMPLES, 'nothing-here'))
   await page.getByTestId('base-import-button').click()
   await expect(page.getByTestId('base-import').getByTestId('error')).toContainText('Nothing was found at')
-  const shipped = path.resolve(__dirname, '..', 'resources', 'samples', 'shapes-base')
+  const shipped = path.join(SAMPLES, 'shapes-base')
   await page.getByTestId('base-import-path').fill(shipped)
   await page.getByTestId('base-import-button').click()
   await expect(page.getByTestId('base-import').getByTestId('error')).toHaveCount(0)

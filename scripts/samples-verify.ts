@@ -41,7 +41,8 @@ async function verify(id: string): Promise<Row> {
     emit: (event, payload) => {
       const s = payload as RunSummary
       if (event === 'training:status' && isFinalStatus(s.status)) finished(s)
-    }
+    },
+    pathPolicy: 'any'
   })
   const started = Date.now()
   try {

@@ -37,6 +37,8 @@ export const PROJECT_CHANNELS = {
     ProjectSummary
   ),
   'project:open': channel(z.object({ path: z.string().min(1) }).strict(), ProjectSummary),
+  /** Opens the desktop's native folder picker (Electron only): the folder chosen may then be opened; null when cancelled or unavailable. */
+  'project:pick': channel(NoInput, z.object({ path: z.string().nullable() })),
   'project:current': channel(NoInput, ProjectSummary.nullable()),
   'project:recent': channel(NoInput, z.array(RecentProject)),
   'project:close': channel(NoInput, z.object({ closed: z.boolean() }))

@@ -1,10 +1,16 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
+import { socketProtocols } from '../../common/security'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TrainConfig } from '../../common/contract/training'
+import { emptySpec } from '../../common/model/spec'
+import { ModelStore } from '../store/model-store'
+import { createProject } from '../store/project-folder'
+import { createRun, setRunStatus } from '../store/runs'
 import { requireBuiltCli, runBuiltCli } from './run-built-cli'
 
 // These tests run the built CLI exactly as a user does (`npm run build` first; `npm test` does it).
@@ -66,7 +72,20 @@ describe('strata CLI', () => {
     expect(unknown.stderr).toContain('Unknown command')
   })
 
-  it('serve --port 0 prints a URL with a token; the page needs it; the socket needs it; the engine answers', async () => {
+  it('runs piped into a reader that stops early (| head -2) ends quietly, without an EPIPE crash', async () => {
+    const p = createProject(path.join(dir, 'Many'), 'Many')
+    const model = new ModelStore(p.db).create('MLP', emptySpec('MLP'), null)
+    p.db.transaction(() => {
+      for (let r = 0; r < 3000; r++) setRunStatus(p.db, createRun(p.db, { datasetId: 'd0', modelId: model.id, config: TrainConfig.parse({ epochs: 3 }) }), 'completed')
+    })()
+    p.close()
+    const pipeline = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" runs Many | head -2`], { cwd: dir, env: { ...process.env, STRATA_HOME: dir, LANG: 'en_US.UTF-8' }, encoding: 'utf8' })
+    expect(pipeline.stdout.trim().split('\n')).toHaveLength(2)
+    expect(pipeline.stdout).toContain('run 3000')
+    expect(pipeline.stderr).toBe('')
+  })
+
+  it('serve --port 0 prints a URL with a token; the page is public; the socket needs the token; the engine answers', async () => {
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], { env: { ...process.env, STRATA_HOME: dir }, stdio: ['ignore', 'pipe', 'inherit'] })
     try {
       const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve))
@@ -74,7 +93,7 @@ describe('strata CLI', () => {
       expect(url).toBe(`http://127.0.0.1:${port}/?token=${token}`)
 
       expect((await fetch(url)).status).toBe(200)
-      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(401)
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200)
 
       const refused = await new Promise<number>((resolve) => {
         const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`)
@@ -83,7 +102,7 @@ describe('strata CLI', () => {
       })
       expect(refused).toBe(401)
 
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`)
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, socketProtocols(token))
       await new Promise((resolve) => ws.once('open', resolve))
       const reply = await new Promise<{ result: { ok: boolean; value: { chosen: string } } }>((resolve) => {
         ws.once('message', (d) => resolve(JSON.parse(d.toString())))

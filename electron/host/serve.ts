@@ -1,21 +1,18 @@
 import path from 'node:path'
-import { exec } from 'node:child_process'
 import type { EmitEvent } from '../../common/contract'
 import { EngineClient, forkEngine } from '../engine/process/engine-client'
 import { createServices, type Services } from '../services'
+import type { PathPolicy } from '../services/path-access'
 import { defaultPaths, systemLocale, type StrataPaths } from '../services/paths'
+import { openInBrowser } from './open-url'
 import { startHost, type RunningHost } from './server'
 import { version } from '../../package.json'
 
-/** Opens a URL in the system's browser. */
-export function openInBrowser(url: string): Promise<boolean> {
-  const command =
-    process.platform === 'win32' ? `start "" "${url}"` : process.platform === 'darwin' ? `open "${url}"` : `xdg-open "${url}"`
-  return new Promise((resolve) => exec(command, (err) => resolve(!err)))
-}
-
-/** The services as a plain Node process runs them (headless host, CLI), with engine processes started by fork. */
-export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths; emit: EmitEvent }): Services & { engine: EngineClient } {
+/**
+ * The services as a plain Node process runs them (headless host, CLI), with engine processes started by fork.
+ * `pathPolicy`: `chosen` for the studio's page, `any` for the command line (see PathPolicy).
+ */
+export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths; emit: EmitEvent; pathPolicy: PathPolicy; allowDirs?: readonly string[] }): Services & { engine: EngineClient } {
   const engineEntry = path.join(opts.buildDir, 'main', 'engine.js')
   const engine = new EngineClient(() => forkEngine(engineEntry))
   const services = createServices({
@@ -27,7 +24,9 @@ export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths
     engine,
     launchEngine: () => forkEngine(engineEntry),
     emit: opts.emit,
-    openExternal: openInBrowser
+    openExternal: openInBrowser,
+    pathPolicy: opts.pathPolicy,
+    allowDirs: opts.allowDirs
   })
   return {
     ...services,
@@ -39,10 +38,32 @@ export function createNodeServices(opts: { buildDir: string; paths?: StrataPaths
   }
 }
 
+/**
+ * Keeps this process serving through an error nothing caught (a throw in a callback, a rejected promise nobody
+ * awaited): it is logged on the host's own output and the studio goes on, so one fault never ends a training run
+ * that an engine process is running for it. Returns the function that stops catching them.
+ */
+export function keepServingThroughErrors(log: (text: string, err: unknown) => void = console.error): () => void {
+  const onError = (err: unknown): void => log('strata: an unexpected error was caught; the studio keeps running:', err)
+  process.on('uncaughtException', onError)
+  process.on('unhandledRejection', onError)
+  return () => {
+    process.off('uncaughtException', onError)
+    process.off('unhandledRejection', onError)
+  }
+}
+
 /** The headless studio: services, an engine process and the HTTP/WebSocket host, wired together. */
-export async function serveStudio(opts: { port?: number; host?: string; paths?: StrataPaths; buildDir: string }): Promise<RunningHost & { stop(): Promise<void> }> {
+export async function serveStudio(opts: { port?: number; host?: string; paths?: StrataPaths; buildDir: string; allowDirs?: readonly string[] }): Promise<RunningHost & { stop(): Promise<void> }> {
+  const stopCatching = keepServingThroughErrors()
   let emit: EmitEvent = () => undefined
-  const services = createNodeServices({ buildDir: opts.buildDir, paths: opts.paths, emit: (event, payload) => emit(event, payload) })
+  const services = createNodeServices({
+    buildDir: opts.buildDir,
+    paths: opts.paths,
+    emit: (event, payload) => emit(event, payload),
+    pathPolicy: 'chosen',
+    allowDirs: opts.allowDirs
+  })
   const host = await startHost({
     handlers: services.handlers,
     rendererDir: path.join(opts.buildDir, 'renderer'),
@@ -55,6 +76,7 @@ export async function serveStudio(opts: { port?: number; host?: string; paths?: 
     stop: async () => {
       await host.close()
       services.dispose()
+      stopCatching()
     }
   }
 }

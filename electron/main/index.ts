@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { app, BrowserWindow, dialog, session, shell } from 'electron'
+import { safeExternalUrl } from '../../common/security'
 import { EngineClient } from '../engine/process/engine-client'
 import { createServices } from '../services'
 import { defaultPaths } from '../services/paths'
@@ -32,9 +33,13 @@ void app.whenReady().then(() => {
     launchEngine: () => preferGpuEngine(() => launchGpuEngine(outDir, () => launchUtilityEngine(outDir)), () => launchUtilityEngine(outDir)),
     emit: emitToWindows,
     openExternal: async (url) => {
-      await shell.openExternal(url)
+      const safe = safeExternalUrl(url)
+      if (!safe) return false
+      await shell.openExternal(safe)
       return true
     },
+    // The window names only places the user chose: the projects folder, uploads and what the dialogs below pick.
+    pathPolicy: 'chosen',
     pickPath: async ({ folder }) => {
       const options: Electron.OpenDialogOptions = folder
         ? { properties: ['openDirectory'] }

@@ -1,6 +1,6 @@
 import { ipcMain } from 'electron'
 import { CHANNEL_NAMES, checkEvent, dispatch, type EmitEvent, type Handlers } from '../../common/contract'
-import { StrataError } from '../../common/errors'
+import { forClient, StrataError } from '../../common/errors'
 import { appWindows, isAppWindow } from './windows'
 
 /** Maps every contract channel to `ipcMain.handle`; requests from anything but the studio's windows are refused. */
@@ -10,7 +10,9 @@ export function registerIpc(handlers: Handlers): void {
       if (!isAppWindow(event.sender)) {
         return { ok: false, error: new StrataError('UNKNOWN_CHANNEL', { channel }).toAppError() }
       }
-      return dispatch(handlers, channel, payload, undefined)
+      const result = await dispatch(handlers, channel, payload, undefined)
+      // Stacks and absolute paths stay in the main process's log; the window gets a code, a plain message and file names.
+      return result.ok ? result : { ok: false, error: forClient(result.error, (e) => console.error(`strata: ${e.code} error:`, e.detail ?? e.message)) }
     })
   }
 }

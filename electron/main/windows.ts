@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { BrowserWindow, shell } from 'electron'
+import { safeExternalUrl } from '../../common/security'
 
 const windows = new Set<BrowserWindow>()
 
@@ -12,10 +13,6 @@ export function isAppWindow(contents: Electron.WebContents): boolean {
 /** Every open studio window. */
 export function appWindows(): BrowserWindow[] {
   return [...windows].filter((w) => !w.isDestroyed())
-}
-
-function isSafeExternal(url: string): boolean {
-  return /^https?:\/\//i.test(url)
 }
 
 /** Opens a studio window with Electron's security defaults: isolated, sandboxed, no Node, no navigation. */
@@ -43,10 +40,12 @@ export function createMainWindow(outDir: string): BrowserWindow {
   // The studio is a single page: any navigation is refused; web links open in the system browser.
   win.webContents.on('will-navigate', (event, url) => {
     event.preventDefault()
-    if (isSafeExternal(url)) void shell.openExternal(url)
+    const safe = safeExternalUrl(url)
+    if (safe) void shell.openExternal(safe)
   })
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternal(url)) void shell.openExternal(url)
+    const safe = safeExternalUrl(url)
+    if (safe) void shell.openExternal(safe)
     return { action: 'deny' }
   })
 

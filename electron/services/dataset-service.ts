@@ -45,16 +45,21 @@ export function progressReporter(importId: string, send: (p: ImportProgress) => 
   }
 }
 
-/** The folder a browser upload's files are stored in (inside the project's staging area) until they are imported. */
+/** The folder every browser upload of a project is stored under (inside its staging area). */
+export function uploadsRoot(root: string): string {
+  return path.join(root, STAGING_DIR, UPLOADS_DIR)
+}
+
+/** The folder a browser upload's files are stored in until they are imported. */
 export function uploadFolder(root: string, uploadId: string): string {
-  return path.join(root, STAGING_DIR, UPLOADS_DIR, uploadId)
+  return path.join(uploadsRoot(root), uploadId)
 }
 
 /** Imports, browses, edits and splits the open project's datasets. */
 export class DatasetService {
   private readonly running = new Map<string, AbortController>()
 
-  constructor(private readonly opts: { project: () => OpenProject; emit: EmitEvent }) {}
+  constructor(private readonly opts: { project: () => OpenProject; emit: EmitEvent; liveRunOn?: (root: string, datasetId: string) => number | null }) {}
 
   private uploadDir(root: string, uploadId: string): string {
     return uploadFolder(root, uploadId)
@@ -96,6 +101,11 @@ export class DatasetService {
     }
   }
 
+  /** True while no import runs (so nothing is being written into a project's blobs or staging area). */
+  get idle(): boolean {
+    return this.running.size === 0
+  }
+
   /** Stops a running import; it then leaves the project as it was. */
   cancel(importId: string): boolean {
     const controller = this.running.get(importId)
@@ -124,8 +134,12 @@ export class DatasetService {
     return getDataset(this.opts.project().db, datasetId)
   }
 
+  /** Removes a dataset; refused while a run trains on it (that run could then never be judged or resumed). */
   remove(datasetId: string): boolean {
-    const removed = removeDataset(this.opts.project().db, datasetId)
+    const project = this.opts.project()
+    const runId = this.opts.liveRunOn?.(project.root, datasetId) ?? null
+    if (runId !== null) throw new StrataError('DATASET_IN_USE', { runId })
+    const removed = removeDataset(project.db, datasetId)
     if (removed) this.opts.emit('dataset:changed', { datasetId: null })
     return removed
   }

@@ -2,8 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { CardText, EXPORT_CHUNK_BYTES, ExportRecord, type EmitEvent, type ExportFormat } from '../../common/contract'
-import { StrataError } from '../../common/errors'
+import { forClient, StrataError, type AppError } from '../../common/errors'
 import type { EngineReply, EnginePort, ExportJob, JobEvent } from '../engine/process/protocol'
+import { makeFolders } from '../store/folders'
 import { getRun } from '../store/runs'
 import type { ProjectService } from './project-service'
 import { exportArchive, exportDir, exportManifestFile, exportName, exportsDir, runDir } from '../store/run-folder'
@@ -16,6 +17,42 @@ const ExportManifest = z.object({
   exports: z.array(ExportRecord)
 })
 type ExportManifest = z.infer<typeof ExportManifest>
+
+/** Creates a new folder `<parent>/<name>`, or `<name> (2)`, `<name> (3)`… when that one exists; returns it. */
+function claimFolder(parent: string, name: string): string {
+  for (let n = 1; ; n++) {
+    const dest = path.join(parent, n === 1 ? name : `${name} (${n})`)
+    try {
+      // Not recursive: creating it is what claims the name, so nothing already there is written into.
+      fs.mkdirSync(dest)
+      return dest
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw outFolderError(parent, err)
+    }
+  }
+}
+
+function outFolderError(target: string, err: unknown): StrataError {
+  return new StrataError('EXPORT_OUT_UNWRITABLE', { path: target, reason: (err as NodeJS.ErrnoException).code ?? String(err) })
+}
+
+/**
+ * Makes sure exports can be written into `target` before any work starts: creates it when missing, and refuses at
+ * once (EXPORT_OUT_NOT_FOLDER, EXPORT_OUT_UNWRITABLE) a file, a place where no folder can be made (`/proc/x`) or a
+ * folder that cannot be written to. Returns its absolute path.
+ */
+export function checkOutFolder(target: string): string {
+  const abs = path.resolve(target)
+  const stat = fs.statSync(abs, { throwIfNoEntry: false })
+  if (stat && !stat.isDirectory()) throw new StrataError('EXPORT_OUT_NOT_FOLDER', { path: abs })
+  try {
+    if (!stat) makeFolders(abs)
+    fs.rmdirSync(fs.mkdtempSync(path.join(abs, '.strata-write-check-')))
+  } catch (err) {
+    throw outFolderError(abs, err)
+  }
+  return abs
+}
 
 /** The exports of a run as channels return them. */
 export interface ExportsOfRun {
@@ -96,7 +133,9 @@ export class ExportService {
         if (event.type === 'export-progress') {
           this.opts.emit('export:progress', { runId: job.runId, format: event.format, stage: event.stage, index: event.index, total: event.total })
         } else if (event.type === 'export-done') {
-          finish(() => resolve(event.records.map((r) => ExportRecord.parse(r))))
+          // A failed format's error is kept as a client may see it: no stack, no absolute paths (those go to the log).
+          const log = (e: AppError): void => console.error(`strata: export ${e.code} error:`, e.detail ?? e.message)
+          finish(() => resolve(event.records.map((r) => ExportRecord.parse({ ...r, error: r.error ? forClient(r.error, log) : null }))))
         } else if (event.type === 'failed') {
           finish(() => reject(new StrataError(event.error.code, event.error.params ?? {}, event.error.detail)))
         }
@@ -141,11 +180,13 @@ export class ExportService {
     return { name, size, offset: start, data: chunk.toString('base64'), done: start + length >= size }
   }
 
-  /** Copies an export's folder into `<target>/run-<id>-<format>`; returns the new folder. */
+  /**
+   * Copies an export's folder into `<target>/run-<id>-<format>`, or beside a folder of that name already there
+   * (`run-<id>-<format> (2)`, …), which is never replaced; returns the new folder.
+   */
   copyTo(runId: number, format: ExportFormat, target: string): string {
     const { dir } = this.exportFolder(runId, format)
-    const dest = path.join(target, exportName(runId, format))
-    fs.rmSync(dest, { recursive: true, force: true })
+    const dest = claimFolder(target, exportName(runId, format))
     fs.cpSync(dir, dest, { recursive: true })
     return dest
   }

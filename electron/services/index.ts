@@ -4,12 +4,14 @@ import { matchLocale } from '../../common/i18n'
 import type { EnginePort } from '../engine/process/protocol'
 import { getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
-import { DatasetService } from './dataset-service'
+import { sweepOrphans } from '../store/project-sweep'
+import { DatasetService, uploadsRoot } from './dataset-service'
 import { ExportService } from './export-service'
 import { ModelService, templateInfos } from './model-service'
 import { augmentationPreview } from './augmentation-preview'
 import { EvaluationService } from './evaluation-service'
 import { ExperimentService } from './experiment-service'
+import { PathAccess, type PathPolicy } from './path-access'
 import { ProjectService } from './project-service'
 import { SampleService } from './sample-service'
 import { TrainingService, type TrainingLookups } from './training-service'
@@ -36,6 +38,13 @@ export interface ServiceOptions {
   openExternal: (url: string) => Promise<boolean>
   /** Shows a native folder or file picker (desktop only); resolves to the chosen path or null. */
   pickPath?: (opts: { folder: boolean }) => Promise<string | null>
+  /**
+   * Which server-side paths clients may name: `chosen` (the studio's page: the projects folder, uploads, `allowDirs`
+   * and native-dialog picks, see PathAccess) or `any` (the command line, whose user typed them).
+   */
+  pathPolicy: PathPolicy
+  /** Folders the user allowed when the studio started (`strata serve --allow-dir DIR`). */
+  allowDirs?: readonly string[]
 }
 
 /** The running services: the contract's handlers plus what hosts need to shut them down. */
@@ -59,12 +68,37 @@ const TRAINING_LOOKUPS: TrainingLookups = {
 
 /** Builds the services and maps every contract channel to one of them. */
 export function createServices(opts: ServiceOptions): Services {
-  const projects = new ProjectService({ ...opts, onOpen: (db) => training.recoverInterrupted(db) })
+  const projects = new ProjectService({
+    ...opts,
+    onOpen: (project) => {
+      training.recoverInterrupted(project)
+      // What a killed import left behind goes now; never while an import of this process still runs.
+      if (datasets.idle) sweepOrphans(project)
+    }
+  })
+  const access = new PathAccess({
+    policy: opts.pathPolicy,
+    projectsDir: opts.projectsDir,
+    allowDirs: opts.allowDirs,
+    extraRoots: () => {
+      const open = projects.summary()
+      return open ? [uploadsRoot(open.path)] : []
+    },
+    knownProjects: () => projects.recent().map((r) => r.path)
+  })
+  // What the user picks in a native dialog is theirs to use: it joins the allowed places.
+  const pickPath = opts.pickPath
+    ? async (how: { folder: boolean }): Promise<string | null> => {
+        const picked = await opts.pickPath!(how)
+        if (picked) access.allowPicked(picked)
+        return picked
+      }
+    : undefined
   const training: TrainingService = new TrainingService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, lookups: TRAINING_LOOKUPS })
-  const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit })
+  const datasets = new DatasetService({ project: () => projects.require(), emit: opts.emit, liveRunOn: (root, datasetId) => training.liveRunOn(root, datasetId) })
   const models = new ModelService(projects, { cacheDir: path.join(opts.dataDir, 'cache', 'bases'), emit: opts.emit })
   const samples = new SampleService({ projectsDir: opts.projectsDir, resourcesDir: opts.resourcesDir, projects, datasets, models, emit: opts.emit })
-  const exports = new ExportService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, version: opts.version, locale: matchLocale(opts.systemLocale), pickPath: opts.pickPath })
+  const exports = new ExportService({ projects, launchEngine: opts.launchEngine, emit: opts.emit, version: opts.version, locale: matchLocale(opts.systemLocale), pickPath })
   const evaluation = new EvaluationService({ project: () => projects.require(), launchEngine: opts.launchEngine, emit: opts.emit, datasets })
   const experiments = new ExperimentService({ project: () => projects.require(), isTraining: (runId) => training.isActive(runId) })
   const handlers: Handlers = {
@@ -76,8 +110,13 @@ export function createServices(opts: ServiceOptions): Services {
       projectsDir: opts.projectsDir
     }),
     'app:open-external': async ({ url }) => ({ opened: await opts.openExternal(url) }),
-    'project:create': ({ name, parentDir }) => projects.create(name, parentDir),
-    'project:open': ({ path }) => projects.open(path),
+    // Every path a client names passes PathAccess first; services get the real path it checked.
+    'project:create': ({ name, parentDir }) => projects.create(name, parentDir === undefined ? undefined : access.resolve(parentDir)),
+    'project:open': ({ path }) => projects.open(access.projectFolder(path)),
+    'project:pick': async () => {
+      const picked = pickPath ? await pickPath({ folder: true }) : null
+      return { path: picked }
+    },
     'project:current': () => projects.summary(),
     'project:recent': () => projects.recent(),
     'project:close': () => ({ closed: projects.close() }),
@@ -91,8 +130,8 @@ export function createServices(opts: ServiceOptions): Services {
     'training:augmentation-preview': async ({ datasetId, augmentation, count, seed }) => ({
       images: await augmentationPreview(projects.require(), datasetId, augmentation, count, seed)
     }),
-    'dataset:import': (args) => datasets.import(args),
-    'dataset:pick-source': async ({ folder }) => ({ path: opts.pickPath ? await opts.pickPath({ folder }) : null }),
+    'dataset:import': (args) => datasets.import(args.path === undefined ? args : { ...args, path: access.resolve(args.path) }),
+    'dataset:pick-source': async ({ folder }) => ({ path: pickPath ? await pickPath({ folder }) : null }),
     'dataset:cancel-import': ({ importId }) => ({ cancelled: datasets.cancel(importId) }),
     'dataset:upload': async (args) => ({ received: await datasets.upload(args) }),
     'dataset:list': () => datasets.list(),
@@ -113,7 +152,7 @@ export function createServices(opts: ServiceOptions): Services {
     'model:save': ({ id, spec, name }) => models.save(id, spec, name),
     'model:code': ({ id, version, lang }) => ({ code: models.code(id, lang, version) }),
     'model:bases': () => models.bases(),
-    'model:import-base': ({ path, uploadId, name }) => (uploadId ? models.importUploadedBase(uploadId, name) : models.importBase(path!, name)),
+    'model:import-base': ({ path, uploadId, name }) => (uploadId ? models.importUploadedBase(uploadId, name) : models.importBase(access.resolve(path!), name)),
     'model:download-base': (source) => models.downloadBase(source),
     'model:cancel-download': ({ downloadId }) => ({ cancelled: models.cancelDownload(downloadId) }),
     'sample:list': () => samples.list(),

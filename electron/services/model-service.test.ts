@@ -10,7 +10,7 @@ import { ModelService } from './model-service'
 const opened: OpenProject[] = []
 afterEach(() => {
   for (const p of opened.splice(0)) {
-    if (p.db.open) p.db.close()
+    p.close()
     fs.rmSync(p.root, { recursive: true, force: true })
   }
 })
@@ -35,7 +35,7 @@ describe('models are saved as versions in project.db', () => {
     const created = service.create({ template: 'mnist-cnn', name: 'Digits' })
     const moved = applyChange(created.spec, { kind: 'moveNode', id: 'dense_1', position: { x: 12.5, y: -3.25 } }).spec
     expect(service.save(created.id, moved)).toMatchObject({ version: 2, changed: true })
-    p.db.close()
+    p.close()
 
     const again = openProject(p.root)
     opened.push(again)

@@ -1,5 +1,4 @@
 import path from 'node:path'
-import type Database from 'better-sqlite3'
 import type { EmitEvent, ProjectSummary, RecentProject } from '../../common/contract'
 import { StrataError } from '../../common/errors'
 import { createProject, openProject, projectSummary, type OpenProject } from '../store/project-folder'
@@ -11,7 +10,7 @@ export class ProjectService {
   private readonly recentList: RecentProjects
 
   constructor(
-    private readonly opts: { dataDir: string; projectsDir: string; emit: EmitEvent; onOpen?: (db: Database.Database) => void }
+    private readonly opts: { dataDir: string; projectsDir: string; emit: EmitEvent; onOpen?: (project: OpenProject) => void }
   ) {
     this.recentList = new RecentProjects(opts.dataDir)
   }
@@ -33,10 +32,10 @@ export class ProjectService {
     return this.activate(openProject(target))
   }
 
-  /** Closes the open project, if any. */
+  /** Closes the open project, if any, and lets go of its lock. */
   close(): boolean {
     if (!this.current) return false
-    this.current.db.close()
+    this.current.close()
     this.current = null
     this.opts.emit('project:changed', { current: null })
     return true
@@ -53,9 +52,10 @@ export class ProjectService {
   }
 
   private activate(project: OpenProject): ProjectSummary {
-    if (this.current && this.current.root !== project.root) this.current.db.close()
+    // The new one already holds its lock, so reopening the same project keeps it locked throughout.
+    this.current?.close()
     this.current = project
-    this.opts.onOpen?.(project.db)
+    this.opts.onOpen?.(project)
     this.recentList.touch({ name: project.name, path: project.root })
     const summary = projectSummary(project)
     this.opts.emit('project:changed', { current: summary })

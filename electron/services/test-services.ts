@@ -10,7 +10,8 @@ export const BUILT_ENGINE = path.join(REPO_ROOT, 'out', 'main', 'engine.js')
 
 /**
  * Real services rooted in a temporary folder, for tests: training forks the built engine process; the backend
- * report is a fixed cpu-only one unless a test passes its own options.
+ * report is a fixed cpu-only one unless a test passes its own options. Paths are taken as given (the command line's
+ * policy) unless a test asks for `pathPolicy: 'chosen'`.
  */
 export function testServices(dir: string, emit: EmitEvent, overrides: Partial<ServiceOptions> = {}): Services {
   return createServices({
@@ -24,6 +25,7 @@ export function testServices(dir: string, emit: EmitEvent, overrides: Partial<Se
     launchEngine: () => forkEngine(BUILT_ENGINE),
     emit,
     openExternal: async () => false,
+    pathPolicy: 'any',
     ...overrides
   })
 }

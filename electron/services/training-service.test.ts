@@ -1,10 +1,11 @@
+import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { dispatch, type ChannelName, type EmitEvent, type EventName, type RunSummary } from '../../common/contract'
 import type { Services } from './index'
-import { BUILT_ENGINE, callChannel, testServices } from './test-services'
+import { BUILT_ENGINE, callChannel, REPO_ROOT, testServices } from './test-services'
 
 // The engine runs as the user runs it: the built engine process (`npm run build` first; `npm test` does it).
 const ENGINE = BUILT_ENGINE
@@ -49,6 +50,15 @@ function writeChurnCsv(file: string, rows: number): { majority: number } {
   }
   fs.writeFileSync(file, lines.join('\n') + '\n')
   return { majority: Math.max(leave, rows - leave) / rows }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 async function until(predicate: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
@@ -135,6 +145,64 @@ describe('training service', () => {
     expect(done.status).toBe('completed')
     expect(done.history).toHaveLength(4)
   })
+
+  it('refuses to remove a dataset a run is training on, with a plain message; once the run stops, removes it', async () => {
+    const { datasetId, modelId } = await setup(3000)
+    const run = await call<RunSummary>('training:start', { datasetId, modelId, config: { epochs: 30, batchSize: 8 } })
+    await until(async () => (await runOf(run.id)).status === 'running')
+    const refused = await dispatch(services.handlers, 'dataset:remove', { datasetId }, undefined)
+    expect(refused).toMatchObject({ ok: false, error: { code: 'DATASET_IN_USE', params: { runId: run.id } } })
+    expect(!refused.ok && refused.error.message).toContain(`Run ${run.id} is training on this dataset`)
+    expect(await call<unknown[]>('dataset:list', {})).toHaveLength(1)
+    await call('training:stop', { runId: run.id })
+    await until(async () => (await runOf(run.id)).status === 'stopped')
+    await until(() => !services.training.isActive(run.id))
+    expect(await call('dataset:remove', { datasetId })).toEqual({ removed: true })
+  })
+
+  it('a host killed mid-run loses no epoch: the checkpoint brings its history rows with it', async () => {
+    const { datasetId, modelId } = await setup(1500)
+    const project = (await call<{ path: string }>('project:current', {})).path
+    services.dispose()
+    // The host is the built CLI (services and an engine process of its own), as `strata train` runs.
+    const host = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'strata.js'), 'train', project, '--dataset', datasetId, '--model', modelId, '--epochs', '20', '--batch-size', '8', '--json'], {
+      env: { ...process.env, STRATA_HOME: dir, LANG: 'en_US.UTF-8' },
+      stdio: 'ignore'
+    })
+    const state = path.join(project, 'runs', '1', 'checkpoints', 'last', 'state.json')
+    const epochOnDisk = (): number => {
+      try {
+        return (JSON.parse(fs.readFileSync(state, 'utf8')) as { epoch: number }).epoch
+      } catch {
+        return 0
+      }
+    }
+    await until(() => epochOnDisk() >= 2)
+    // The host stops reading (busy, swapped out, stopped): its engine goes on, checkpointing epochs whose events
+    // wait unread; then the host is killed, as a crash or an OOM kill would.
+    process.kill(host.pid!, 'SIGSTOP')
+    const stoppedAt = epochOnDisk()
+    const engines = execFileSync('ps', ['-o', 'pid=', '--ppid', String(host.pid)], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean)
+    await until(() => epochOnDisk() >= stoppedAt + 2)
+    process.kill(host.pid!, 'SIGKILL')
+    // Its engine notices the host is gone and stops too, rather than train on beside a resume.
+    await until(() => engines.every((pid) => !alive(pid)), 30_000)
+    const checkpointed = epochOnDisk()
+
+    services = testServices(dir, (event, payload) => void events.push({ event, payload }))
+    await call('project:open', { path: project })
+    const recovered = await runOf(1)
+    expect(recovered.status).toBe('interrupted')
+    expect(recovered.history.map((h) => h.epoch)).toEqual(Array.from({ length: checkpointed }, (_, i) => i + 1))
+    expect(recovered.epochsDone).toBe(checkpointed)
+
+    await call('training:resume', { runId: 1 })
+    await until(async () => ['completed', 'failed'].includes((await runOf(1)).status))
+    const done = await runOf(1)
+    expect(done.status).toBe('completed')
+    expect(done.history.map((h) => h.epoch)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+    expect(done.history.slice(0, checkpointed)).toEqual(recovered.history)
+  }, 180_000)
 
   it('refuses to train an unknown model with a coded error and starts nothing', async () => {
     const { datasetId } = await setup(100)

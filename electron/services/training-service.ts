@@ -1,11 +1,14 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
-import { isFinalStatus, type EmitEvent, type RunDetail, type RunSummary, type TrainConfig } from '../../common/contract'
+import { z } from 'zod'
+import { EpochMetrics, isFinalStatus, type EmitEvent, type RunDetail, type RunSummary, type TrainConfig } from '../../common/contract'
 import { readPreprocessing } from '../../common/data/preprocessing'
-import { StrataError } from '../../common/errors'
+import { forClient, StrataError } from '../../common/errors'
 import type { EnginePort, JobEvent } from '../engine/process/protocol'
 import { PROJECT_DB_FILE, openProjectDb } from '../store/project-db'
-import { readRunSpec, runDir, writeRunSpec } from '../store/run-folder'
+import { acquireProjectLock } from '../store/project-lock'
+import { checkpointDir, readRunSpec, runDir, writeRunSpec } from '../store/run-folder'
 import {
   addBatchLosses,
   addEpoch,
@@ -13,6 +16,7 @@ import {
   getRun,
   getRunDetail,
   listRuns,
+  recordCheckpoint,
   runConfig,
   setCheckpoint,
   setRunBackend,
@@ -32,9 +36,36 @@ export interface TrainingLookups {
 interface ActiveRun {
   port: EnginePort
   root: string
+  datasetId: string
   db: Database.Database
+  /** Lets go of the project's lock, held while the run trains even if the studio switches to another project. */
+  releaseLock: () => void
   finished: boolean
   pendingLosses: Array<{ step: number; loss: number }>
+}
+
+/** What a checkpoint's state.json says of the run's progress: the epoch it holds and the history up to it. */
+const CheckpointProgress = z.object({ epoch: z.number().int().min(0), history: z.array(EpochMetrics).default([]) })
+
+/** The progress a run's checkpoint holds, or null when it has none (or none Strata can read). */
+function checkpointProgress(projectRoot: string, runId: number, kind: 'last' | 'best'): z.infer<typeof CheckpointProgress> | null {
+  try {
+    const parsed = CheckpointProgress.safeParse(JSON.parse(fs.readFileSync(path.join(checkpointDir(runDir(projectRoot, runId), kind), 'state.json'), 'utf8')))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Brings a run's record level with its checkpoints: each checkpoint on disk is recorded with the history rows it
+ * carries, in one transaction, so epochs whose events died with their host are not lost.
+ */
+export function syncWithCheckpoints(db: Database.Database, projectRoot: string, runId: number): void {
+  for (const kind of ['last', 'best'] as const) {
+    const progress = checkpointProgress(projectRoot, runId, kind)
+    if (progress && progress.epoch > 0) recordCheckpoint(db, runId, kind, progress.epoch, progress.history)
+  }
 }
 
 /**
@@ -53,10 +84,16 @@ export class TrainingService {
     return { db: project.db, root: project.root }
   }
 
-  /** Marks runs that were training when the studio last stopped as interrupted, so they can be resumed. */
-  recoverInterrupted(db: Database.Database): void {
+  /**
+   * Marks runs that were training when the studio last stopped as interrupted, so they can be resumed, with every
+   * epoch their last checkpoint holds recorded (a host killed mid-run may not have recorded the last ones).
+   */
+  recoverInterrupted(project: { db: Database.Database; root: string }): void {
+    const { db, root } = project
     for (const run of listRuns(db)) {
-      if (!isFinalStatus(run.status) && !this.active.has(run.id)) {
+      if (this.active.has(run.id) || run.status === 'completed') continue
+      syncWithCheckpoints(db, root, run.id)
+      if (!isFinalStatus(run.status)) {
         setRunStatus(db, run.id, 'interrupted', 'Strata stopped while this run was training. Resume continues from its last checkpoint.')
       }
     }
@@ -86,6 +123,8 @@ export class TrainingService {
     if (run.status === 'completed') throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'it already finished.' })
     const spec = readRunSpec(runDir(root, runId), runId)
     if (!spec) throw new StrataError('RUN_NOT_RESUMABLE', { runId, reason: 'its files are missing from the project folder.' })
+    // The resumed engine continues after the checkpoint's epoch: every epoch up to it must be on record first.
+    syncWithCheckpoints(db, root, runId)
     this.launch(db, root, runId, spec, runConfig(db, runId), run.datasetId, true)
     return getRun(db, runId)
   }
@@ -124,6 +163,12 @@ export class TrainingService {
     return this.active.has(runId)
   }
 
+  /** The run an engine process trains (or holds paused) on a dataset of the project at `root`, if any. */
+  liveRunOn(root: string, datasetId: string): number | null {
+    for (const [runId, live] of this.active) if (live.root === root && live.datasetId === datasetId) return runId
+    return null
+  }
+
   /** The operating-system process id of the engine training a run, while it trains. */
   enginePid(runId: number): number | undefined {
     return this.active.get(runId)?.port.pid
@@ -139,6 +184,7 @@ export class TrainingService {
       }
       live.port.kill()
       live.db.close()
+      live.releaseLock()
     }
     this.active.clear()
   }
@@ -152,10 +198,12 @@ export class TrainingService {
 
   private launch(projectDb: Database.Database, root: string, runId: number, spec: unknown, config: TrainConfig, datasetId: string, resume: boolean): void {
     this.changeStatus(projectDb, runId, 'queued')
-    // The run records through its own connection, so it keeps recording if the studio switches to another project.
+    // The run records through its own connection, so it keeps recording if the studio switches to another project;
+    // it holds the project's lock meanwhile, so no other process opens the project and takes the run for dead.
+    const releaseLock = acquireProjectLock(root)
     const db = openProjectDb(path.join(root, PROJECT_DB_FILE))
     const port = this.opts.launchEngine()
-    const live: ActiveRun = { port, root, db, finished: false, pendingLosses: [] }
+    const live: ActiveRun = { port, root, datasetId, db, releaseLock, finished: false, pendingLosses: [] }
     this.active.set(runId, live)
     port.onMessage((message) => {
       if ('type' in message && message.type === 'job') this.onJobEvent(runId, live, message.event)
@@ -168,6 +216,7 @@ export class TrainingService {
         this.changeStatus(db, runId, 'interrupted', `The training process stopped unexpectedly (exit code ${code ?? 'unknown'}). Resume continues from the last checkpoint.`)
       }
       db.close()
+      releaseLock()
     })
     port.postMessage({ type: 'train', job: { runId, projectRoot: root, datasetId, spec, config, runDir: runDir(root, runId), resume } })
   }
@@ -199,9 +248,13 @@ export class TrainingService {
         this.flushLosses(runId, live)
         this.opts.emit('training:epoch', { runId, epoch: event.epoch, metrics: event.metrics, learningRate: event.learningRate, seconds: event.seconds })
         break
-      case 'checkpoint':
-        setCheckpoint(db, runId, event.kind, event.epoch)
+      case 'checkpoint': {
+        // The checkpoint and its history rows are recorded together, from the checkpoint itself.
+        const progress = checkpointProgress(live.root, runId, event.kind)
+        if (progress?.epoch === event.epoch) recordCheckpoint(db, runId, event.kind, event.epoch, progress.history)
+        else setCheckpoint(db, runId, event.kind, event.epoch)
         break
+      }
       case 'warning':
         this.opts.emit('training:warning', { runId, key: event.key, params: event.params })
         break
@@ -215,7 +268,8 @@ export class TrainingService {
       case 'failed':
         live.finished = true
         this.flushLosses(runId, live)
-        this.changeStatus(db, runId, 'failed', event.error.message)
+        // The run's message is shown to clients: the error as they may see it (no stack, no absolute paths).
+        this.changeStatus(db, runId, 'failed', forClient(event.error, (e) => console.error(`strata: run ${runId} failed:`, e.detail ?? e.message)).message)
         break
     }
   }

@@ -12,6 +12,24 @@ import Papa from 'papaparse'
  */
 export const CSV_READ_BYTES = 64 * 1024
 
+/**
+ * The longest field and the longest record (one line, or several when a quoted field holds line breaks) a table may
+ * have, in characters. They bound what reading holds in memory and how long it takes: without them a file of one
+ * 1 GiB line was parsed again with every piece read, for minutes, growing past 2 GB.
+ */
+export const CSV_LIMITS = { fieldChars: 1 << 20, recordChars: 2 << 20 }
+
+/** A record or field longer than {@link CSV_LIMITS}: which, and the line it starts on. */
+export class CsvLimitError extends Error {
+  constructor(
+    readonly limit: 'field' | 'record',
+    readonly line: number
+  ) {
+    super(`the ${limit} starting on line ${line} is longer than ${limit === 'field' ? CSV_LIMITS.fieldChars : CSV_LIMITS.recordChars} characters`)
+    this.name = 'CsvLimitError'
+  }
+}
+
 /** How a table file is written: what sniffing its start found (see sniffCsv). */
 export interface CsvDialect {
   delimiter: string
@@ -149,11 +167,29 @@ export class CsvReader {
     await this.emit(this.pending, true, onBatch, text.length)
   }
 
+  /** Refuses a batch holding a field or a record over the limits (only batches longer than a field may hold one). */
+  private checkLengths(data: string[][]): void {
+    let line = this.walker.line
+    for (const cells of data) {
+      let chars = 0
+      for (const cell of cells) {
+        if (cell.length > CSV_LIMITS.fieldChars) throw new CsvLimitError('field', line)
+        chars += cell.length
+      }
+      if (chars > CSV_LIMITS.recordChars) throw new CsvLimitError('record', line)
+      for (const cell of cells) line += countChar(cell, this.eol)
+      line++
+    }
+  }
+
   private async emit(text: string, last: boolean, onBatch: (batch: CsvBatch, bytesRead: number) => Promise<void> | void, bytesRead: number): Promise<void> {
     const result = this.parser.parse(text, 0, !last) as { data: string[][]; meta: { cursor: number } }
     const consumed = last ? text.length : result.meta.cursor
     this.pending = last ? '' : text.slice(consumed)
+    // The record still unfinished is carried and parsed again with the next piece: it must stay short.
+    if (this.pending.length > CSV_LIMITS.recordChars) throw new CsvLimitError('record', this.walker.line + countChar(text.slice(0, consumed), this.eol))
     const batchText = consumed === text.length ? text : text.slice(0, consumed)
+    if (batchText.length > CSV_LIMITS.fieldChars) this.checkLengths(result.data)
     if (this.clean && batchText.includes('\uFFFD')) this.clean = false
     // Complete records each end with one line break, so when the consumed text has no more breaks than records,
     // no cell holds one and each record is one line. (The last piece is counted cell by cell.)

@@ -15,7 +15,7 @@ beforeEach(() => {
   project = createProject(path.join(dir, 'P'), 'P')
 })
 afterEach(() => {
-  project.db.close()
+  project.close()
   fs.rmSync(dir, { recursive: true, force: true })
 })
 

@@ -20,7 +20,7 @@ beforeEach(() => {
   project = createProject(path.join(dir, 'Many'), 'Many')
 })
 afterEach(() => {
-  project.db.close()
+  project.close()
   fs.rmSync(dir, { recursive: true, force: true })
 })
 

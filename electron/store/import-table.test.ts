@@ -190,3 +190,73 @@ describe('text import', () => {
     ])
   })
 })
+
+describe('table import limits', () => {
+  /** Writes a file in pieces (never the whole text in this process's memory at once). */
+  function writeInPieces(name: string, pieces: () => Iterable<string>): string {
+    const file = path.join(t.dir, name)
+    const fd = fs.openSync(file, 'w')
+    try {
+      for (const piece of pieces()) fs.writeSync(fd, piece)
+    } finally {
+      fs.closeSync(fd)
+    }
+    return file
+  }
+
+  /** Runs an import while sampling this process's heap: its outcome, how long it took and how far the heap grew. */
+  async function measured(file: string): Promise<{ code: string; message: string; seconds: number; heapGrowthMiB: number }> {
+    global.gc?.()
+    const base = process.memoryUsage().heapUsed
+    let peak = base
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 10)
+    const started = performance.now()
+    try {
+      await importDataset(t.project, file)
+      return { code: 'ok', message: '', seconds: (performance.now() - started) / 1000, heapGrowthMiB: (peak - base) / 2 ** 20 }
+    } catch (err) {
+      const e = err as { code?: string; message: string }
+      return { code: e.code ?? String(err), message: e.message, seconds: (performance.now() - started) / 1000, heapGrowthMiB: (peak - base) / 2 ** 20 }
+    } finally {
+      clearInterval(sampler)
+    }
+  }
+
+  it('a CSV of one 48 MiB line is refused within seconds, in bounded memory, and adds nothing', async () => {
+    const file = writeInPieces('one-line.csv', function* () {
+      yield 'id,text\n1,'
+      for (let i = 0; i < 48; i++) yield 'x'.repeat(1 << 20)
+    })
+    const outcome = await measured(file)
+    expect(outcome.code).toBe('IMPORT_LINE_TOO_LONG')
+    expect(outcome.message).toContain('Line 2 of')
+    expect(outcome.message).toContain('longer than 2 MiB')
+    expect(outcome.seconds).toBeLessThan(15)
+    expect(outcome.heapGrowthMiB).toBeLessThan(200)
+    expect(dbCounts()).toEqual([0, 0, 0, 0, 0, 0])
+  }, 120_000)
+
+  it('an unclosed quote that would make the rest of the file one row is refused the same way', async () => {
+    const file = writeInPieces('open-quote.csv', function* () {
+      yield 'id,text\n1,ok\n2,"never closed\n'
+      for (let i = 0; i < 100_000; i++) yield `${i},some more text on this line\n`
+    })
+    const outcome = await measured(file)
+    expect(outcome.code).toBe('IMPORT_LINE_TOO_LONG')
+    expect(outcome.message).toContain('Line 3 of')
+  })
+
+  it('a field over 1 MiB is refused, naming its line', async () => {
+    const file = t.write('long-field.csv', `id,text,label\n1,short,a\n2,short,b\n3,"${'y'.repeat((1 << 20) + 10)}",a\n4,short,b\n`)
+    const outcome = await measured(file)
+    expect(outcome.code).toBe('IMPORT_FIELD_TOO_LONG')
+    expect(outcome.message).toContain('line 4 of')
+    expect(outcome.message).toContain('longer than 1 MiB')
+  })
+
+  it('long texts within the limits import as before', async () => {
+    const rows = ['text,label', ...Array.from({ length: 6 }, (_, i) => `"${'word '.repeat(40_000 + i)}",${i % 2 ? 'pos' : 'neg'}`)]
+    const result = await importDataset(t.project, t.write('long-reviews.csv', rows.join('\n') + '\n'))
+    expect(result.imported).toBe(6)
+  })
+})

@@ -3,7 +3,7 @@ import type { ColumnType, DatasetKind } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
 import { isTargetName, proposeTarget } from './columns'
 import { sniffCsv } from './csv'
-import { writeDecodedText } from './csv-reader'
+import { CSV_LIMITS, CsvLimitError, writeDecodedText } from './csv-reader'
 import type { ImporterContext } from './import-images'
 import type { ColumnRow } from './import-staging'
 import { readChunkRows, REMOVED, RowLabels, type RowChunk, type RowSource, type RowState } from './table-rows'
@@ -72,6 +72,12 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
       staging.addSkipped(`line ${line}`, 'ragged', `expected ${width} fields, found ${fields}`)
     },
     onProgress: (done, total) => ctx.onProgress?.({ phase: 'reading', unit: 'bytes', done, total })
+  }).catch((err: unknown) => {
+    if (!(err instanceof CsvLimitError)) throw err
+    const mib = (chars: number) => `${chars / (1 << 20)} MiB`
+    throw err.limit === 'field'
+      ? new StrataError('IMPORT_FIELD_TOO_LONG', { file, line: err.line, limit: mib(CSV_LIMITS.fieldChars) })
+      : new StrataError('IMPORT_LINE_TOO_LONG', { file, line: err.line, limit: mib(CSV_LIMITS.recordChars) })
   })
   const { accumulators, chunks, records, rows: position } = scanned.scan
   const likely = likelyTarget >= 0 ? accumulators[likelyTarget] : null

@@ -31,16 +31,16 @@ describe('projects on disk', () => {
     expect(fs.existsSync(path.join(p.root, 'runs'))).toBe(true)
     expect(p.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(readSchemaVersion(p.db)).toBe(LATEST_SCHEMA_VERSION)
-    p.db.close()
+    p.close()
 
     const again = openProject(path.join(dir, 'Churn'))
     expect(again.name).toBe('Churn')
     expect(again.createdAt).toBe(p.createdAt)
-    again.db.close()
+    again.close()
   })
 
   it('refuses to create over an existing project', () => {
-    createProject(path.join(dir, 'A'), 'A').db.close()
+    createProject(path.join(dir, 'A'), 'A').close()
     expect(codeOf(() => createProject(path.join(dir, 'A.strata'), 'A'))).toBe('PROJECT_EXISTS')
   })
 
@@ -56,14 +56,14 @@ describe('projects on disk', () => {
     const p = openProject(root)
     expect(readSchemaVersion(p.db)).toBe(LATEST_SCHEMA_VERSION)
     expect(fs.existsSync(path.join(root, 'runs'))).toBe(true)
-    p.db.close()
+    p.close()
   })
 
   it('refuses a project from a newer Strata and leaves its file byte-for-byte unchanged', () => {
     const p = createProject(path.join(dir, 'Future'), 'Future')
     p.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 1, 'from-the-future', 'x')
     p.db.pragma('wal_checkpoint(TRUNCATE)')
-    p.db.close()
+    p.close()
     const file = path.join(p.root, PROJECT_DB_FILE)
     const before = fs.readFileSync(file)
     let err: unknown

@@ -3,8 +3,10 @@ import path from 'node:path'
 import type Database from 'better-sqlite3'
 import { StrataError } from '../../common/errors'
 import { TrainConfig, type ProjectSummary } from '../../common/contract'
+import { makeFolders } from './folders'
 import { PROJECT_DB_FILE, openProjectDb, readSchemaVersion } from './project-db'
 import { RUNS_FOLDER } from './run-folder'
+import { acquireProjectLock } from './project-lock'
 
 /** Suffix of a project folder: `My Project.strata`. */
 export const PROJECT_SUFFIX = '.strata'
@@ -12,12 +14,32 @@ export const PROJECT_SUFFIX = '.strata'
 /** Sub-folders of every project: content-addressed imported files, and training runs. */
 export const PROJECT_SUBDIRS = ['blobs', RUNS_FOLDER] as const
 
-/** An open project: its folder, its database and its name. */
+/** An open project: its folder, its database and its name, held by this process until {@link OpenProject.close}. */
 export interface OpenProject {
   root: string
   db: Database.Database
   name: string
   createdAt: string
+  /** Closes the database and lets go of the project's lock. */
+  close(): void
+}
+
+/** Runs `open` holding the project's lock; the lock goes with the returned project, or at once if opening fails. */
+function withLock(root: string, open: () => Omit<OpenProject, 'close'>): OpenProject {
+  const release = acquireProjectLock(root)
+  try {
+    const project = open()
+    return {
+      ...project,
+      close: () => {
+        if (project.db.open) project.db.close()
+        release()
+      }
+    }
+  } catch (err) {
+    release()
+    throw err
+  }
 }
 
 /** The folder a project lives in, given what the user typed: `x` and `x.strata` both mean `x.strata`. */
@@ -46,26 +68,39 @@ export function createProject(folder: string, name: string): OpenProject {
   if (fs.existsSync(root) && fs.readdirSync(root).length > 0) {
     throw new StrataError('PROJECT_EXISTS', { path: root })
   }
-  fs.mkdirSync(root, { recursive: true })
-  for (const sub of PROJECT_SUBDIRS) fs.mkdirSync(path.join(root, sub), { recursive: true })
-  const db = openProjectDb(path.join(root, PROJECT_DB_FILE), { create: true })
-  const createdAt = new Date().toISOString()
-  const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
-  db.transaction(() => {
-    put.run('name', name)
-    put.run('created_at', createdAt)
-  })()
-  return { root, db, name, createdAt }
+  makeFolders(root)
+  return withLock(root, () => {
+    for (const sub of PROJECT_SUBDIRS) fs.mkdirSync(path.join(root, sub), { recursive: true })
+    const db = openProjectDb(path.join(root, PROJECT_DB_FILE), { create: true })
+    const createdAt = new Date().toISOString()
+    const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
+    db.transaction(() => {
+      put.run('name', name)
+      put.run('created_at', createdAt)
+    })()
+    return { root, db, name, createdAt }
+  })
 }
 
-/** Opens an existing project, migrating an older one and refusing a newer one. */
+/**
+ * Opens an existing project, migrating an older one and refusing a newer one. The project's lock is taken first,
+ * so a project open in another process (another Strata window, a CLI command) is refused with PROJECT_LOCKED
+ * before anything in it is read or changed.
+ */
 export function openProject(target: string): OpenProject {
   const root = locateProject(target)
-  const db = openProjectDb(path.join(root, PROJECT_DB_FILE))
-  for (const sub of PROJECT_SUBDIRS) fs.mkdirSync(path.join(root, sub), { recursive: true })
-  const name = readMeta(db, 'name') ?? path.basename(root, PROJECT_SUFFIX)
-  const createdAt = readMeta(db, 'created_at') ?? new Date(fs.statSync(root).birthtimeMs).toISOString()
-  return { root, db, name, createdAt }
+  return withLock(root, () => {
+    const db = openProjectDb(path.join(root, PROJECT_DB_FILE))
+    try {
+      for (const sub of PROJECT_SUBDIRS) fs.mkdirSync(path.join(root, sub), { recursive: true })
+      const name = readMeta(db, 'name') ?? path.basename(root, PROJECT_SUFFIX)
+      const createdAt = readMeta(db, 'created_at') ?? new Date(fs.statSync(root).birthtimeMs).toISOString()
+      return { root, db, name, createdAt }
+    } catch (err) {
+      db.close()
+      throw err
+    }
+  })
 }
 
 /** Resolves a path the renderer sent against the project root and refuses anything that escapes it. */

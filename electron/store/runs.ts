@@ -131,6 +131,22 @@ export function setCheckpoint(db: Database.Database, runId: number, kind: Checkp
   db.prepare('INSERT OR REPLACE INTO run_checkpoints (run_id, kind, epoch) VALUES (?, ?, ?)').run(runId, kind, epoch)
 }
 
+/**
+ * Records a checkpoint of a run together with the history rows it carries, in one transaction: epochs project.db
+ * lacks (their events were lost with a host that died) are added, rows already recorded are kept. Returns how many
+ * epochs were added.
+ */
+export function recordCheckpoint(db: Database.Database, runId: number, kind: 'last' | 'best', epoch: number, history: readonly EpochMetrics[]): number {
+  const put = db.prepare('INSERT OR IGNORE INTO run_epochs (run_id, epoch, metrics, learning_rate, seconds) VALUES (?, ?, ?, ?, ?)')
+  return db.transaction(() => {
+    let added = 0
+    for (const e of history) if (e.epoch <= epoch) added += put.run(runId, e.epoch, JSON.stringify(e.metrics), e.learningRate, e.seconds).changes
+    db.prepare('UPDATE runs SET epochs_done = MAX(epochs_done, ?) WHERE id = ?').run(epoch, runId)
+    setCheckpoint(db, runId, kind, epoch)
+    return added
+  })()
+}
+
 /** Everything needed to redraw a run: settings, per-epoch history, batch losses, checkpoints. */
 export function getRunDetail(db: Database.Database, runId: number): RunDetail {
   const row = getRow(db, runId)

@@ -76,7 +76,7 @@ async function importBothWays(file: string) {
     const halves = await importDataset(other, file, { seed: 11 })
     return { whole: visible(t.project, whole), halves: visible(other, halves), parts: [partsOf(t.project, whole.datasetId), partsOf(other, halves.datasetId)] }
   } finally {
-    other.db.close()
+    other.close()
   }
 }
 
@@ -106,7 +106,7 @@ describe('reading a table in two halves at once', () => {
       const second = await importDataset(other, file)
       expect([partsOf(t.project, first.datasetId), partsOf(other, second.datasetId)]).toEqual([os.availableParallelism() >= 4 ? 2 : 1, 2])
     } finally {
-      other.db.close()
+      other.close()
     }
   })
 

@@ -31,7 +31,7 @@ export function useTempProject(): TempProject {
     t.project = createProject(path.join(t.dir, 'P'), 'P')
   })
   afterEach(() => {
-    t.project.db.close()
+    t.project.close()
     fs.rmSync(t.dir, { recursive: true, force: true })
   })
   return t

@@ -135,9 +135,9 @@ async function main(): Promise<void> {
       importCsv = Math.min(importCsv, seconds(t))
       imported = table.imported
       parts = (JSON.parse((tableProject.db.prepare('SELECT settings FROM datasets').get() as { settings: string }).settings) as { parts: number }).parts
-      tableProject.db.close()
+      tableProject.close()
     }
-    project.db.close()
+    project.close()
 
     const imgRate = images.imported / importImages
     const refImgRate = IMAGES / refImages

@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
+import { socketProtocols } from '../../common/security'
 import { writeMnistFolder } from '../../electron/store/mnist'
 
 const ROOT = path.resolve(__dirname, '../..')
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
 
   const host = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   const { port, token } = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: host.stdout! }).once('line', resolve)))
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`)
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, socketProtocols(token))
   await new Promise((resolve) => ws.once('open', resolve))
   let nextId = 1
   const waiting = new Map<number, (value: unknown) => void>()

@@ -22,6 +22,9 @@ function parentChannel(): ParentChannel {
     }
   }
   if (!process.send) throw new Error('The engine process must be started by Strata (fork or utilityProcess).')
+  // The parent is gone (killed, crashed): nobody records this job any more, and the next studio to open the project
+  // marks its run interrupted and may resume it, so this process must not train on beside that one.
+  process.once('disconnect', () => process.exit(0))
   return {
     on: (_event, listener) => process.on('message', listener),
     send: (message) => process.send?.(message)

@@ -1,4 +1,5 @@
 import type * as tfType from '@tensorflow/tfjs'
+import type { Metrics } from '../../../common/contract'
 
 type Tf = typeof tfType
 
@@ -12,6 +13,11 @@ export interface TrainingState {
   bestEpoch: number
   epochsWithoutImprovement: number
   epochsWithoutLrImprovement: number
+  /**
+   * Every epoch trained so far with its metrics: the checkpoint carries its own history rows, so a run's record can
+   * be completed from it when the host died before recording the last epochs (older checkpoints have none).
+   */
+  history?: Array<{ epoch: number; metrics: Metrics; learningRate: number; seconds: number }>
 }
 
 /**

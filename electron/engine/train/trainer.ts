@@ -209,7 +209,10 @@ export async function train(tf: Tf, model: tfType.LayersModel, optimizer: tfType
       state.epochsWithoutLrImprovement = 0
       setLearningRate(optimizer, state.learningRate)
     }
-    await hooks.onEpoch?.({ epoch, metrics, learningRate: lrUsed, seconds: (Date.now() - epochStart) / 1000, improved, state: { ...state } })
+    const seconds = (Date.now() - epochStart) / 1000
+    // The state a checkpoint saves carries the history up to this epoch (a repeated epoch replaces its row).
+    state.history = [...(state.history ?? []).filter((h) => h.epoch < epoch), { epoch, metrics, learningRate: lrUsed, seconds }]
+    await hooks.onEpoch?.({ epoch, metrics, learningRate: lrUsed, seconds, improved, state: { ...state } })
     if (config.earlyStopping.enabled && state.epochsWithoutImprovement >= config.earlyStopping.patience) {
       return { reason: 'early-stopped', epoch, bestEpoch: state.bestEpoch }
     }

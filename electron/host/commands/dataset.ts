@@ -85,7 +85,7 @@ const cmdImport: Command = async (args, o) => {
     } else printImport(o, result, dataset.name, dataset.target, dataset.seed)
     return 0
   } finally {
-    project.db.close()
+    project.close()
   }
 }
 
@@ -117,7 +117,7 @@ const cmdDatasets: Command = async (args, o) => {
     else for (const d of datasets) o.out(t(o, 'data.cli.listLine', { id: d.id, name: d.name, kind: d.kind, count: d.itemCount, ...d.splits }))
     return 0
   } finally {
-    project.db.close()
+    project.close()
   }
 }
 

@@ -27,7 +27,7 @@ function runOption(args: Args, o: Output): number {
 async function withProject(args: Args, o: Output, buildDir: string, work: (services: CliServices) => Promise<number>): Promise<number> {
   const project = args.positional[1]
   if (!project) throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.missingArgument', { what: '<project>' }) })
-  const services = createNodeServices({ buildDir, emit: () => undefined })
+  const services = createNodeServices({ buildDir, emit: () => undefined, pathPolicy: 'any' })
   try {
     await call(services, 'project:open', { path: project })
     return await work(services)

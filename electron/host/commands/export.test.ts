@@ -50,4 +50,33 @@ describe('strata export', () => {
     const tf = await strata(['export', 'Churn', '--run', '1', '--format', 'tfjs'])
     expect(tf.stdout).toMatch(/TensorFlow\.js: verified \(largest difference \d\.\d\de[-+]\d+\) → /)
   })
+
+  it('--out where no folder can be made (/proc/x) fails at once with a plain message, before exporting anything', async () => {
+    const started = Date.now()
+    const result = await runBuiltCli(dir, ['export', 'Churn', '--run', '1', '--format', 'card', '--out', '/proc/x'], {}, 30_000)
+    expect(result.timedOut).toBeUndefined()
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toContain('Exports cannot be written into /proc/x')
+    expect(fs.existsSync(path.join(dir, 'Churn.strata', 'runs', '1', 'exports', 'card'))).toBe(false)
+  })
+
+  it('--out naming an existing file is refused plainly (not INTERNAL)', async () => {
+    fs.writeFileSync(path.join(dir, 'a-file.txt'), 'mine')
+    const result = await runBuiltCli(dir, ['export', 'Churn', '--run', '1', '--format', 'card', '--out', 'a-file.txt', '--json'], {}, 30_000)
+    expect(result.code).not.toBe(0)
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'EXPORT_OUT_NOT_FOLDER', message: expect.stringContaining('is a file, not a folder') })
+    expect(fs.readFileSync(path.join(dir, 'a-file.txt'), 'utf8')).toBe('mine')
+  })
+
+  it('an existing folder of the same name is kept: the export is written beside it', async () => {
+    const mine = path.join(dir, 'mine', 'run-1-onnx')
+    fs.mkdirSync(mine, { recursive: true })
+    fs.writeFileSync(path.join(mine, 'notes.txt'), 'my own notes')
+    const result = await strata(['export', 'Churn', '--run', '1', '--format', 'onnx', '--out', 'mine', '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout).exports[0].path).toBe(path.join(dir, 'mine', 'run-1-onnx (2)'))
+    expect(fs.readFileSync(path.join(mine, 'notes.txt'), 'utf8')).toBe('my own notes')
+    expect(fs.existsSync(path.join(dir, 'mine', 'run-1-onnx (2)', 'model.onnx'))).toBe(true)
+  })
 })

@@ -1,7 +1,7 @@
-import path from 'node:path'
 import { dispatch, EXPORT_FORMATS, type ChannelName, type EmitEvent, type ExportFormat, type ExportProgress, type ExportRecord } from '../../../common/contract'
 import { StrataError } from '../../../common/errors'
 import { t, type Command } from '../cli-io'
+import { checkOutFolder } from '../../services/export-service'
 import { createNodeServices } from '../serve'
 
 type CliServices = ReturnType<typeof createNodeServices>
@@ -28,13 +28,15 @@ const cmdExport: Command = async (args, o, buildDir) => {
   const runId = Number(args.options.run)
   if (!Number.isInteger(runId) || runId < 1) throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.missingArgument', { what: '--run ID' }) })
   const formats = parseFormats(args.options.format, o)
-  const out = typeof args.options.out === 'string' ? path.resolve(args.options.out) : null
+  if (args.options.out === true) throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.missingArgument', { what: '--out DIR' }) })
+  // Checked before the export starts, so a folder that cannot take it fails at once, not after the work.
+  const out = typeof args.options.out === 'string' ? checkOutFolder(args.options.out) : null
   const emit: EmitEvent = (event, payload) => {
     if (event !== 'export:progress' || o.json) return
     const p = payload as ExportProgress
     if (p.stage !== 'done') o.err(t(o, 'export.exporting', { format: t(o, `export.formats.${p.format}`), index: p.index + 1, total: p.total, stage: t(o, `export.stages.${p.stage}`) }))
   }
-  const services = createNodeServices({ buildDir, emit })
+  const services = createNodeServices({ buildDir, emit, pathPolicy: 'any' })
   try {
     await call(services, 'project:open', { path: project })
     const result = await call<{ exports: ExportRecord[] }>(services, 'export:run', { runId, formats, locale: o.locale })

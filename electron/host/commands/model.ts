@@ -26,7 +26,7 @@ function withProject<T>(target: string, run: (service: ModelService, name: strin
   try {
     return run(new ModelService({ require: () => project }), project.name)
   } finally {
-    project.db.close()
+    project.close()
   }
 }
 
@@ -173,7 +173,7 @@ async function downloadInto(target: string, source: DownloadSource): Promise<Bas
   try {
     return await new ModelService({ require: () => project }, { cacheDir: path.join(defaultPaths().dataDir, 'cache', 'bases') }).downloadBase(source)
   } finally {
-    project.db.close()
+    project.close()
   }
 }
 

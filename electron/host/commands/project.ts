@@ -1,10 +1,12 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import type { BackendReport, ProjectSummary } from '../../../common/contract'
 import { StrataError } from '../../../common/errors'
 import { probeBackends } from '../../engine/process/backends'
 import { createProject, openProject, projectSummary } from '../../store/project-folder'
 import { t, type Command, type Output } from '../cli-io'
-import { openInBrowser, serveStudio } from '../serve'
+import { openInBrowser } from '../open-url'
+import { serveStudio } from '../serve'
 
 function printBackends(o: Output, report: BackendReport): void {
   o.out(t(o, 'cli.backendsTitle'))
@@ -24,7 +26,7 @@ const cmdNew: Command = async (args, o) => {
   const name = typeof args.options.name === 'string' ? args.options.name : path.basename(path.resolve(target)).replace(/\.strata$/, '')
   const project = createProject(target, name)
   const summary = projectSummary(project)
-  project.db.close()
+  project.close()
   if (o.json) o.out(JSON.stringify({ project: summary }))
   else o.out(t(o, 'cli.created', { name: summary.name, path: summary.path }))
   return 0
@@ -35,7 +37,7 @@ const cmdInfo: Command = async (args, o) => {
   if (args.positional[1]) {
     const p = openProject(args.positional[1])
     project = projectSummary(p)
-    p.db.close()
+    p.close()
   }
   const backends = await probeBackends()
   if (o.json) {
@@ -53,7 +55,13 @@ const cmdServe: Command = async (args, o, buildDir) => {
     throw new StrataError('BAD_ARGUMENTS', { reason: `--port must be a number from 0 to 65535, not "${String(args.options.port)}".` })
   }
   const host = typeof args.options.host === 'string' ? args.options.host : '127.0.0.1'
-  const studio = await serveStudio({ port, host, buildDir })
+  if (args.options['allow-dir'] === true) throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.missingArgument', { what: '--allow-dir FOLDER' }) })
+  const allowDirs = (args.all['allow-dir'] ?? []).map((dir) => {
+    const abs = path.resolve(dir)
+    if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.allowDirMissing', { path: abs }) })
+    return abs
+  })
+  const studio = await serveStudio({ port, host, buildDir, allowDirs })
   if (o.json) o.out(JSON.stringify({ url: studio.url, port: studio.port, token: studio.token }))
   else {
     if (typeof args.options['why'] === 'string') o.out(t(o, 'cli.noElectron', { reason: args.options['why'] }))

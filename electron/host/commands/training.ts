@@ -62,7 +62,7 @@ async function watchRun(args: Args, o: Output, buildDir: string, work: (services
       if (s.id === runId && isFinalStatus(s.status)) finished(s)
     }
   }
-  const services = createNodeServices({ buildDir, emit })
+  const services = createNodeServices({ buildDir, emit, pathPolicy: 'any' })
   const stopOnSignal = (): void => void services.training.stop(runId)
   try {
     await call(services, 'project:open', { path: project })
@@ -111,7 +111,7 @@ const cmdResume: Command = (args, o, buildDir) =>
 const cmdRuns: Command = async (args, o, buildDir) => {
   const project = args.positional[1]
   if (!project) throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.missingArgument', { what: '<project>' }) })
-  const services = createNodeServices({ buildDir, emit: () => undefined })
+  const services = createNodeServices({ buildDir, emit: () => undefined, pathPolicy: 'any' })
   try {
     await call(services, 'project:open', { path: project })
     const runs = await call<RunSummary[]>(services, 'training:runs', {})

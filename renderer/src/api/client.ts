@@ -1,6 +1,6 @@
 import type { ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload } from '../../../common/contract/channels'
 import type { AppError } from '../../../common/errors'
-import { getTransport } from './transport'
+import { getTransport, type ConnectionProblem } from './transport'
 
 /** A coded error from the services, thrown by {@link invoke} so callers can show its plain-language message. */
 export class ApiError extends Error {
@@ -22,7 +22,7 @@ export function on<E extends EventName>(event: E, listener: (payload: EventPaylo
   return getTransport().on(event, (payload) => listener(payload as EventPayload<E>))
 }
 
-/** Calls back when the connection to the services is lost (browser mode only). */
-export function onConnectionLost(listener: () => void): void {
+/** Calls back when the page cannot reach the services, saying why (browser mode only). */
+export function onConnectionLost(listener: (problem: ConnectionProblem) => void): void {
   getTransport().onConnectionLost(listener)
 }

@@ -6,6 +6,14 @@ import { CanvasRenderer } from 'echarts/renderers'
 
 echarts.use([LineChart, BarChart, ScatterChart, HeatmapChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapComponent, CanvasRenderer])
 
+/**
+ * Text made safe for an ECharts formatter that returns HTML (tooltips render their string as HTML): class names and
+ * other user data go through this, so `<img …>` in a label is shown, not run.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
+}
+
 /** What a click on a chart element reports: its series and data. */
 export type ChartClick = { seriesIndex?: number; dataIndex: number; data: unknown; name: string }
 

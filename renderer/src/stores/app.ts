@@ -4,6 +4,7 @@ import { useI18n } from 'vue-i18n'
 import type { AppInfo } from '../../../common/contract/app'
 import type { Locale } from '../../../common/i18n'
 import { invoke, onConnectionLost } from '../api/client'
+import type { ConnectionProblem } from '../api/transport'
 import { saveLocale } from '../i18n'
 
 /** The studio's screens, in navigation order. */
@@ -20,13 +21,13 @@ export const useAppStore = defineStore('app', () => {
   const { locale } = useI18n({ useScope: 'global' })
   const view = ref<ViewId>(viewFromHash())
   const info = ref<AppInfo | null>(null)
-  const connectionLost = ref(false)
+  const connectionLost = ref<ConnectionProblem | null>(null)
 
   watch(view, (id) => {
     if (viewFromHash() !== id) location.hash = `/${id}`
   })
   window.addEventListener('hashchange', () => (view.value = viewFromHash()))
-  onConnectionLost(() => (connectionLost.value = true))
+  onConnectionLost((problem) => (connectionLost.value = problem))
 
   async function load(): Promise<void> {
     info.value = await invoke('app:info', {})

@@ -34,6 +34,11 @@ export const useBasesStore = defineStore('bases', () => {
     }
   }
 
+  /** Desktop only: a folder picked in the system's dialog, or null when cancelled. */
+  async function pickFolder(): Promise<string | null> {
+    return (await invoke('dataset:pick-source', { folder: true })).path
+  }
+
   /** The running download: its id, bytes so far and total (once the model's manifest is read). */
   const download = ref<{ id: string; done: number; total: number | null } | null>(null)
   /** The last download's error (offline, checksum, cancelled), apart from the import's. */
@@ -65,5 +70,5 @@ export const useBasesStore = defineStore('bases', () => {
     if (download.value) await invoke('model:cancel-download', { downloadId: download.value.id })
   }
 
-  return { list, byId, error, load, importFrom, download, downloadError, downloadFrom, cancelDownload }
+  return { list, byId, error, load, importFrom, pickFolder, download, downloadError, downloadFrom, cancelDownload }
 })

@@ -36,5 +36,10 @@ export const useProjectsStore = defineStore('projects', () => {
     return summary
   }
 
-  return { current, recent, load, create, open, refreshRecent }
+  /** Desktop only: a project folder picked in the system's dialog (which also allows Strata to open it), or null. */
+  async function pick(): Promise<string | null> {
+    return (await invoke('project:pick', {})).path
+  }
+
+  return { current, recent, load, create, open, pick, refreshRecent }
 })
