@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { makeImageFolder, writeTree } from '../electron/store/test-data'
+import { makeImageFolder, writeTree } from '../electron/store/data.test-helpers'
 import { expect, newProjectDataView, test } from './fixtures'
 
 test('import a folder of images through the Data view and see class counts and thumbnails', async ({ page, studio }) => {

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { requireBuiltCli, runBuiltCli } from './run-built-cli'
+import { requireBuiltCli, runBuiltCli } from './cli.test-helpers'
 
 // These tests run the built CLI exactly as a user does (`npm run build` first; `npm test` does it).
 const ROOT = path.resolve(__dirname, '../..')

@@ -4,7 +4,7 @@ import path from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Services } from '../services'
-import { testServices } from '../services/test-services'
+import { testServices } from '../services/services.test-helpers'
 import { MAX_MESSAGE_BYTES, startHost, type RunningHost } from './server'
 
 let home: string

@@ -6,7 +6,7 @@ import { dropDuplicates, getDataset, itemsById, iterateItems, listItems, resplit
 import { healthReport } from './health'
 import { importDataset } from './import'
 import { STAGING_DIR } from './import-staging'
-import { useTempProject } from './test-project'
+import { useTempProject } from './project.test-helpers'
 
 const t = useTempProject()
 

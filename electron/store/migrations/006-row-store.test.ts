@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { getDataset, iterateItems } from '../datasets'
 import { PROJECT_DB_FILE } from '../project-db'
 import { openProject } from '../project-folder'
-import { useTempProject } from '../test-project'
+import { useTempProject } from '../project.test-helpers'
 import { MIGRATIONS } from './index'
 
 const t = useTempProject()
