@@ -1,7 +1,7 @@
 import type { TrainConfig } from '../../../common/contract'
 import type { CheckpointArtifacts } from '../train/checkpoint-artifacts'
 import type { Batch, Task } from '../data/data-source'
-import type { JobEvent } from '../process/protocol'
+import type { JobEvent } from '../process/job-events'
 import type { CpuReference } from './calibration'
 import type { GpuBackendId } from './detect'
 
