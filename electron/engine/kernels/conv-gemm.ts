@@ -12,8 +12,8 @@
  *
  * Tasks are shared between the engine's thread and worker threads that instantiate the same kernels over the same
  * memory (the threaded build's, which is shared), so XNNPACK's pool and these use the same cores at different times.
- * A worker sleeps as soon as it finds no task: one still spinning takes the core XNNPACK's pool wants next, and waking
- * it costs less than a task. The tasks and the control words they are shared through are in conv-tasks.ts; a worker
+ * A worker sleeps as soon as it finds no task: one still spinning takes the core XNNPACK's pool wants next (the
+ * pooling after a convolution runs much slower then, see scripts/bench/README.md), and waking it costs less than a task. The tasks and the control words they are shared through are in conv-tasks.ts; a worker
  * thread's entry is conv-worker.ts.
  */
 import { ARG, ARG_COUNT, CLOSED, CONTROL, CONTROL_WORDS, JOB, MAX_THREADS, runConvTask, takeTasks, type ConvTaskKernels, type ConvWorkerData } from './conv-tasks'

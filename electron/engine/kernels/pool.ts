@@ -4,8 +4,8 @@
  * - Forward: each window's maximum. XNNPACK's own is as fast, but on the threaded build it wakes XNNPACK's thread
  *   pool, whose thread then competes for a core with the convolution that follows (conv-gemm.ts).
  * - Gradient: each window's gradient goes to the first of its four pixels, in row-major order, equal to the window's
- *   maximum, which the forward pass already computed. A JavaScript loop doing the same runs at a few nanoseconds per
- *   pixel, about a sixth of a seed CNN's training step.
+ *   maximum, which the forward pass already computed. A JavaScript loop doing the same is a sizeable part of a seed
+ *   CNN's training step (scripts/bench/README.md).
  */
 import { forLoop, I32, instantiateOver, kernelModule, locals, op, wasmFunction } from './emit'
 

@@ -2,7 +2,7 @@
  * Gradient kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks, so that every layer in the catalog trains on wasm.
  *
  * Found by training one step of every catalog layer, loss and optimizer on wasm and collecting
- * "Kernel 'X' not registered for backend 'wasm'" (see wasm-kernels.test.ts, which keeps that sweep):
+ * "Kernel 'X' not registered for backend 'wasm'" (see tf-kernels.test.ts, which keeps that sweep):
  * - `Conv2DBackpropFilter`: the filter gradient of Conv2D, so also of Conv1D (a Conv2D of height 1),
  *   Conv2DTranspose and the pointwise half of SeparableConv2D. Without it no CNN trains on wasm. It runs as blocked
  *   products of the patch matrix on every core (conv-gemm.ts).
@@ -15,12 +15,12 @@
  *   to element 0 of the input instead of to the window's maximum, so MaxPooling1D/2D after anything that can output
  *   negatives or zeros (BatchNormalization, tanh, a ReLU's dead windows, a linear conv) trains on wrong gradients.
  *   The usual 2×2 pooling with stride 2 runs as a SIMD loop (pool.ts), the rest as a JavaScript one.
- * - `Conv2DBackpropInput` (replaced for speed): wasm's own is a scalar loop, ≈40% of a CNN's training step; this one
- *   is dy · Wᵀ added back onto the input's pixels, as blocked products on every core (conv-gemm.ts).
- * - `Conv2D` (replaced for speed, NHWC without dilation): the same blocked products (the seed CNN's second layer:
- *   ≈ 1.7–2.0 ms against XNNPACK's 1.9–2.4 on this machine). A first layer on one channel is a little slower here
- *   than in XNNPACK (≈ 0.8 ms against 0.7 in a training step), but XNNPACK's would wake its thread pool, whose thread then competes with conv-gemm's for the second core: the
- *   seed CNN trains ≈ 3% faster with every convolution here.
+ * - `Conv2DBackpropInput` (replaced for speed): wasm's own is a scalar loop, a large part of a CNN's training step;
+ *   this one is dy · Wᵀ added back onto the input's pixels, as blocked products on every core (conv-gemm.ts).
+ * - `Conv2D` (replaced for speed, NHWC without dilation): the same blocked products. A first layer on one channel is a
+ *   little slower here than in XNNPACK, but XNNPACK's would wake its thread pool, whose thread then competes with
+ *   conv-gemm's for the second core, so the seed CNN trains faster with every convolution here (the measurements are
+ *   in scripts/bench/README.md).
  * - `BatchMatMul` and `_FusedMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed
  *   and falls back to a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ), and
  *   XNNPACK repacks the weights on every call (Adam moves them every step). Single matrices run on the engine's own

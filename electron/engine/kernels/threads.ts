@@ -37,7 +37,8 @@ const THREADED_LAYER_TYPES: ReadonlySet<string> = new Set(['Conv1D', 'Conv2D', '
 /**
  * Whether training this model spec gains from XNNPACK's threads. Models of dense, recurrent and embedding layers are
  * many small kernels a step (batches of 32 rows): waking a second thread for each costs more than it saves (the seed
- * MLP trains about 2× slower with two threads), so they keep one. A spec that cannot be read gets threads.
+ * MLP trains slower with two threads: the cpu-vs-pytorch bench measures both), so they keep one. A spec that cannot
+ * be read gets threads.
  */
 export function wasmThreadsPay(spec: unknown): boolean {
   const parsed = ModelSpecSchema.safeParse(spec)
