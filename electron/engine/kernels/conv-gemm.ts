@@ -13,8 +13,9 @@
  * Tasks are shared between the engine's thread and worker threads that instantiate the same kernels over the same
  * memory (the threaded build's, which is shared), so XNNPACK's pool and these use the same cores at different times.
  * A worker sleeps as soon as it finds no task: one still spinning takes the core XNNPACK's pool wants next (the
- * pooling after a convolution runs much slower then, see scripts/bench/README.md), and waking it costs less than a task. The tasks and the control words they are shared through are in conv-tasks.ts; a worker
- * thread's entry is conv-worker.ts.
+ * pooling after a convolution runs much slower then, see scripts/bench/README.md), and waking it costs less than a
+ * task. The tasks and the control words they are shared through are in conv-tasks.ts; a worker thread's entry is
+ * conv-worker.ts.
  */
 import { ARG, ARG_COUNT, CLOSED, CONTROL, CONTROL_WORDS, JOB, MAX_THREADS, runConvTask, takeTasks, type ConvTaskKernels, type ConvWorkerData } from './conv-tasks'
 import { gemmFunction } from './gemm'
@@ -96,12 +97,13 @@ function startPool(memory: { buffer: ArrayBufferLike }): Pool | null {
   const workers = shared && threads ? Math.max(1, Math.min(MAX_THREADS, threads.count)) - 1 : 0
   const pool: Pool = { kernels, threads: workers + 1, control: null, broken: false, job: 0 }
   if (workers === 0) return pool
-  const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS))
+  const buffer = new SharedArrayBuffer(4 * CONTROL_WORDS)
+  const control = new Int32Array(buffer)
   Atomics.store(control, CONTROL.claim, CLOSED)
   pool.control = control
   for (let thread = 1; thread <= workers; thread++) {
     try {
-      const worker = (threads as ConvThreads).spawn({ memory, module, control: control.buffer as SharedArrayBuffer, thread })
+      const worker = (threads as ConvThreads).spawn({ memory, module, control: buffer, thread })
       worker.on('error', () => (pool.broken = true))
       worker.on('exit', () => (pool.broken = true))
     } catch {

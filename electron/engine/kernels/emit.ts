@@ -106,7 +106,7 @@ export interface WasmFunction {
   name: string
   params: ValueType[]
   locals: ValueType[]
-  /** The name of each parameter and local, by index (for the readable dump, see kernels.test.ts). */
+  /** The name of each parameter and local, by index (for the readable dump, see emit.test.ts). */
   names: string[]
   code: number[]
 }
