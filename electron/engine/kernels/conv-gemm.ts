@@ -17,7 +17,7 @@
  * task. The tasks and the control words they are shared through are in conv-tasks.ts; a worker thread's entry is
  * conv-worker.ts.
  */
-import { ARG, ARG_COUNT, CLOSED, CONTROL, CONTROL_WORDS, JOB, MAX_THREADS, runConvTask, takeTasks, type ConvTaskKernels, type ConvWorkerData } from './conv-tasks'
+import { ARG, ARG_COUNT, CLOSED, CONTROL, CONTROL_WORDS, JOB, MAX_THREADS, newJobArgs, runConvTask, takeTasks, type ConvTaskKernels, type ConvWorkerData } from './conv-tasks'
 import { gemmFunction } from './gemm'
 import { patchFunctions, type PatchGeometry } from './patches'
 import { kernelModule, moduleBytes, wasmApi } from './emit'
@@ -136,9 +136,10 @@ function runJob(pool: Pool, args: number[]): void {
   Atomics.store(control, CONTROL.claim, job << 8)
   Atomics.notify(control, CONTROL.claim)
   const errors: unknown[] = []
-  takeTasks(pool.kernels, control, 0, new Array<number>(ARG_COUNT), errors)
+  takeTasks(pool.kernels, control, 0, newJobArgs(), errors)
   const since = performance.now()
-  while (Atomics.load(control, CONTROL.done) < tasks) {
+  const done = CONTROL.done
+  while (Atomics.load(control, done) < tasks) {
     if (performance.now() - since > STALL_MS) {
       pool.broken = true
       throw new Error('a training thread stopped answering: restart the training run')
@@ -185,7 +186,7 @@ function jobArgs(pool: Pool, kind: number, s: ConvShape, tasks: number, perTask:
   const block = blockRows(taps)
   const perThread = block * taps * 4
   const base = scratch.allocate(pool.threads * block * taps)
-  const args = new Array<number>(ARG_COUNT)
+  const args = newJobArgs()
   geometryOf(s).forEach((value, i) => (args[ARG.geometry + i] = value))
   args[ARG.kind] = kind
   args[ARG.tasks] = tasks

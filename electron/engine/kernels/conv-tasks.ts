@@ -37,8 +37,10 @@ export const ARG = {
 } as const
 /** How many arguments a job has. */
 export const ARG_COUNT = 23
-/** Patch geometry values (H, W, C, KH, KW, OH, OW, sh, sw, top, left) among the arguments. */
-const GEOMETRY_LENGTH = 11
+/** A job's argument list, zeroed (a packed array: the tasks read it in their loops). */
+export function newJobArgs(): number[] {
+  return Array.from({ length: ARG_COUNT }, () => 0)
+}
 
 /** Most threads a pool has (the threaded build's most, see threads.ts). */
 export const MAX_THREADS = 8
@@ -60,7 +62,9 @@ export interface ConvWorkerData {
 
 /** Runs task `task` of a job with arguments `a` on thread `thread` (0 = the engine's), with that thread's scratch block. */
 export function runConvTask(k: ConvTaskKernels, a: ArrayLike<number>, task: number, thread: number): void {
-  const geometry = Array.from({ length: GEOMETRY_LENGTH }, (_, i) => a[ARG.geometry + i]) as PatchGeometry
+  // H, W, C, KH, KW, OH, OW, sh, sw, top, left.
+  const g = ARG.geometry
+  const geometry: PatchGeometry = [a[g], a[g + 1], a[g + 2], a[g + 3], a[g + 4], a[g + 5], a[g + 6], a[g + 7], a[g + 8], a[g + 9], a[g + 10]]
   const [height, width, channels, filterHeight, filterWidth, outHeight, outWidth] = geometry
   const taps = filterHeight * filterWidth * channels
   const [batch, outChannels, rows, perTask, blockRows] = [a[ARG.batch], a[ARG.outChannels], a[ARG.rows], a[ARG.perTask], a[ARG.blockRows]]
@@ -122,7 +126,7 @@ export function takeTasks(k: ConvTaskKernels, control: Int32Array, thread: numbe
  * opened since returns at once). Never returns.
  */
 export function convWorkerLoop(k: ConvTaskKernels, control: Int32Array, thread: number): never {
-  const args = new Array<number>(ARG_COUNT)
+  const args = newJobArgs()
   const errors: unknown[] = []
   for (;;) {
     const seen = takeTasks(k, control, thread, args, errors)
