@@ -128,6 +128,9 @@ export async function startWasmBackend(tf: Tf, threaded = true): Promise<{ start
     const started = await tf.setBackend('wasm')
     return { started, threads: started ? wasm.getThreadsCount() : 0 }
   }
+  // Found before the globals below are patched and the temporary script exists (bundling it can take a moment).
+  convWorkerScript ??= findConvWorker(__dirname)
+  const convWorker = convWorkerScript
   const scriptFile = path.join(os.tmpdir(), `strata-wasm-worker-${process.pid}-${Date.now()}.cjs`)
   fs.writeFileSync(scriptFile, workerScript(files))
   const createObjectURL = URL.createObjectURL
@@ -142,9 +145,7 @@ export async function startWasmBackend(tf: Tf, threaded = true): Promise<{ start
     wasm.setThreadsCount(threads)
     if (await tf.setBackend('wasm')) {
       // The engine's convolutions share their tasks with as many threads of their own (conv-gemm.ts).
-      convWorkerScript ??= findConvWorker(__dirname)
-      const script = convWorkerScript
-      if (script) useConvThreads({ count: wasm.getThreadsCount(), spawn: (data) => spawnConvWorker(script, data) })
+      if (convWorker) useConvThreads({ count: wasm.getThreadsCount(), spawn: (data) => spawnConvWorker(convWorker, data) })
       return { started: true, threads: wasm.getThreadsCount() }
     }
   } finally {
