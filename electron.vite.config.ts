@@ -14,7 +14,9 @@ export default defineConfig({
           index: resolve(root, 'electron/main/index.ts'),
           cli: resolve(root, 'electron/host/cli-entry.ts'),
           engine: resolve(root, 'electron/engine/process/engine-entry.ts'),
-          'csv-worker': resolve(root, 'electron/store/csv-worker.ts')
+          'csv-worker': resolve(root, 'electron/store/csv-worker.ts'),
+          // conv-gemm's worker threads (kernels/threads.ts starts them from this file).
+          'conv-worker': resolve(root, 'electron/engine/kernels/conv-worker.ts')
         }
       }
     }

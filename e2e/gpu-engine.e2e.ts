@@ -18,7 +18,7 @@ import type { RunDetail, RunSummary } from '../common/contract'
 import { forkEngine } from '../electron/engine/process/engine-client'
 import type { CpuReference, CpuReferenceJob } from '../electron/engine/gpu/calibration'
 import { cpuReferenceFrom } from '../electron/engine/gpu/cpu-reference'
-import { BUILT_ENGINE, callChannel, testServices } from '../electron/services/test-services'
+import { BUILT_ENGINE, callChannel, testServices } from '../electron/services/services.test-helpers'
 
 // Headless Chromium runs WebGL (and, with --enable-unsafe-webgpu, WebGPU) on SwiftShader: correct but software, so
 // these tests opt in to it. They check correctness on tiny shapes and a few steps, never speed.

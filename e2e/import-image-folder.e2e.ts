@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { makeImageFolder, writeTree } from '../electron/store/test-data'
+import { makeImageFolder, writeTree } from '../electron/store/data.test-helpers'
 import { expect, newProjectDataView, test } from './fixtures'
 
 // The studio is started with this folder allowed (`strata serve --allow-dir`), so a path typed into it may be read.

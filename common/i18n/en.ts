@@ -34,8 +34,7 @@ export const en = {
     lastOpened: 'Last opened {when}'
   },
   views: {
-    needProject: 'Open or create a project on Home first.',
-    notBuilt: 'This part of the studio is not built yet.'
+    needProject: 'Open or create a project on Home first.'
   },
   data: {
     title: 'Data',

@@ -36,8 +36,7 @@ export const zhCN: Messages = {
     lastOpened: '上次打开于 {when}'
   },
   views: {
-    needProject: '请先在首页打开或新建一个项目。',
-    notBuilt: '工作室的这一部分尚未完成。'
+    needProject: '请先在首页打开或新建一个项目。'
   },
   data: {
     title: '数据',

@@ -101,11 +101,6 @@ export function applyChange(spec: ModelSpec, change: ModelChange): Applied {
   }
 }
 
-/** Applies a list of changes in order. */
-export function applyChanges(spec: ModelSpec, changes: ModelChange[]): ModelSpec {
-  return applyChange(spec, { kind: 'batch', changes }).spec
-}
-
 /** A fresh id for a new node or edge: `<prefix>_<n>` with the smallest n not yet used. */
 export function freshId(prefix: string, taken: Iterable<string>): string {
   const used = new Set(taken)

@@ -11,7 +11,7 @@ import { emptySpec } from '../../common/model/spec'
 import { ModelStore } from '../store/model-store'
 import { createProject } from '../store/project-folder'
 import { createRun, setRunStatus } from '../store/runs'
-import { requireBuiltCli, runBuiltCli } from './run-built-cli'
+import { requireBuiltCli, runBuiltCli } from './cli.test-helpers'
 
 // These tests run the built CLI exactly as a user does (`npm run build` first; `npm test` does it).
 const ROOT = path.resolve(__dirname, '../..')

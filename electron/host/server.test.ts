@@ -6,7 +6,7 @@ import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { socketProtocols } from '../../common/security'
 import type { Services } from '../services'
-import { testServices } from '../services/test-services'
+import { testServices } from '../services/services.test-helpers'
 import { MAX_MESSAGE_BYTES, startHost, type RunningHost } from './server'
 
 let home: string

@@ -2,9 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { dispatch } from '../../common/contract'
-import { makeImageFolder, tempDir } from '../store/test-data'
+import { makeImageFolder, tempDir } from '../store/data.test-helpers'
 import type { Services } from './index'
-import { testServices } from './test-services'
+import { testServices } from './services.test-helpers'
 
 let dir: string
 let services: Services

@@ -3,9 +3,9 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type EmitEvent, type EventName, type ImportProgress, type ChannelName } from '../../common/contract'
 import { runCli } from '../host/cli'
-import { makeImageFolder, tempDir } from '../store/test-data'
+import { makeImageFolder, tempDir } from '../store/data.test-helpers'
 import type { Services } from '.'
-import { callChannel, testServices } from './test-services'
+import { callChannel, testServices } from './services.test-helpers'
 import { progressReporter } from './dataset-service'
 
 let dir: string

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch, type ChannelName, type CrossValidation, type Evaluation, type EvaluationExample, type RunSummary, type TryForm } from '../../common/contract'
 import { evaluatedItems } from '../store/evaluations'
 import type { Services } from './index'
-import { BUILT_ENGINE, callChannel, testServices } from './test-services'
+import { BUILT_ENGINE, callChannel, testServices } from './services.test-helpers'
 
 // The engine runs as the user runs it: the built engine process (`npm run build` first; `npm test` does it).
 const ENGINE = BUILT_ENGINE

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ChannelName, type EmitEvent, type EventName, type ExportRecord, type RunSummary } from '../../common/contract'
 import { MODEL_FORMAT, type ModelSpec } from '../../common/model/spec'
 import { loadModel } from '../engine/train/checkpoint'
-import { makeImage, writeTree } from '../store/test-data'
+import { makeImage, writeTree } from '../store/data.test-helpers'
 import type { Services } from './index'
-import { BUILT_ENGINE, callChannel, testServices } from './test-services'
+import { BUILT_ENGINE, callChannel, testServices } from './services.test-helpers'
 
 // Exports run in the built engine process, as in the studio (`npx electron-vite build` first).
 const ENGINE = BUILT_ENGINE

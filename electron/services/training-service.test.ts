@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { dispatch, type ChannelName, type EmitEvent, type EventName, type RunSummary } from '../../common/contract'
 import type { Services } from './index'
-import { BUILT_ENGINE, callChannel, REPO_ROOT, testServices } from './test-services'
+import { BUILT_ENGINE, callChannel, REPO_ROOT, testServices } from './services.test-helpers'
 
 // The engine runs as the user runs it: the built engine process (`npm run build` first; `npm test` does it).
 const ENGINE = BUILT_ENGINE

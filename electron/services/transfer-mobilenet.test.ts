@@ -7,7 +7,7 @@ import type { BaseInfo } from '../../common/model/bases'
 import { loadModel } from '../engine/train/checkpoint'
 import { loadBaseModel } from '../engine/train/pretrained'
 import { checkpointDir } from '../store/run-folder'
-import { headOnBase, trainPatternBase, transferWorld, waitForRun, weightsOf, type TransferWorld } from './transfer-fixtures'
+import { headOnBase, trainPatternBase, transferWorld, waitForRun, weightsOf, type TransferWorld } from './transfer.test-helpers'
 
 // Training and exports run in the built engine process, as in the studio (`npx electron-vite build` first).
 let world: TransferWorld

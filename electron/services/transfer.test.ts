@@ -8,7 +8,7 @@ import type { ModelSpec } from '../../common/model/spec'
 import { loadModel } from '../engine/train/checkpoint'
 import { loadBaseModel } from '../engine/train/pretrained'
 import { checkpointDir } from '../store/run-folder'
-import { headOnBase, stripesPng, trainPatternBase, transferWorld, waitForRun, weightsOf, type TransferWorld } from './transfer-fixtures'
+import { headOnBase, stripesPng, trainPatternBase, transferWorld, waitForRun, weightsOf, type TransferWorld } from './transfer.test-helpers'
 
 // Training and exports run in the built engine process, as in the studio (`npx electron-vite build` first).
 let world: TransferWorld

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EmitEvent, EventName } from '../../common/contract'
 import type { BaseInfo } from '../../common/model/bases'
 import { saveCheckpoint } from '../engine/train/checkpoint'
-import { callChannel, testServices } from '../services/test-services'
+import { callChannel, testServices } from '../services/services.test-helpers'
 import type { Services } from '../services'
-import { tempDir } from './test-data'
+import { tempDir } from './data.test-helpers'
 
 // A real HTTP server on this machine serves a model this test makes; nothing leaves the machine.
 let dir: string

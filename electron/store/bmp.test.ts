@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeBmp, encodeBmp24 } from './bmp'
-import { patternPixels } from './test-data'
+import { patternPixels } from './data.test-helpers'
 
 describe('BMP decoding', () => {
   it.each([

@@ -7,8 +7,8 @@ import fs from 'node:fs'
 import Papa from 'papaparse'
 
 /**
- * Bytes read (and parsed) at a time. papaparse is much slower on large pieces of text (a 1 MiB piece parses at about
- * half the speed of 64 KiB ones), and each piece becomes one chunk of the row store, read whole for a page of the preview.
+ * Bytes read (and parsed) at a time. papaparse is much slower on large pieces of text than on 64 KiB ones (see
+ * scripts/bench/README.md), and each piece becomes one chunk of the row store, read whole for a page of the preview.
  */
 export const CSV_READ_BYTES = 64 * 1024
 

@@ -5,7 +5,7 @@ import { TrainConfig } from '../../common/contract'
 import { cellItems, getEvaluation, recordDatasetEdit, saveEvaluation, type NewEvaluation } from './evaluations'
 import { createProject, type OpenProject } from './project-folder'
 import { createRun, setCheckpoint } from './runs'
-import { tempDir } from './test-data'
+import { tempDir } from './data.test-helpers'
 
 let dir: string
 let project: OpenProject

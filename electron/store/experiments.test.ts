@@ -10,7 +10,7 @@ import { getExperiment, listExperiments, updateExperiment } from './experiments'
 import { ModelStore } from './model-store'
 import { createProject, type OpenProject } from './project-folder'
 import { addEpoch, createRun, setRunStatus } from './runs'
-import { tempDir } from './test-data'
+import { tempDir } from './data.test-helpers'
 
 let dir: string
 let project: OpenProject

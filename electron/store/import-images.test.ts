@@ -8,8 +8,8 @@ import { getDataset, iterateItems, listDatasets, listItems } from './datasets'
 import { healthReport } from './health'
 import { importDataset } from './import'
 import { STAGING_DIR } from './import-staging'
-import { makeImage, makeImageFolder, writeTree } from './test-data'
-import { useTempProject } from './test-project'
+import { makeImage, makeImageFolder, writeTree } from './data.test-helpers'
+import { useTempProject } from './project.test-helpers'
 
 const t = useTempProject()
 

@@ -5,8 +5,8 @@ import { blobPath } from './blobs'
 import { featureColumns, getDataset, iterateItems, listItems, setColumn, setTarget } from './datasets'
 import { healthReport } from './health'
 import { importDataset } from './import'
-import { makeImage } from './test-data'
-import { useTempProject } from './test-project'
+import { makeImage } from './data.test-helpers'
+import { useTempProject } from './project.test-helpers'
 
 const t = useTempProject()
 

@@ -9,8 +9,8 @@ import { CsvReader } from './csv-reader'
 import { SCAN_PROTOCOL, TableScan, type ScanJob, type ScanMessage, type WarmJob } from './table-scan'
 
 /**
- * When a table file is read in two halves at once. A worker thread costs a few tens of milliseconds to start, about
- * what a few MiB of CSV take to read, so smaller files are read in one go (`splitMinBytes`). On a machine with two or
+ * When a table file is read in two halves at once. Starting a worker thread costs about what reading a few MiB of CSV
+ * does (scripts/bench/README.md), so smaller files are read in one go (`splitMinBytes`). On a machine with two or
  * three cores a worker that must first be started competes with the reading for them (its start, and both threads'
  * compiling), which costs more than it saves below `coldSplitMinBytes`: there, a file is read in halves only when a
  * worker kept from an earlier import is ready, and one is started after the import for the next.

@@ -9,7 +9,7 @@ import { STAGING_DIR } from './import-staging'
 import { createProject, type OpenProject } from './project-folder'
 import { CsvReader, type CsvBatch } from './csv-reader'
 import { releaseScanWorker, tableScanSettings } from './scan-table-file'
-import { useTempProject } from './test-project'
+import { useTempProject } from './project.test-helpers'
 
 const t = useTempProject()
 const defaults = { ...tableScanSettings }

@@ -17,7 +17,7 @@ import { CSV_READ_BYTES } from '../../electron/store/csv-reader'
 import { THUMB_SIZE } from '../../electron/store/image-decode'
 import { importDataset } from '../../electron/store/import'
 import { createProject } from '../../electron/store/project-folder'
-import { patternPixels } from '../../electron/store/test-data'
+import { patternPixels } from '../../electron/store/data.test-helpers'
 
 const IMAGES = Number(process.env.STRATA_BENCH_IMAGES ?? 2000)
 const IMAGE_SIZE = Number(process.env.STRATA_BENCH_IMAGE_SIZE ?? 256)

@@ -2,7 +2,7 @@ import type { CheckpointKind, TrainConfig } from '../../../common/contract'
 import type { CheckpointArtifacts } from '../train/checkpoint-artifacts'
 import type { Task } from '../../../common/data/preprocessing'
 import type { Batch } from '../data/data-source'
-import type { JobEvent } from '../process/protocol'
+import type { JobEvent } from '../process/job-events'
 import type { CpuReference } from './calibration'
 import type { GpuBackendId } from './detect'
 

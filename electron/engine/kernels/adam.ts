@@ -6,7 +6,7 @@
  * backend's memory, so it reads and writes the tensors where they are. Where it cannot run (no SIMD, a memory it
  * cannot import), {@link simdAdam} answers null and the caller keeps its JavaScript loop.
  */
-import { F32, forLoop, I32, instantiateOver, op, V128, type ValueType } from './emit'
+import { F32, forLoop, I32, instantiateOver, kernelModule, locals, op, wasmFunction } from './emit'
 
 /** Adam's constants for one update (see fusedAdam): moments' decay and weight, bias corrections as reciprocals, ε, −learning rate. */
 export interface AdamConstants {
@@ -26,17 +26,17 @@ export interface AdamConstants {
  */
 export type AdamKernel = (w: number, g: number, m: number, v: number, out: number, count: number, k: AdamConstants) => void
 
+const L = locals()
 // Parameters: byte offsets w, g, m, v, out; count; then the constants b1, b2, c1, c2, r1, r2, ε, step.
-const [W, G, M, V, OUT, COUNT] = [0, 1, 2, 3, 4, 5]
-const CONSTANTS = 6
-const PARAMS: ValueType[] = [I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32]
-// Locals after the parameters: the byte position, the end of the whole vectors, the constants splatted, and scratch.
-const AT = 14
-const VEC_END = 15
-const SPLAT = 16 // 8 v128 locals: 16..23
-const [GV, MV, VV] = [24, 25, 26]
-const [GS, MS, VS] = [27, 28, 29]
-const LOCALS: ValueType[] = [I32, I32, ...Array<ValueType>(11).fill(V128), F32, F32, F32]
+const [W, G, M, V, OUT, COUNT] = L.params(I32, 'w', 'g', 'm', 'v', 'out', 'count')
+const CONSTANT_NAMES = ['b1', 'b2', 'c1', 'c2', 'r1', 'r2', 'epsilon', 'step']
+const CONSTANTS = L.params(F32, ...CONSTANT_NAMES)
+// The byte position, the end of the whole vectors, the constants splatted, and scratch (vectors, then single floats).
+const AT = L.i32('at')
+const VEC_END = L.i32('vecEnd')
+const SPLAT = CONSTANT_NAMES.map((name) => L.v128(`${name}x4`))
+const [GV, MV, VV] = [L.v128('gx4'), L.v128('mx4'), L.v128('vx4')]
+const [GS, MS, VS] = [L.f32('g1'), L.f32('m1'), L.f32('v1')]
 
 /** The update of one group of lanes: `load`/`store` and the arithmetic for vectors (f32x4) or single floats (f32). */
 function update(lanes: 'vector' | 'scalar'): number[] {
@@ -44,7 +44,7 @@ function update(lanes: 'vector' | 'scalar'): number[] {
   const vector = lanes === 'vector'
   const [load, store] = vector ? [op.v128Load, op.v128Store] : [op.f32Load, op.f32Store]
   const [add, mul, div, sqrt] = vector ? [op.f32x4Add, op.f32x4Mul, op.f32x4Div, op.f32x4Sqrt] : [op.f32Add, op.f32Mul, op.f32Div, op.f32Sqrt]
-  const k = (i: number) => (vector ? get(SPLAT + i) : get(CONSTANTS + i))
+  const k = (i: number) => (vector ? get(SPLAT[i]) : get(CONSTANTS[i]))
   const [g, m, v] = vector ? [GV, MV, VV] : [GS, MS, VS]
   const at = (base: number) => [...get(base), ...get(AT), ...i32Add]
   return [
@@ -62,7 +62,7 @@ function update(lanes: 'vector' | 'scalar'): number[] {
 function adamCode(): number[] {
   const { get, set, i32, i32And, i32Mul } = op
   const splats: number[] = []
-  for (let i = 0; i < 8; i++) splats.push(...get(CONSTANTS + i), ...op.f32x4Splat, ...set(SPLAT + i))
+  CONSTANTS.forEach((constant, i) => splats.push(...get(constant), ...op.f32x4Splat, ...set(SPLAT[i])))
   return [
     ...splats,
     // Whole vectors up to count rounded down to 4 floats (in bytes), then the last 0–3 floats one at a time.
@@ -73,9 +73,11 @@ function adamCode(): number[] {
   ]
 }
 
+const ADAM = kernelModule('adam', () => [wasmFunction('adam', L, adamCode())])
+
 /** The kernel bound to a wasm memory (the backend's WebAssembly.Memory), or null where it cannot run there. */
 export function simdAdam(memory: unknown): AdamKernel | null {
-  const exports = instantiateOver(memory, 'adam', () => [{ name: 'adam', params: PARAMS, locals: LOCALS, code: adamCode() }])
+  const exports = instantiateOver(memory, ADAM)
   if (!exports) return null
   const adam = exports.adam
   return (w, g, m, v, out, count, k) => adam(w, g, m, v, out, count, k.b1, k.b2, k.c1, k.c2, k.r1, k.r2, k.epsilon, k.step)

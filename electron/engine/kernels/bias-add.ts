@@ -3,30 +3,30 @@
  * does not fuse it) as one WebAssembly SIMD pass over the wasm backend's memory. wasm's own Add broadcasts through
  * XNNPACK, which on the threaded build hands even this pass to its thread pool.
  */
-import { forLoop, I32, instantiateOver, op, type ValueType } from './emit'
+import { forLoop, I32, instantiateOver, kernelModule, locals, op, wasmFunction, type WasmFunction } from './emit'
 
 /** out[r, c] = x[r, c] + bias[c] for `rows` rows of `columns` floats (a multiple of 4), all at byte offsets. */
 export type BiasAddKernel = (x: number, bias: number, out: number, rows: number, columns: number) => void
 
-const [X, BIAS, OUT, ROWS, COLS] = [0, 1, 2, 3, 4]
-const PARAMS: ValueType[] = [I32, I32, I32, I32, I32]
-const [R, C, ROW_BYTES, ROW] = [5, 6, 7, 8]
-const LOCALS: ValueType[] = [I32, I32, I32, I32]
-
-function biasAddCode(): number[] {
+function biasAddFunction(): WasmFunction {
   const { get, set, i32, i32Add, i32Mul, v128Load, v128Store, f32x4Add } = op
-  const rowAt = (base: number) => [...get(base), ...get(ROW), ...i32Add, ...get(C), ...i32Add]
-  return [
-    ...get(COLS), ...i32(4), ...i32Mul, ...set(ROW_BYTES),
-    ...forLoop(R, i32(0), get(ROWS), i32(1), [
-      ...get(R), ...get(ROW_BYTES), ...i32Mul, ...set(ROW),
-      ...forLoop(C, i32(0), get(ROW_BYTES), i32(16), [...rowAt(OUT), ...rowAt(X), ...v128Load, ...get(BIAS), ...get(C), ...i32Add, ...v128Load, ...f32x4Add, ...v128Store])
+  const L = locals()
+  const [x, bias, out, rows, columns] = L.params(I32, 'x', 'bias', 'out', 'rows', 'columns')
+  const [r, c, rowBytes, row] = [L.i32('r'), L.i32('c'), L.i32('rowBytes'), L.i32('row')]
+  const rowAt = (base: number) => [...get(base), ...get(row), ...i32Add, ...get(c), ...i32Add]
+  return wasmFunction('biasAdd', L, [
+    ...get(columns), ...i32(4), ...i32Mul, ...set(rowBytes),
+    ...forLoop(r, i32(0), get(rows), i32(1), [
+      ...get(r), ...get(rowBytes), ...i32Mul, ...set(row),
+      ...forLoop(c, i32(0), get(rowBytes), i32(16), [...rowAt(out), ...rowAt(x), ...v128Load, ...get(bias), ...get(c), ...i32Add, ...v128Load, ...f32x4Add, ...v128Store])
     ])
-  ]
+  ])
 }
+
+const BIAS_ADD = kernelModule('biasAdd', () => [biasAddFunction()])
 
 /** The kernel bound to a wasm memory (the backend's WebAssembly.Memory), or null where it cannot run there. */
 export function simdBiasAdd(memory: unknown): BiasAddKernel | null {
-  const exports = instantiateOver(memory, 'biasAdd', () => [{ name: 'biasAdd', params: PARAMS, locals: LOCALS, code: biasAddCode() }])
+  const exports = instantiateOver(memory, BIAS_ADD)
   return exports ? (exports.biasAdd as BiasAddKernel) : null
 }

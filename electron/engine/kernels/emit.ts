@@ -101,12 +101,69 @@ export function forLoop(i: number, from: number[], to: number[], step: number[],
   return [...from, ...set(i), ...block, ...loop, ...get(i), ...to, ...i32LtU, ...i32Eqz, ...brIf(1), ...body, ...get(i), ...step, ...i32Add, ...set(i), ...br(0), ...end, ...end]
 }
 
-/** One exported function: its parameters, its other locals (in order after the parameters) and its code. */
+/** One exported function: its parameters, its other locals (in order after the parameters), their names and its code. */
 export interface WasmFunction {
   name: string
   params: ValueType[]
   locals: ValueType[]
+  /** The name of each parameter and local, by index (for the readable dump, see emit.test.ts). */
+  names: string[]
   code: number[]
+}
+
+/**
+ * A function's registers: parameters and locals get their indices as they are declared (parameters first, as wasm
+ * numbers them), each under a name, so that no kernel numbers its locals by hand.
+ */
+export interface Locals {
+  /** Parameters of one type, in order; every parameter is declared before the first local. */
+  params(type: ValueType, ...names: string[]): number[]
+  i32(name: string): number
+  f32(name: string): number
+  v128(name: string): number
+  /** `count` locals of one type, named `name0`, `name1`, … */
+  group(type: ValueType, name: string, count: number): number[]
+  /** Every register's type and name by index, and how many of them are parameters. */
+  readonly types: readonly ValueType[]
+  readonly names: readonly string[]
+  readonly paramCount: number
+}
+
+/** A new, empty set of registers for one function (or several with the same signature). */
+export function locals(): Locals {
+  const types: ValueType[] = []
+  const names: string[] = []
+  let paramCount = 0
+  const declare = (type: ValueType, name: string): number => {
+    if (names.includes(name)) throw new Error(`wasm local '${name}' declared twice`)
+    types.push(type)
+    names.push(name)
+    return types.length - 1
+  }
+  const local = (type: ValueType) => (name: string) => declare(type, name)
+  return {
+    types,
+    names,
+    get paramCount() {
+      return paramCount
+    },
+    params(type, ...list) {
+      if (types.length > paramCount) throw new Error('wasm parameters come before every local')
+      const indices = list.map((name) => declare(type, name))
+      paramCount = types.length
+      return indices
+    },
+    i32: local(I32),
+    f32: local(F32),
+    v128: local(V128),
+    group: (type, name, count) => Array.from({ length: count }, (_, i) => declare(type, `${name}${i}`))
+  }
+}
+
+/** An exported function over the registers `registers` declared (made by {@link locals}). */
+export function wasmFunction(name: string, registers: Locals, code: number[]): WasmFunction {
+  const { types, names, paramCount } = registers
+  return { name, params: types.slice(0, paramCount), locals: types.slice(paramCount), names: [...names], code }
 }
 
 function section(id: number, content: number[]): number[] {
@@ -115,8 +172,19 @@ function section(id: number, content: number[]): number[] {
 
 const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))]
 
-/** A module that imports env.memory (shared, as the threaded build's is, or not) and exports the functions. */
-export function moduleBytes(sharedMemory: boolean, functions: readonly WasmFunction[]): Uint8Array {
+/** The custom "name" section: each function's name and its registers' names, which disassemblers print. */
+function nameSection(functions: readonly WasmFunction[]): number[] {
+  const functionNames = [...uleb(functions.length), ...functions.flatMap((f, i) => [...uleb(i), ...name(f.name)])]
+  const localNames = [...uleb(functions.length), ...functions.flatMap((f, i) => [...uleb(i), ...uleb(f.names.length), ...f.names.flatMap((n, j) => [...uleb(j), ...name(n)])])]
+  const subsection = (id: number, content: number[]) => [id, ...uleb(content.length), ...content]
+  return section(0, [...name('name'), ...subsection(1, functionNames), ...subsection(2, localNames)])
+}
+
+/**
+ * A module that imports env.memory (shared, as the threaded build's is, or not) and exports the functions; with
+ * `names`, it also carries their names and their registers' names (for the readable dump; the engine runs without).
+ */
+export function moduleBytes(sharedMemory: boolean, functions: readonly WasmFunction[], options: { names?: boolean } = {}): Uint8Array {
   const types = section(1, [...uleb(functions.length), ...functions.flatMap((f) => [0x60, ...uleb(f.params.length), ...f.params, 0])])
   // Memory limits: at least one page; a shared memory must also name a maximum (4 GiB, the most wasm32 has).
   const limits = sharedMemory ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)]
@@ -135,7 +203,8 @@ export function moduleBytes(sharedMemory: boolean, functions: readonly WasmFunct
     return [...uleb(body.length), ...body]
   })
   const code = section(10, [...uleb(functions.length), ...bodies.flat()])
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...declared, ...exports, ...code])
+  const names = options.names ? nameSection(functions) : []
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...declared, ...exports, ...code, ...names])
 }
 
 /** What the engine's kernels read of tfjs-backend-wasm's backend: its emscripten module (whose memory is `asm.memory` in the single-threaded build, `wasmMemory` in the threaded one). */
@@ -156,25 +225,48 @@ interface WasmApi {
 }
 export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 
+/** A module of kernels the engine emits, compiled once per memory it runs over. */
+export interface KernelModule {
+  name: string
+  functions(): readonly WasmFunction[]
+}
+
+const kernelModules = new Map<string, KernelModule>()
+
+/** Declares one of the engine's modules; every module is declared this way, so that tests can list them all. */
+export function kernelModule(name: string, functions: () => readonly WasmFunction[]): KernelModule {
+  if (kernelModules.has(name)) throw new Error(`kernel module '${name}' declared twice`)
+  const module = { name, functions }
+  kernelModules.set(name, module)
+  return module
+}
+
+/** Every module declared so far (each kernel file declares its own when it is loaded). */
+export function declaredKernelModules(): readonly KernelModule[] {
+  return [...kernelModules.values()]
+}
+
+type Exports = Record<string, (...args: number[]) => void>
+
 /**
  * Instantiates a module over a wasm memory (the backend's WebAssembly.Memory) and returns its exports, once per
  * memory and module; null where it cannot (not a wasm memory, no SIMD).
  */
-export function instantiateOver(memory: unknown, key: string, functions: () => readonly WasmFunction[]): Record<string, (...args: number[]) => void> | null {
+export function instantiateOver(memory: unknown, module: KernelModule): Exports | null {
   if (!wasmApi || !(memory instanceof wasmApi.Memory)) return null
-  const cache = instances.get(memory) ?? new Map<string, Record<string, (...args: number[]) => void> | null>()
+  const cache = instances.get(memory) ?? new Map<KernelModule, Exports | null>()
   instances.set(memory, cache)
-  if (cache.has(key)) return cache.get(key) ?? null
-  let exports: Record<string, (...args: number[]) => void> | null = null
+  if (cache.has(module)) return cache.get(module) ?? null
+  let exports: Exports | null = null
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer
-    const instance = new wasmApi.Instance(new wasmApi.Module(moduleBytes(shared, functions())), { env: { memory } })
-    exports = instance.exports as Record<string, (...args: number[]) => void>
+    const instance = new wasmApi.Instance(new wasmApi.Module(moduleBytes(shared, module.functions())), { env: { memory } })
+    exports = instance.exports as Exports
   } catch {
     exports = null
   }
-  cache.set(key, exports)
+  cache.set(module, exports)
   return exports
 }
 
-const instances = new WeakMap<object, Map<string, Record<string, (...args: number[]) => void> | null>>()
+const instances = new WeakMap<object, Map<KernelModule, Exports | null>>()

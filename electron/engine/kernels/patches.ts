@@ -10,7 +10,7 @@
  *   the input gradient's last step; rows of different images never touch the same dx element.
  * Plus `zero` and `addTo` (dst += src), for the scratch buffers those products use.
  */
-import { forLoop, I32, op, type ValueType, type WasmFunction } from './emit'
+import { forLoop, I32, locals, op, wasmFunction, type Locals, type WasmFunction } from './emit'
 
 /** Kernel signatures; every pointer and leading dimension in bytes, the geometry in elements. */
 export interface PatchKernels {
@@ -23,11 +23,14 @@ export interface PatchKernels {
 /** H, W, C, KH, KW, OH, OW, sh, sw, top, left. */
 export type PatchGeometry = [number, number, number, number, number, number, number, number, number, number, number]
 
-// Parameters: the matrix side (pointer, leading dimension), the image side, rows, then the geometry.
-const [MAT, LD, IMG, R0, R1, H, W, C, KH, KW, OH, OW, SH, SW, TOP, LEFT] = Array.from({ length: 16 }, (_, i) => i)
-const PARAMS: ValueType[] = Array<ValueType>(16).fill(I32)
-const [R, B, OY, OX, TH, TW, IY, IX, ROW, TAP, I, TAP_BYTES, VEC_END, IX0, WHOLE, WINDOW_BYTES, WINDOW_VEC_END] = Array.from({ length: 17 }, (_, i) => 16 + i)
-const LOCALS: ValueType[] = Array<ValueType>(17).fill(I32)
+// Both walks' registers. Parameters: the matrix side (pointer, leading dimension), the image side, rows, then the geometry.
+const L = locals()
+const [MAT, LD, IMG, R0, R1, H, W, C, KH, KW, OH, OW, SH, SW, TOP, LEFT] = L.params(
+  I32, 'p', 'ldp', 'x', 'r0', 'r1', 'height', 'width', 'channels', 'filterHeight', 'filterWidth', 'outHeight', 'outWidth', 'strideHeight', 'strideWidth', 'top', 'left'
+)
+const [R, B, OY, OX, TH, TW, IY, IX, ROW, TAP, I, TAP_BYTES, VEC_END, IX0, WHOLE, WINDOW_BYTES, WINDOW_VEC_END] = [
+  'r', 'b', 'oy', 'ox', 'th', 'tw', 'iy', 'ix', 'row', 'tap', 'i', 'tapBytes', 'vecEnd', 'ix0', 'whole', 'windowBytes', 'windowVecEnd'
+].map(L.i32)
 
 /** A run of floats: the local holding its byte count, and the one holding that count rounded down to whole vectors. */
 type Run = [bytes: number, vectorEnd: number]
@@ -102,38 +105,43 @@ function addPatchesCode(): number[] {
 }
 
 /**
- * zero(at, floats) and addTo(dst, src, floats): a vector loop, then the floats left one at a time. `floats` is the
- * index of the count parameter; the three locals after it hold the byte index and the byte counts.
+ * For j over `floats` floats (in bytes): `vector(j)` on each whole 16 bytes, then `scalar(j)` on each float left, with
+ * three locals of `L` after its parameters for the byte index and the byte counts.
  */
-function bytesLoop(floats: number, vector: number[], scalar: number[]): number[] {
+function bytesLoop(L: Locals, floats: number, vector: (j: number) => number[], scalar: (j: number) => number[]): number[] {
   const { get, set, tee, i32, i32Mul, i32And } = op
-  const [j, bytes, vectorBytes] = [floats + 1, floats + 2, floats + 3]
+  const [j, bytes, vectorBytes] = [L.i32('j'), L.i32('bytes'), L.i32('vectorBytes')]
   return [
     ...get(floats), ...i32(4), ...i32Mul, ...tee(bytes), ...i32(-16), ...i32And, ...set(vectorBytes),
-    ...forLoop(j, i32(0), get(vectorBytes), i32(16), vector),
-    ...forLoop(j, get(vectorBytes), get(bytes), i32(4), scalar)
+    ...forLoop(j, i32(0), get(vectorBytes), i32(16), vector(j)),
+    ...forLoop(j, get(vectorBytes), get(bytes), i32(4), scalar(j))
   ]
 }
 
-function zeroCode(): number[] {
+function zeroFunction(): WasmFunction {
   const { get, i32Add, v128Zero, v128Store, f32, f32Store } = op
-  const at = [...get(0), ...get(2), ...i32Add]
-  return bytesLoop(1, [...at, ...v128Zero, ...v128Store], [...at, ...f32(0), ...f32Store])
+  const L = locals()
+  const [to, floats] = L.params(I32, 'at', 'floats')
+  const at = (j: number) => [...get(to), ...get(j), ...i32Add]
+  const code = bytesLoop(L, floats, (j) => [...at(j), ...v128Zero, ...v128Store], (j) => [...at(j), ...f32(0), ...f32Store])
+  return wasmFunction('zero', L, code)
 }
 
-function addToCode(): number[] {
+function addToFunction(): WasmFunction {
   const { get, i32Add, v128Load, v128Store, f32x4Add, f32Load, f32Store, f32Add } = op
-  const dst = [...get(0), ...get(3), ...i32Add]
-  const src = [...get(1), ...get(3), ...i32Add]
-  return bytesLoop(2, [...dst, ...dst, ...v128Load, ...src, ...v128Load, ...f32x4Add, ...v128Store], [...dst, ...dst, ...f32Load, ...src, ...f32Load, ...f32Add, ...f32Store])
+  const L = locals()
+  const [to, from, floats] = L.params(I32, 'dst', 'src', 'floats')
+  const dst = (j: number) => [...get(to), ...get(j), ...i32Add]
+  const src = (j: number) => [...get(from), ...get(j), ...i32Add]
+  const code = bytesLoop(
+    L, floats,
+    (j) => [...dst(j), ...dst(j), ...v128Load, ...src(j), ...v128Load, ...f32x4Add, ...v128Store],
+    (j) => [...dst(j), ...dst(j), ...f32Load, ...src(j), ...f32Load, ...f32Add, ...f32Store]
+  )
+  return wasmFunction('addTo', L, code)
 }
 
 /** The four kernels as module functions (conv-gemm.ts puts them in one module with the matrix product). */
 export function patchFunctions(): WasmFunction[] {
-  return [
-    { name: 'patches', params: PARAMS, locals: LOCALS, code: patchesCode() },
-    { name: 'addPatches', params: PARAMS, locals: LOCALS, code: addPatchesCode() },
-    { name: 'zero', params: [I32, I32], locals: [I32, I32, I32], code: zeroCode() },
-    { name: 'addTo', params: [I32, I32, I32], locals: [I32, I32, I32], code: addToCode() }
-  ]
+  return [wasmFunction('patches', L, patchesCode()), wasmFunction('addPatches', L, addPatchesCode()), zeroFunction(), addToFunction()]
 }

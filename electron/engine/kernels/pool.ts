@@ -4,10 +4,10 @@
  * - Forward: each window's maximum. XNNPACK's own is as fast, but on the threaded build it wakes XNNPACK's thread
  *   pool, whose thread then competes for a core with the convolution that follows (conv-gemm.ts).
  * - Gradient: each window's gradient goes to the first of its four pixels, in row-major order, equal to the window's
- *   maximum, which the forward pass already computed. A JavaScript loop doing the same runs at a few nanoseconds per
- *   pixel, about a sixth of a seed CNN's training step.
+ *   maximum, which the forward pass already computed. A JavaScript loop doing the same is a sizeable part of a seed
+ *   CNN's training step (scripts/bench/README.md).
  */
-import { forLoop, I32, instantiateOver, op, V128, type ValueType } from './emit'
+import { forLoop, I32, instantiateOver, kernelModule, locals, op, wasmFunction } from './emit'
 
 /** Where the tensors are (byte offsets into wasm memory) and their sizes (NHWC; `channels` a multiple of 4, every window inside the input). */
 export interface PoolGradArgs {
@@ -29,13 +29,11 @@ export type PoolGradKernel = (args: PoolGradArgs) => void
 /** Writes y, each window's maximum over x (dy and dx unused). */
 export type PoolKernel = (args: Omit<PoolGradArgs, 'dy' | 'dx'>) => void
 
-// Parameters.
-const [X, Y, DY, DX, BATCH, H, W, C, OH, OW] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
-const PARAMS: ValueType[] = Array<ValueType>(10).fill(I32)
-// Locals: loop counters and byte offsets, then vectors.
-const [R, ROWS, OWI, CI, CB, ROW_BYTES, IN0, IN1, OUT_ROW, A0, A2, O] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
-const [MAX, G, E0, E1, E2, T] = [22, 23, 24, 25, 26, 27]
-const LOCALS: ValueType[] = [...Array<ValueType>(12).fill(I32), ...Array<ValueType>(6).fill(V128)]
+// Both kernels' registers: the parameters, loop counters and byte offsets, then vectors.
+const L = locals()
+const [X, Y, DY, DX, BATCH, H, W, C, OH, OW] = L.params(I32, 'x', 'y', 'dy', 'dx', 'batch', 'height', 'width', 'channels', 'outHeight', 'outWidth')
+const [R, ROWS, OWI, CI, CB, ROW_BYTES, IN0, IN1, OUT_ROW, A0, A2, O] = ['r', 'rows', 'ow', 'ci', 'channelBytes', 'rowBytes', 'in0', 'in1', 'outRow', 'a0', 'a2', 'o'].map(L.i32)
+const [MAX, G, E0, E1, E2, T] = ['max', 'g', 'e0', 'e1', 'e2', 't'].map(L.v128)
 
 /** Pushes base + Σ offsets (all locals). */
 const address = (base: number, ...offsets: number[]) => [...op.get(base), ...offsets.flatMap((o) => [...op.get(o), ...op.i32Add])]
@@ -97,9 +95,12 @@ function windows(channels: number[]): number[] {
   ]
 }
 
+const MAX_POOL = kernelModule('maxPool2x2', () => [wasmFunction('maxPool2x2', L, poolCode())])
+const MAX_POOL_GRAD = kernelModule('maxPoolGrad2x2', () => [wasmFunction('maxPoolGrad2x2', L, poolGradCode())])
+
 /** The forward kernel bound to a wasm memory (the backend's WebAssembly.Memory), or null where it cannot run there. */
 export function simdMaxPool(memory: unknown): PoolKernel | null {
-  const exports = instantiateOver(memory, 'maxPool2x2', () => [{ name: 'maxPool2x2', params: PARAMS, locals: LOCALS, code: poolCode() }])
+  const exports = instantiateOver(memory, MAX_POOL)
   if (!exports) return null
   const run = exports.maxPool2x2
   return (a) => run(a.x, a.y, 0, 0, a.batch, a.height, a.width, a.channels, a.outHeight, a.outWidth)
@@ -107,7 +108,7 @@ export function simdMaxPool(memory: unknown): PoolKernel | null {
 
 /** The gradient kernel bound to a wasm memory (the backend's WebAssembly.Memory), or null where it cannot run there. */
 export function simdMaxPoolGrad(memory: unknown): PoolGradKernel | null {
-  const exports = instantiateOver(memory, 'maxPoolGrad2x2', () => [{ name: 'maxPoolGrad2x2', params: PARAMS, locals: LOCALS, code: poolGradCode() }])
+  const exports = instantiateOver(memory, MAX_POOL_GRAD)
   if (!exports) return null
   const run = exports.maxPoolGrad2x2
   return (a) => run(a.x, a.y, a.dy, a.dx, a.batch, a.height, a.width, a.channels, a.outHeight, a.outWidth)

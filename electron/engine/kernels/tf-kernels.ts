@@ -2,7 +2,7 @@
  * Gradient kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks, so that every layer in the catalog trains on wasm.
  *
  * Found by training one step of every catalog layer, loss and optimizer on wasm and collecting
- * "Kernel 'X' not registered for backend 'wasm'" (see wasm-kernels.test.ts, which keeps that sweep):
+ * "Kernel 'X' not registered for backend 'wasm'" (see tf-kernels.test.ts, which keeps that sweep):
  * - `Conv2DBackpropFilter`: the filter gradient of Conv2D, so also of Conv1D (a Conv2D of height 1),
  *   Conv2DTranspose and the pointwise half of SeparableConv2D. Without it no CNN trains on wasm. It runs as blocked
  *   products of the patch matrix on every core (conv-gemm.ts).
@@ -15,12 +15,12 @@
  *   to element 0 of the input instead of to the window's maximum, so MaxPooling1D/2D after anything that can output
  *   negatives or zeros (BatchNormalization, tanh, a ReLU's dead windows, a linear conv) trains on wrong gradients.
  *   The usual 2×2 pooling with stride 2 runs as a SIMD loop (pool.ts), the rest as a JavaScript one.
- * - `Conv2DBackpropInput` (replaced for speed): wasm's own is a scalar loop, ≈40% of a CNN's training step; this one
- *   is dy · Wᵀ added back onto the input's pixels, as blocked products on every core (conv-gemm.ts).
- * - `Conv2D` (replaced for speed, NHWC without dilation): the same blocked products (the seed CNN's second layer:
- *   ≈ 1.7–2.0 ms against XNNPACK's 1.9–2.4 on this machine). A first layer on one channel is a little slower here
- *   than in XNNPACK (≈ 0.8 ms against 0.7 in a training step), but XNNPACK's would wake its thread pool, whose thread then competes with conv-gemm's for the second core: the
- *   seed CNN trains ≈ 3% faster with every convolution here.
+ * - `Conv2DBackpropInput` (replaced for speed): wasm's own is a scalar loop, a large part of a CNN's training step;
+ *   this one is dy · Wᵀ added back onto the input's pixels, as blocked products on every core (conv-gemm.ts).
+ * - `Conv2D` (replaced for speed, NHWC without dilation): the same blocked products. A first layer on one channel is a
+ *   little slower here than in XNNPACK, but XNNPACK's would wake its thread pool, whose thread then competes with
+ *   conv-gemm's for the second core, so the seed CNN trains faster with every convolution here (the measurements are
+ *   in scripts/bench/README.md).
  * - `BatchMatMul` and `_FusedMatMul` (replaced for speed): wasm's own only uses XNNPACK when neither side is transposed
  *   and falls back to a scalar loop otherwise, which is what every Dense layer's gradients ask for (xᵀ·dy, dy·Wᵀ), and
  *   XNNPACK repacks the weights on every call (Adam moves them every step). Single matrices run on the engine's own
@@ -89,9 +89,6 @@ interface KernelArgs<I extends string, A> {
 
 /** A kernel function at the backend level: takes the engine's argument bag, returns a tensor info. */
 type RawKernel = (args: { inputs: NamedTensorInfoMap; backend: WasmBackend; attrs: NamedAttrMap }) => TensorInfo
-
-/** Above this many floats, Conv2DBackpropFilter's patch matrix is built and multiplied a slice of the batch at a time. */
-const MAX_PATCH_ELEMENTS = 1 << 23
 
 /** The kernels tfjs-backend-wasm 4.22 lacks and this module adds, by name. */
 export const WASM_GRADIENT_KERNELS = [
@@ -180,7 +177,7 @@ function kernelFactories(tf: Tf): KernelFactory[] {
   return [
     kernel<'x' | 'filter', Conv2DAttrs>('Conv2D', (args, original) => conv2D(tf, args, original)),
     kernel<'x' | 'dy', Conv2DBackpropFilterAttrs>('Conv2DBackpropFilter', (args) => conv2DBackpropFilter(tf, args)),
-    kernel<'dy' | 'filter', Conv2DBackpropInputAttrs>('Conv2DBackpropInput', (args) => conv2DBackpropInput(tf, args)),
+    kernel<'dy' | 'filter', Conv2DBackpropInputAttrs>('Conv2DBackpropInput', (args, original) => conv2DBackpropInput(tf, args, original)),
     kernel<'a' | 'b', BatchMatMulAttrs>('BatchMatMul', (args, original) => batchMatMul(tf, args, original)),
     kernel<'a' | 'b' | 'bias' | 'preluActivationWeights', _FusedMatMulAttrs>('_FusedMatMul', (args, original) => fusedMatMul(tf, args, original)),
     kernel<'x' | 'dy', DepthwiseConv2dNativeBackpropFilterAttrs>('DepthwiseConv2dNativeBackpropFilter', (args) => depthwiseBackpropFilter(tf, args)),
@@ -271,115 +268,46 @@ function conv2D(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'filter', C
 }
 
 /**
- * dW[kh, kw, ci, co] = Σ over batch and output pixels of x[b, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[b, oh, ow, co].
- * By conv-gemm's blocked products; where those cannot run (a wasm without SIMD), preferably one XNNPACK convolution
- * (filterGradientByConv), otherwise im2col then one matmul on wasm: the patches are written transposed,
- * Pᵀ[kh·kw·ci, pixels], straight into wasm memory, so that dW = Pᵀ · dy[pixels, co] is an untransposed BatchMatMul
- * (XNNPACK's fast path) whose output already has the filter's layout.
+ * dW[kh, kw, ci, co] = Σ over batch and output pixels of x[b, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[b, oh, ow, co],
+ * by conv-gemm's blocked products (an NCHW convolution's tensors are transposed to NHWC for them first).
  */
 function conv2DBackpropFilter(tf: Tf, { inputs, backend, attrs }: KernelArgs<'x' | 'dy', Conv2DBackpropFilterAttrs>): TensorInfo {
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs
-  let x = inputs.x
-  let dy = inputs.dy
-  const toFree: TensorInfo[] = []
+  // The kernels run wherever WebAssembly has SIMD: every runtime Strata supports (Node 20, Electron, browsers since 2021).
+  const kernels = inputs.x.dtype === 'float32' && inputs.dy.dtype === 'float32' ? convKernels(backendMemory(backend)) : null
+  if (!kernels) throw new Error(`Conv2DBackpropFilter on wasm needs float32 tensors and WebAssembly SIMD (got ${inputs.x.dtype}, ${inputs.dy.dtype})`)
   const nchw = dataFormat === 'NCHW'
-  if (nchw) {
-    x = runWasmKernel(tf, 'Transpose', backend, { x }, { perm: [0, 2, 3, 1] })
-    dy = runWasmKernel(tf, 'Transpose', backend, { x: dy }, { perm: [0, 2, 3, 1] })
-    toFree.push(x, dy)
-  }
+  const x = nchw ? runWasmKernel(tf, 'Transpose', backend, { x: inputs.x }, { perm: [0, 2, 3, 1] }) : inputs.x
+  const dy = nchw ? runWasmKernel(tf, 'Transpose', backend, { x: inputs.dy }, { perm: [0, 2, 3, 1] }) : inputs.dy
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filterShape, strides, 1, nchw ? padToNhwc(pad) : pad, dimRoundingMode, false, 'channelsLast'
   )
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
-  const top = info.padInfo.top
-  const left = info.padInfo.left
-  const kernels = x.dtype === 'float32' && dy.dtype === 'float32' ? convKernels(backendMemory(backend)) : null
-  if (kernels) {
-    const dW = backend.makeOutput([...filterShape], 'float32')
+  const dW = backend.makeOutput([...filterShape], 'float32')
+  try {
     withScratch(backend, (scratch) => kernels.filterGradient(convShape(info), heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dW), scratch))
-    for (const t of toFree) backend.disposeData(t.dataId)
-    return dW
+  } finally {
+    if (nchw) for (const t of [x, dy]) backend.disposeData(t.dataId)
   }
-  const viaConv = filterGradientByConv(tf, backend, x, dy, info)
-  if (viaConv != null) {
-    for (const t of toFree) backend.disposeData(t.dataId)
-    return { dataId: viaConv.dataId, shape: [...filterShape], dtype: 'float32' }
-  }
-  const patchRows = filterHeight * filterWidth * inChannels
-  const pixelsPerImage = outHeight * outWidth
-  const imagesPerChunk = Math.max(1, Math.min(batchSize, Math.floor(MAX_PATCH_ELEMENTS / (patchRows * pixelsPerImage))))
-
-  let result: TensorInfo | null = null
-  let sum: Float32Array | null = null
-  for (let b0 = 0; b0 < batchSize; b0 += imagesPerChunk) {
-    const images = Math.min(imagesPerChunk, batchSize - b0)
-    const pixels = images * pixelsPerImage
-    const patches = backend.makeOutput([patchRows, pixels], 'float32')
-    // Views are taken after every allocation: growing wasm memory detaches older views.
-    const p = float32View(backend, patches)
-    const xs = float32View(backend, x)
-    for (let kh = 0; kh < filterHeight; kh++) {
-      for (let kw = 0; kw < filterWidth; kw++) {
-        for (let ci = 0; ci < inChannels; ci++) {
-          let at = ((kh * filterWidth + kw) * inChannels + ci) * pixels
-          for (let b = b0; b < b0 + images; b++) {
-            for (let oh = 0; oh < outHeight; oh++) {
-              const ih = oh * strideHeight + kh - top
-              if (ih < 0 || ih >= inHeight) {
-                p.fill(0, at, at + outWidth)
-                at += outWidth
-                continue
-              }
-              const rowBase = (b * inHeight + ih) * inWidth
-              for (let ow = 0; ow < outWidth; ow++) {
-                const iw = ow * strideWidth + kw - left
-                p[at++] = iw >= 0 && iw < inWidth ? xs[(rowBase + iw) * inChannels + ci] : 0
-              }
-            }
-          }
-        }
-      }
-    }
-    const dyChunk: TensorInfo = images === batchSize
-      ? { dataId: dy.dataId, shape: [1, pixels, outChannels], dtype: 'float32' }
-      : sliceRows(tf, backend, dy, b0 * pixelsPerImage, pixels, outChannels)
-    const product = runWasmKernel(tf, 'BatchMatMul', backend,
-      { a: { ...patches, shape: [1, patchRows, pixels] }, b: dyChunk }, { transposeA: false, transposeB: false })
-    backend.disposeData(patches.dataId)
-    if (dyChunk.dataId !== dy.dataId) backend.disposeData(dyChunk.dataId)
-    if (images === batchSize) {
-      result = product
-    } else {
-      const part = float32View(backend, product)
-      if (sum == null) sum = new Float32Array(part.length)
-      for (let i = 0; i < part.length; i++) sum[i] += part[i]
-      backend.disposeData(product.dataId)
-    }
-  }
-  for (const t of toFree) backend.disposeData(t.dataId)
-  if (result == null) {
-    result = backend.makeOutput(filterShape, 'float32')
-    float32View(backend, result).set(sum ?? new Float32Array(0))
-  }
-  return { dataId: result.dataId, shape: [...filterShape], dtype: 'float32' }
+  return dW
 }
 
 /**
  * dx[b, ih, iw, ci] = Σ over (oh, ow, kh, kw) with ih = oh·sh + kh − top, iw = ow·sw + kw − left of dy[b, oh, ow, co] · W[kh, kw, ci, co],
- * by conv-gemm's blocked products, or where those cannot run (a wasm without SIMD) as one XNNPACK convolution.
+ * by conv-gemm's blocked products; anything they cannot run (other dtypes) by wasm's own.
  */
-function conv2DBackpropInput(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'filter', Conv2DBackpropInputAttrs>): TensorInfo {
+function conv2DBackpropInput(tf: Tf, { inputs, backend, attrs }: KernelArgs<'dy' | 'filter', Conv2DBackpropInputAttrs>, original: RawKernel | null): TensorInfo {
+  if (original == null) throw new Error("wasm backend has no 'Conv2DBackpropInput' kernel to speed up")
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs
   const { filter } = inputs
+  const kernels = inputs.dy.dtype === 'float32' && filter.dtype === 'float32' ? convKernels(backendMemory(backend)) : null
+  if (!kernels) return original({ inputs, backend, attrs: attrs as unknown as NamedAttrMap })
   const nchw = dataFormat === 'NCHW'
   const dy = nchw ? runWasmKernel(tf, 'Transpose', backend, { x: inputs.dy }, { perm: [0, 2, 3, 1] }) : inputs.dy
   const xShape = (nchw ? [inputShape[0], inputShape[2], inputShape[3], inputShape[1]] : inputShape) as [number, number, number, number]
   const info = tf.backend_util.computeConv2DInfo(
     xShape, filter.shape as [number, number, number, number], strides, 1, nchw ? padToNhwc(pad) : pad, dimRoundingMode, false, 'channelsLast'
   )
-  const kernels = dy.dtype === 'float32' && filter.dtype === 'float32' ? convKernels(backendMemory(backend)) : null
-  const dx = kernels ? inputGradientByProducts(tf, backend, kernels, dy, filter, info) : inputGradientByConv(tf, backend, dy, filter, info)
+  const dx = inputGradientByProducts(tf, backend, kernels, dy, filter, info)
   if (!nchw) return dx
   backend.disposeData(dy.dataId)
   const dxNchw = runWasmKernel(tf, 'Transpose', backend, { x: dx }, { perm: [0, 3, 1, 2] })
@@ -397,60 +325,6 @@ function inputGradientByProducts(tf: Tf, backend: WasmBackend, kernels: NonNulla
   } finally {
     backend.disposeData(filterT.dataId)
   }
-  return dx
-}
-
-/**
- * dx as a stride-1 "valid" convolution of E, dy spread out on a zero grid (row oh at kh_max − top + oh·sh), by the
- * filter flipped in space with its channel axes swapped; wasm's XNNPACK Conv2D does the arithmetic.
- */
-function inputGradientByConv(tf: Tf, backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, info: ConvInfo): TensorInfo {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
-  const gridHeight = inHeight + filterHeight - 1
-  const gridWidth = inWidth + filterWidth - 1
-  const grid = backend.makeOutput([batchSize, gridHeight, gridWidth, outChannels], 'float32')
-  const flipped = backend.makeOutput([filterHeight, filterWidth, outChannels, inChannels], 'float32')
-  // Views are taken after every allocation: growing wasm memory detaches older views.
-  const e = float32View(backend, grid)
-  const dys = float32View(backend, dy)
-  const ws = float32View(backend, filter)
-  const fs = float32View(backend, flipped)
-  e.fill(0)
-  const top = filterHeight - 1 - info.padInfo.top
-  const left = filterWidth - 1 - info.padInfo.left
-  const rowLength = outWidth * outChannels
-  const wholeRows = strideWidth === 1 && left >= 0 && left + outWidth <= gridWidth
-  for (let b = 0; b < batchSize; b++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      const eh = top + oh * strideHeight
-      // A dy row whose windows lie wholly in the padding reaches no input pixel.
-      if (eh < 0 || eh >= gridHeight) continue
-      const from = (b * outHeight + oh) * rowLength
-      const rowAt = (b * gridHeight + eh) * gridWidth
-      if (wholeRows) {
-        e.set(dys.subarray(from, from + rowLength), (rowAt + left) * outChannels)
-        continue
-      }
-      for (let ow = 0; ow < outWidth; ow++) {
-        const ew = left + ow * strideWidth
-        if (ew < 0 || ew >= gridWidth) continue
-        const at = from + ow * outChannels
-        e.set(dys.subarray(at, at + outChannels), (rowAt + ew) * outChannels)
-      }
-    }
-  }
-  for (let kh = 0; kh < filterHeight; kh++) {
-    for (let kw = 0; kw < filterWidth; kw++) {
-      const src = (kh * filterWidth + kw) * inChannels * outChannels
-      const dst = ((filterHeight - 1 - kh) * filterWidth + (filterWidth - 1 - kw)) * outChannels * inChannels
-      for (let ci = 0; ci < inChannels; ci++) {
-        for (let co = 0; co < outChannels; co++) fs[dst + co * inChannels + ci] = ws[src + ci * outChannels + co]
-      }
-    }
-  }
-  const dx = runWasmKernel(tf, 'Conv2D', backend, { x: grid, filter: flipped }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 })
-  backend.disposeData(grid.dataId)
-  backend.disposeData(flipped.dataId)
   return dx
 }
 
@@ -567,41 +441,6 @@ function identity({ inputs, backend, attrs }: KernelArgs<'x', NamedAttrMap>, ori
   }
   backend.incRef(x.dataId)
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype }
-}
-
-/**
- * The same filter gradient as one XNNPACK convolution, no patch matrix in JavaScript: with x′ = x as [ci, h, w, b] and
- * dy′ = dy as [oh, ow, b, co], dW[kh, kw, ci, co] = conv(x′, dy′) at [ci, kh, kw, co] with the forward stride as the
- * dilation and the forward padding. Null where that needs negative padding (a "valid" conv whose last rows are unread).
- */
-function filterGradientByConv(
-  tf: Tf, backend: WasmBackend, x: TensorInfo, dy: TensorInfo, info: ReturnType<Tf['backend_util']['computeConv2DInfo']>
-): TensorInfo | null {
-  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info
-  const top = info.padInfo.top
-  const left = info.padInfo.left
-  const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - top
-  const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - left
-  if (bottom < 0 || right < 0 || top < 0 || left < 0) return null
-  const xT = runWasmKernel(tf, 'Transpose', backend, { x }, { perm: [3, 1, 2, 0] })
-  const dyT = runWasmKernel(tf, 'Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] })
-  const product = runWasmKernel(tf, 'Conv2D', backend, { x: xT, filter: dyT }, {
-    strides: 1, dilations: [strideHeight, strideWidth], dataFormat: 'NHWC', pad: [[0, 0], [top, bottom], [left, right], [0, 0]]
-  })
-  backend.disposeData(xT.dataId)
-  backend.disposeData(dyT.dataId)
-  const dW = runWasmKernel(tf, 'Transpose', backend, { x: product }, { perm: [1, 2, 0, 3] })
-  backend.disposeData(product.dataId)
-  return dW
-}
-
-/** Rows [start, start + count) of a row-major [rows, width] float32 tensor, as a new [1, count, width] tensor. */
-function sliceRows(tf: Tf, backend: WasmBackend, t: TensorInfo, start: number, count: number, width: number): TensorInfo {
-  const out = backend.makeOutput([1, count, width], 'float32')
-  const dst = float32View(backend, out)
-  const src = float32View(backend, t)
-  dst.set(src.subarray(start * width, (start + count) * width))
-  return out
 }
 
 /** Shapes and offsets shared by both depthwise gradients (NHWC; the only layout tfjs's depthwise conv has). */

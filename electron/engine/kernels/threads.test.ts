@@ -8,7 +8,8 @@ describe('startWasmBackend', () => {
   it('starts wasm with one XNNPACK thread per core and puts back everything it patched while starting', async () => {
     const createObjectURL = URL.createObjectURL
     const cpus = os.cpus
-    const tempBefore = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('strata-wasm-worker-'))
+    // This process's own temporary scripts (other test files start wasm in processes of their own meanwhile).
+    const tempBefore = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith(`strata-wasm-worker-${process.pid}-`))
     const { started, threads } = await startWasmBackend(tf)
     expect(started).toBe(true)
     expect(tf.getBackend()).toBe('wasm')
@@ -17,7 +18,7 @@ describe('startWasmBackend', () => {
     expect(URL.createObjectURL).toBe(createObjectURL)
     expect(os.cpus).toBe(cpus)
     expect(os.cpus().length).toBe(cpus().length)
-    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('strata-wasm-worker-'))).toEqual(tempBefore)
+    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith(`strata-wasm-worker-${process.pid}-`))).toEqual(tempBefore)
     // A second call finds the backend started and keeps its threads.
     expect(await startWasmBackend(tf)).toEqual({ started: true, threads })
   })

@@ -22,6 +22,7 @@ import { Worker } from 'node:worker_threads'
 import { hasLayerFlag } from '../../../common/model/catalog'
 import { ModelSpecSchema } from '../../../common/model/spec'
 import { useConvThreads } from './conv-gemm'
+import type { ConvWorkerData } from './conv-tasks'
 
 type Tf = typeof import('@tensorflow/tfjs')
 
@@ -34,7 +35,8 @@ export function wasmThreadCount(): number {
 /**
  * Whether training this model spec gains from XNNPACK's threads. Models of dense, recurrent and embedding layers are
  * many small kernels a step (batches of 32 rows): waking a second thread for each costs more than it saves (the seed
- * MLP trains about 2× slower with two threads), so they keep one. A spec that cannot be read gets threads.
+ * MLP trains slower with two threads: the cpu-vs-pytorch bench measures both), so they keep one. A spec that cannot
+ * be read gets threads.
  */
 export function wasmThreadsPay(spec: unknown): boolean {
   const parsed = ModelSpecSchema.safeParse(spec)
@@ -77,9 +79,36 @@ function workerScript(files: WasmPackageFiles): string {
   return packaged + redirect
 }
 
-/** A worker thread running a script's text, which does not keep the process alive. */
-function spawnWorker(source: string, workerData: object): Worker {
-  const worker = new Worker(source, { eval: true, workerData })
+/** How to start conv-gemm's worker thread: its built file, or its script bundled from the sources. */
+export type ConvWorkerScript = { file: string } | { source: string }
+
+let convWorkerScript: ConvWorkerScript | null = null
+
+/**
+ * conv-worker.ts as a worker can run it, seen from the folder of the module that starts it (`moduleDir`): beside the
+ * TypeScript sources (tests, benchmarks) it is bundled from them (esbuild is a development tool, never loaded by the
+ * built app); the built engine finds it beside its bundle (out/main/conv-worker.js, an entry of electron.vite.config.ts).
+ * Null where neither is there: the convolutions then run on the engine's thread alone.
+ */
+export function findConvWorker(moduleDir: string): ConvWorkerScript | null {
+  const sourceFile = path.join(moduleDir, 'conv-worker.ts')
+  if (fs.existsSync(sourceFile)) {
+    try {
+      const esbuild = createRequire(__filename)('esbuild') as typeof import('esbuild')
+      const built = esbuild.buildSync({ entryPoints: [sourceFile], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent' })
+      return { source: built.outputFiles[0].text }
+    } catch {
+      return null
+    }
+  }
+  // The bundle's shared chunks sit one folder below its entries.
+  const file = [moduleDir, path.dirname(moduleDir)].map((dir) => path.join(dir, 'conv-worker.js')).find((f) => fs.existsSync(f))
+  return file ? { file } : null
+}
+
+/** A conv-gemm worker thread, which does not keep the process alive. */
+export function spawnConvWorker(script: ConvWorkerScript, workerData: ConvWorkerData): Worker {
+  const worker = 'file' in script ? new Worker(script.file, { workerData }) : new Worker(script.source, { eval: true, workerData })
   worker.unref()
   return worker
 }
@@ -97,6 +126,9 @@ export async function startWasmBackend(tf: Tf, threaded = true): Promise<{ start
     const started = await tf.setBackend('wasm')
     return { started, threads: started ? wasm.getThreadsCount() : 0 }
   }
+  // Found before the globals below are patched and the temporary script exists (bundling it can take a moment).
+  convWorkerScript ??= findConvWorker(__dirname)
+  const convWorker = convWorkerScript
   const scriptFile = path.join(os.tmpdir(), `strata-wasm-worker-${process.pid}-${Date.now()}.cjs`)
   fs.writeFileSync(scriptFile, workerScript(files))
   const createObjectURL = URL.createObjectURL
@@ -111,7 +143,7 @@ export async function startWasmBackend(tf: Tf, threaded = true): Promise<{ start
     wasm.setThreadsCount(threads)
     if (await tf.setBackend('wasm')) {
       // The engine's convolutions share their tasks with as many threads of their own (conv-gemm.ts).
-      useConvThreads({ count: wasm.getThreadsCount(), spawn: spawnWorker })
+      if (convWorker) useConvThreads({ count: wasm.getThreadsCount(), spawn: (data) => spawnConvWorker(convWorker, data) })
       return { started: true, threads: wasm.getThreadsCount() }
     }
   } finally {

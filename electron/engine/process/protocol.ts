@@ -4,6 +4,9 @@ import type { BackendReport, CardText, CheckpointKind, CrossValidation, CrossVal
 import type { NewEvaluation } from '../../store/evaluations'
 import type { RawExample } from '../data/prepare-data'
 import type { CpuReference, CpuReferenceJob } from '../gpu/calibration'
+import type { JobEvent } from './job-events'
+
+export type { JobEvent } from './job-events'
 
 /** What the engine answers to an evaluate, cross-validate or predict request. */
 export type EngineResult = NewEvaluation | CrossValidation | Prediction[] | CpuReference
@@ -34,19 +37,6 @@ export interface ExportJob {
   /** Strata's version, written into the files. */
   version: string
 }
-
-/** What a running job reports, in order: backend, preprocessing, progress/epochs/checkpoints, then done or failed. */
-export type JobEvent =
-  | { type: 'backend'; backend: string; reasons: Array<{ id: string; reason: string }> }
-  | { type: 'preprocessing'; preprocessing: Preprocessing }
-  | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; step: number; loss: number; samplesPerSecond: number; etaSeconds: number }
-  | { type: 'epoch'; epoch: number; metrics: Metrics; learningRate: number; seconds: number }
-  | { type: 'checkpoint'; kind: CheckpointKind; epoch: number }
-  | { type: 'warning'; key: string; params: Record<string, string | number> }
-  | { type: 'done'; status: 'completed' | 'stopped'; earlyStopped: boolean; bestEpoch: number }
-  | { type: 'failed'; error: AppError }
-  | { type: 'export-progress'; format: ExportFormat; stage: 'writing' | 'verifying' | 'done'; index: number; total: number }
-  | { type: 'export-done'; records: ExportRecord[] }
 
 /** Judging a run's trained model on one split of its dataset, with the preprocessing saved with the run. */
 export interface EvaluateJob {

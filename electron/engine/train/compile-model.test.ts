@@ -5,7 +5,7 @@ import { generateTfjs } from '../../../common/model/codegen-tfjs'
 import { analyzeModel } from '../../../common/model/infer'
 import { MODEL_FORMAT, type ModelSpec } from '../../../common/model/spec'
 import { TEMPLATE_IDS, buildTemplate } from '../../../common/model/templates'
-import { augmentationLayers, compileModel, lossAndMetrics } from './compile-model'
+import { augmentationLayers, compileModel } from './compile-model'
 import { oneLayer, runGeneratedTfjs } from './test-layer-specs'
 
 beforeAll(async () => {
@@ -135,12 +135,6 @@ describe('templates compile to the same model inference describes', () => {
     const before = tf.memory().numTensors
     expect(() => compileModel(tf, buildTemplate('mnist-cnn'), { classes: 3 })).toThrow(/needs 3/)
     expect(tf.memory().numTensors).toBe(before)
-  })
-
-  it('loss and metrics follow the task', () => {
-    expect(lossAndMetrics(buildTemplate('mnist-cnn'))).toEqual({ loss: 'categoricalCrossentropy', metrics: ['accuracy'] })
-    expect(lossAndMetrics(buildTemplate('text-lstm')).loss).toBe('binaryCrossentropy')
-    expect(lossAndMetrics(buildTemplate('tabular-regressor')).loss).toBe('meanSquaredError')
   })
 })
 

@@ -193,14 +193,3 @@ function compileExpanded(tf: Tf, spec: ModelSpec, opts: CompileOptions, infos: R
   for (const id of expanded.frozen) model.getLayer(id).trainable = false
   return model
 }
-
-/** How a task trains: output activation, loss, metrics (TF.js names) and label encoding. Default: classification. */
-export function trainingHead(task: TaskKind | undefined): TaskHead {
-  return TASK_HEADS[task ?? 'classification']
-}
-
-/** Loss and metrics to pass to `model.compile` for a spec's task. */
-export function lossAndMetrics(spec: ModelSpec): { loss: string; metrics: string[] } {
-  const head = trainingHead(spec.task?.kind)
-  return { loss: head.loss.tfjs, metrics: [...head.metrics.tfjs] }
-}

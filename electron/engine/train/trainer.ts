@@ -49,7 +49,9 @@ export interface TrainHooks {
 
 /** Lets timers and messages (pause, stop) run: awaiting tensor data alone only drains microtasks. */
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)))
+  // Node's setImmediate in the CPU engine; the GPU engine's browser Worker has none (nor its type).
+  const { setImmediate } = globalThis as { setImmediate?: (callback: () => void) => unknown }
+  return new Promise((resolve) => (setImmediate ? setImmediate(resolve) : setTimeout(resolve, 0)))
 }
 
 /** Builds the optimiser a config asks for. */

@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { requireBuiltCli, runBuiltCli } from '../run-built-cli'
-import { makeImage, makeImageFolder } from '../../store/test-data'
+import { requireBuiltCli, runBuiltCli } from '../cli.test-helpers'
+import { makeImage, makeImageFolder } from '../../store/data.test-helpers'
 
 // These tests run the built CLI exactly as a user does (`npm run build` first; `npm test` does it).
 

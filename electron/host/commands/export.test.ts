@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { requireBuiltCli, runBuiltCli } from '../run-built-cli'
+import { requireBuiltCli, runBuiltCli } from '../cli.test-helpers'
 
 // Runs the built CLI as a user does (`npx electron-vite build` first).
 

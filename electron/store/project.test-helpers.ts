@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach } from 'vitest'
 import { createProject, type OpenProject } from './project-folder'
-import { tempDir } from './test-data'
+import { tempDir } from './data.test-helpers'
 
 /** The running test's project and temp folder (see {@link useTempProject}). */
 export interface TempProject {

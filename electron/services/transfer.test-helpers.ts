@@ -7,7 +7,7 @@ import type { EmitEvent, RunDetail } from '../../common/contract'
 import { MODEL_FORMAT, type ModelSpec } from '../../common/model/spec'
 import { saveCheckpoint } from '../engine/train/checkpoint'
 import type { Services } from './index'
-import { BUILT_ENGINE, callChannel, testServices } from './test-services'
+import { BUILT_ENGINE, callChannel, testServices } from './services.test-helpers'
 
 /** Test fixtures for transfer learning: generated stripe images, run polling, and a model's weights by layer. */
 
