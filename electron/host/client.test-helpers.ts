@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
 import type { AppError } from '../../common/errors'
 import { socketProtocols } from '../../common/security'
-import { REPO_ROOT } from '../services/test-services'
+import { REPO_ROOT } from '../services/services.test-helpers'
 
 /** A contract client over a host's WebSocket, as the studio's page talks to it (for tests). */
 export interface StudioClient {

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../common/contract'
 import { safeExternalUrl } from '../../common/security'
-import { REPO_ROOT } from '../services/test-services'
+import { REPO_ROOT } from '../services/services.test-helpers'
 import { createNodeServices } from './serve'
 
 let dir: string

@@ -3,8 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ModelRecord, RunSummary } from '../../common/contract'
-import { BUILT_ENGINE } from '../services/test-services'
-import { connectStudio, serveBuiltStudio, type ServedStudio } from './test-client'
+import { BUILT_ENGINE } from '../services/services.test-helpers'
+import { connectStudio, serveBuiltStudio, type ServedStudio } from './client.test-helpers'
 
 let home: string
 let studio: ServedStudio | null = null

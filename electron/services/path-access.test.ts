@@ -3,10 +3,10 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ChannelName } from '../../common/contract'
 import { createProject } from '../store/project-folder'
-import { makeImageFolder, tempDir } from '../store/test-data'
+import { makeImageFolder, tempDir } from '../store/data.test-helpers'
 import { isInside, PathAccess, realPathDeep } from './path-access'
 import type { Services } from './index'
-import { callChannel, testServices } from './test-services'
+import { callChannel, testServices } from './services.test-helpers'
 
 let dir: string
 let outside: string

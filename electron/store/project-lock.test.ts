@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createProject, openProject } from './project-folder'
 import { acquireProjectLock, LOCK_FILE, projectLockSettings } from './project-lock'
-import { tempDir } from './test-data'
+import { tempDir } from './data.test-helpers'
 
 let dir: string
 let root: string

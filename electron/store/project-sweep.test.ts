@@ -3,11 +3,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Services } from '../services'
-import { callChannel, testServices } from '../services/test-services'
-import { requireBuiltCli } from '../host/run-built-cli'
+import { callChannel, testServices } from '../services/services.test-helpers'
+import { requireBuiltCli } from '../host/cli.test-helpers'
 import { BLOBS_DIR, THUMBS_DIR } from './blobs'
 import { STAGING_DIR } from './import-staging'
-import { makeImageFolder, tempDir } from './test-data'
+import { makeImageFolder, tempDir } from './data.test-helpers'
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'strata.js')
 let dir: string

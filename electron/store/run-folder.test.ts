@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { StrataError } from '../../common/errors'
 import { buildTemplate } from '../../common/model/templates'
 import { checkpointDir, exportArchive, exportDir, exportManifestFile, readRunLayers, readRunSpec, runDir, writeRunSpec } from './run-folder'
-import { useTempProject } from './test-project'
+import { useTempProject } from './project.test-helpers'
 
 const t = useTempProject()
 

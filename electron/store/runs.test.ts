@@ -3,7 +3,7 @@ import { TrainConfig } from '../../common/contract'
 import type { Preprocessing } from '../../common/data/preprocessing'
 import { StrataError } from '../../common/errors'
 import { createRun, getRun, runPreprocessing, setRunPreprocessing, setRunStatus } from './runs'
-import { useTempProject } from './test-project'
+import { useTempProject } from './project.test-helpers'
 
 const t = useTempProject()
 

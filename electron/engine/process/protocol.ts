@@ -1,6 +1,6 @@
 import type { Preprocessing } from '../../../common/data/preprocessing'
 import type { AppError } from '../../../common/errors'
-import type { BackendReport, CardText, CheckpointKind, CrossValidation, CrossValidationProgress, EvaluationSplit, ExportFormat, ExportRecord, Metrics, Prediction, TrainConfig } from '../../../common/contract'
+import type { BackendReport, CardText, CrossValidation, CrossValidationProgress, EvaluationSplit, ExportFormat, Prediction, TrainConfig } from '../../../common/contract'
 import type { NewEvaluation } from '../../store/evaluations'
 import type { RawExample } from '../data/prepare-data'
 import type { CpuReference, CpuReferenceJob } from '../gpu/calibration'

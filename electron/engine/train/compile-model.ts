@@ -3,7 +3,6 @@ import { CATALOG, layerDef, resolveParams, type AugmentationLayerType, type Laye
 import { expandBases, usesBase, type BaseInfo } from '../../../common/model/bases'
 import { analyzeModel, problemText, type DatasetFit, type ModelAnalysis } from '../../../common/model/infer'
 import type { ModelSpec, TaskKind } from '../../../common/model/spec'
-import { TASK_HEADS, type TaskHead } from '../../../common/model/task'
 import { isTfjsLayerCall, tfjsLayer, type TfjsLayerCall } from '../../../common/model/tfjs-layers'
 import { StrataError } from '../../../common/errors'
 import { translate } from '../../../common/i18n'

@@ -12,7 +12,7 @@ const t = useTempProject()
 
 describe('migration 6', () => {
   it('moves the rows of older table and text datasets into the row store, renumbering evaluations and edits', () => {
-    t.project.db.close()
+    t.project.close()
     const root = path.join(t.dir, 'Old.strata')
     fs.mkdirSync(path.join(root, 'blobs'), { recursive: true })
     const db = new Database(path.join(root, PROJECT_DB_FILE))
