@@ -39,7 +39,9 @@ export const PROJECT_CHANNELS = {
   'project:open': channel(z.object({ path: z.string().min(1) }).strict(), ProjectSummary),
   'project:current': channel(z.object({}).strict(), ProjectSummary.nullable()),
   'project:recent': channel(z.object({}).strict(), z.array(RecentProject)),
-  'project:close': channel(z.object({}).strict(), z.object({ closed: z.boolean() }))
+  'project:close': channel(z.object({}).strict(), z.object({ closed: z.boolean() })),
+  /** Changes some of the project's recommended training settings (a health fix sets balanced class weights). */
+  'project:set-training-defaults': channel(z.object({ changes: z.object({ classWeights: TrainConfig.shape.classWeights.unwrap().optional() }).strict() }).strict(), ProjectSummary)
 }
 
 /** Project events. */

@@ -28,6 +28,8 @@ export interface TrainingLookups {
   modelSpec(db: Database.Database, modelId: string): unknown
   /** Throws NOT_FOUND for an unknown dataset. */
   checkDataset(db: Database.Database, datasetId: string): void
+  /** Refuses a model whose head cannot learn the dataset's target (MODEL_TASK_MISMATCH, with the fix). */
+  checkModel?(db: Database.Database, datasetId: string, spec: unknown): void
 }
 
 interface ActiveRun {
@@ -73,6 +75,7 @@ export class TrainingService {
     const { db, root } = this.db()
     this.opts.lookups.checkDataset(db, datasetId)
     const spec = this.opts.lookups.modelSpec(db, modelId)
+    this.opts.lookups.checkModel?.(db, datasetId, spec)
     const runId = createRun(db, { datasetId, modelId, config })
     fs.mkdirSync(runDir(root, runId), { recursive: true })
     fs.writeFileSync(path.join(runDir(root, runId), 'model-spec.json'), JSON.stringify(spec, null, 2))

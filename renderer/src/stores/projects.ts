@@ -36,5 +36,10 @@ export const useProjectsStore = defineStore('projects', () => {
     return summary
   }
 
-  return { current, recent, load, create, open, refreshRecent }
+  /** Changes some of the open project's recommended training settings (Train starts from them). */
+  async function setTrainingDefaults(changes: { classWeights?: 'none' | 'balanced' }): Promise<void> {
+    current.value = await invoke('project:set-training-defaults', { changes })
+  }
+
+  return { current, recent, load, create, open, refreshRecent, setTrainingDefaults }
 })
