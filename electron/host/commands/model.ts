@@ -117,7 +117,7 @@ const cmdModel: Command = async (args, o) => {
   const bases = withProject(target, (service) => Object.fromEntries(service.bases().map((b) => [b.id, b])))
   // Checked against the dataset it was made for, as Build checks it.
   const datasetId = option(args, 'dataset')
-  const checkFit = fit ?? (datasetId ? withProject(target, (service) => service.datasetFit(datasetId)) : undefined)
+  const checkFit = datasetId ? withProject(target, (service) => service.datasetFit(datasetId)) : fit
   const analysis = analyzeModel(record.spec, { ...checkFit, bases })
   const tr = (key: string, params?: Record<string, string | number>) => t(o, key, params)
   const layers = analysis.order.map((id) => ({
