@@ -63,7 +63,8 @@ test('evaluate a model: evaluate, drill into a confusion-matrix cell, relabel, t
 
   await expect(page.getByTestId('try-form')).toBeVisible()
   await page.getByTestId('try-field-tenure').fill('3')
-  await page.getByTestId('try-field-calls').selectOption('6')
+  // Calls are counts (whole numbers with an order): a number field.
+  await page.getByTestId('try-field-calls').fill('6')
   await page.getByTestId('try-predict').click()
   await expect(page.getByTestId('try-result')).toContainText(/Prediction: (yes|no)/)
 
