@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { strataJson } from './cli'
-import { expect, newProjectDataView, test, type Studio } from './fixtures'
+import { expect, newProjectDataView, openProjectInStudio, test, type Studio } from './fixtures'
 
 /** Iris-shaped rows: four measurements and three species. */
 function irisCsv(): string {
@@ -24,20 +24,13 @@ function penguinsCsv(): string {
   return rows.join('\n') + '\n'
 }
 
-async function openProject(page: import('@playwright/test').Page, studio: Studio, project: string): Promise<void> {
-  await page.goto(studio.url)
-  await page.getByTestId('open-path').fill(project)
-  await page.getByTestId('open-project-submit').click()
-  await expect(page.getByTestId('status-project')).toBeVisible()
-}
-
 test('fit a model to its data: Build shows the shapes that train, a head that cannot learn the target is a problem, Train refuses it and offers the fix', async ({ page, studio }) => {
   const folder = path.join(studio.home, 'projects', 'Flowers')
   await strataJson(studio.home, ['new', folder])
   const csv = path.join(studio.home, 'iris.csv')
   fs.writeFileSync(csv, irisCsv())
   await strataJson(studio.home, ['import', folder, csv, '--target', 'species'])
-  await openProject(page, studio, `${folder}.strata`)
+  await openProjectInStudio(page, studio, `${folder}.strata`)
 
   await page.getByTestId('nav-build').click()
   // Build is fitted to the project's dataset: four encoded features, three species.

@@ -22,7 +22,8 @@ function cellOf(value: unknown): string {
 
 /** A cell as CSV writes it: quoted when it holds a comma, a quote, a line break or spaces at an end. */
 function csvField(cell: string): string {
-  return /[",\r\n]|^\s|\s$/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell
+  // (The quote is written \u0022 in the pattern so no tool takes it for the start of a string.)
+  return /[\u0022,\r\n]|^\s|\s$/.test(cell) ? `"${cell.replace(/\u0022/g, '""')}"` : cell
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
