@@ -13,25 +13,32 @@ const MAX_CODES = 20
 /** Most distinct values remembered per column; beyond this the count is "at least". */
 const DISTINCT_CAP = 2000
 
-/** For each list of missing tokens, the first characters (ASCII printable) they start with, upper case too. */
-const TOKEN_STARTS = new WeakMap<readonly string[], Set<number>>()
+/** For each list of missing tokens, its test (see {@link missingTest}). */
+const TESTS = new WeakMap<readonly string[], (value: string | null | undefined) => boolean>()
 
-function tokenStarts(tokens: readonly string[]): Set<number> {
-  let starts = TOKEN_STARTS.get(tokens)
-  if (!starts) {
-    starts = new Set(tokens.flatMap((t) => (t ? [t.charCodeAt(0), t.toUpperCase().charCodeAt(0)] : [])))
-    TOKEN_STARTS.set(tokens, starts)
+/**
+ * The test "is this raw cell missing?" for a list of tokens: null and empty cells are, and cells that are one of the
+ * tokens (see isMissingCell). Most cells start with a character no token starts with: they are values at once,
+ * with no trim or lookup (the importer asks this of every cell).
+ */
+export function missingTest(tokens: readonly string[]): (value: string | null | undefined) => boolean {
+  let test = TESTS.get(tokens)
+  if (!test) {
+    const starts = new Set(tokens.flatMap((t) => (t ? [t.charCodeAt(0), t.toUpperCase().charCodeAt(0)] : [])))
+    test = (value) => {
+      if (value == null || value.length === 0) return true
+      const c = value.charCodeAt(0)
+      if (c > 32 && c < 127 && !starts.has(c)) return false
+      return isMissingCell(value, tokens)
+    }
+    TESTS.set(tokens, test)
   }
-  return starts
+  return test
 }
 
 /** True when a raw cell means "no value": null, or one of `tokens` (the default ones unless a column has its own). */
 export function isMissing(value: string | null | undefined, tokens: readonly string[] = MISSING_TOKENS): boolean {
-  if (value == null || value.length === 0) return true
-  // Most cells start with a character no token starts with: they are values, with no trim or lookup.
-  const c = value.charCodeAt(0)
-  if (c > 32 && c < 127 && !tokenStarts(tokens).has(c)) return false
-  return isMissingCell(value, tokens)
+  return missingTest(tokens)(value)
 }
 
 /** True when a number's text is written as a whole number: no point, comma or exponent. */
@@ -117,6 +124,8 @@ export class ColumnAccumulator {
   private leadingZeros = false
   /** How often each missing spelling (trimmed, lower-cased) was seen. */
   private readonly missingTokens = new Map<string, number>()
+  /** Whether a raw cell is missing in this column (not enumerable: a structured clone skips it, see {@link revive}). */
+  private declare readonly isMissingCell: (value: string | null) => boolean
   private withSpaces = 0
   private totalLength = 0
   private maxLength = 0
@@ -139,7 +148,14 @@ export class ColumnAccumulator {
   constructor(
     readonly name: string,
     private readonly reading: CellReading = { decimal: '.', missing: MISSING_TOKENS }
-  ) {}
+  ) {
+    ColumnAccumulator.setMissingTest(this)
+  }
+
+  /** Gives an accumulator its column's missing test, as a property a structured clone leaves out (functions cannot be cloned). */
+  private static setMissingTest(a: ColumnAccumulator): void {
+    Object.defineProperty(a, 'isMissingCell', { value: missingTest(a.reading.missing), enumerable: false })
+  }
 
   /** Numbers the cells added from now on as class labels (the likely target's): most reuse the lookup statistics make anyway. */
   numberLabels(): void {
@@ -169,7 +185,7 @@ export class ColumnAccumulator {
         return false
       }
     }
-    if (isMissing(raw, this.reading.missing)) {
+    if (this.isMissingCell(raw)) {
       this.missing++
       const key = raw === null ? '' : cellKey(raw)
       this.missingTokens.set(key, (this.missingTokens.get(key) ?? 0) + 1)
@@ -282,7 +298,9 @@ export class ColumnAccumulator {
 
   /** An accumulator again after a structured clone (a worker thread's, posted to this one) turned it into plain data. */
   static revive(cloned: unknown): ColumnAccumulator {
-    return Object.assign(Object.create(ColumnAccumulator.prototype) as ColumnAccumulator, cloned)
+    const a = Object.assign(Object.create(ColumnAccumulator.prototype) as ColumnAccumulator, cloned)
+    ColumnAccumulator.setMissingTest(a)
+    return a
   }
 
   /** The type this column most likely has. */

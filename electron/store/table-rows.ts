@@ -6,8 +6,8 @@ import Papa from 'papaparse'
 import type { ClassCount, DatasetItem, SplitCounts, SplitName } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
 import { blobPath } from './blobs'
-import { parseNumberCell } from '../../common/data/cells'
-import { isMissing } from './columns'
+import { MISSING_TOKENS, parseNumberCell } from '../../common/data/cells'
+import { missingTest } from './columns'
 import { readCsvText, type CsvDialect, type CsvTextRange } from './csv-reader'
 import { datasetCells, readSettings, type DatasetCells } from './dataset-settings'
 import { SPLIT_BY_CODE } from './splits'
@@ -177,10 +177,10 @@ function projectRoot(db: Database.Database): string {
 export function readChunkRows(fd: number, source: Omit<RowSource, 'blob'>, chunk: CsvTextRange, cells?: Pick<DatasetCells, 'missing'>): { rows: Cells[]; lines: number[] } {
   const { rows, lines } = readCsvText(fd, { ...chunk, offset: source.offset + chunk.offset }, source)
   const out = { rows: [] as Cells[], lines: [] as number[] }
-  const missing = Array.from({ length: source.width }, (_, c) => cells?.missing(c).tokens)
+  const missing = Array.from({ length: source.width }, (_, c) => missingTest(cells?.missing(c).tokens ?? MISSING_TOKENS))
   rows.forEach((row: Cells, i) => {
     if (row.length !== source.width) return
-    for (let c = 0; c < row.length; c++) if (isMissing(row[c], missing[c])) row[c] = null
+    for (let c = 0; c < row.length; c++) if (missing[c](row[c])) row[c] = null
     out.rows.push(row)
     out.lines.push(lines[i])
   })
