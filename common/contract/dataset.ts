@@ -104,8 +104,15 @@ export const TableReading = z.object({
 })
 export type TableReading = z.infer<typeof TableReading>
 
-/** One choice an import was made with that another import of the same file made differently. */
-export const ChoiceDifference = z.object({ choice: z.string(), from: z.string(), to: z.string() })
+/** The choices an import is made with, by key (`data.choices.<choice>` in the message table names each). */
+export const IMPORT_CHOICES = ['kind', 'target', 'textColumn', 'encoding', 'decimal', 'type', 'excluded', 'missing', 'seed', 'ratios'] as const
+
+/**
+ * One choice an import was made with that another import of the same file made differently: its key, the column
+ * for per-column choices, and the two values (column names, type and encoding codes, `true`/`false`, missing
+ * spellings as JSON; '' for none).
+ */
+export const ChoiceDifference = z.object({ choice: z.enum(IMPORT_CHOICES), column: z.string().optional(), from: z.string(), to: z.string() })
 export type ChoiceDifference = z.infer<typeof ChoiceDifference>
 
 /** What the studio shows about one dataset. */

@@ -38,6 +38,7 @@ export const en = {
     notBuilt: 'This part of the studio is not built yet.'
   },
   data: {
+    choiceLine: '{choice}: {from} → {to}',
     emptyCell: 'empty',
     missingAs: 'Read as missing:',
     keepAsValue: '{token} is a real value in this column: stop reading it as missing',
@@ -99,6 +100,23 @@ export const en = {
     include: 'Include',
     types: { numeric: 'Number', categorical: 'Category', boolean: 'Yes/No', text: 'Text', date: 'Date', id: 'ID' },
     typeAuto: '{type} (detected)',
+    choices: {
+      kind: 'imported as',
+      target: 'target',
+      textColumn: 'text column',
+      encoding: 'encoding',
+      decimal: 'decimal mark',
+      type: 'type of {column}',
+      excluded: '{column}',
+      missing: 'missing in {column}',
+      seed: 'seed',
+      ratios: 'split ratios',
+    },
+    choiceValues: {
+      none: 'none',
+      excluded: 'not used',
+      used: 'used',
+    },
     typeReasons: {
       empty: 'every cell is missing',
       yesNo: 'only yes/no answers',
@@ -161,7 +179,6 @@ export const en = {
     },
     cli: {
       variantOf: 'This file was imported before as "{name}" (id {id}); this dataset differs in:',
-      difference: '  {choice}: {from} → {to}',
       unlabelled: '{count} rows have no value to predict: they are in no split (strata health --fix drop-unlabelled removes them).',
       typeChosen: '{type} (your choice)',
       typeDetected: '{type} (detected: {reason})',

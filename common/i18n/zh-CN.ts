@@ -40,6 +40,7 @@ export const zhCN: Messages = {
     notBuilt: '工作室的这一部分尚未完成。'
   },
   data: {
+    choiceLine: '{choice}：{from} → {to}',
     emptyCell: '空',
     missingAs: '视为缺失：',
     keepAsValue: '{token} 在该列中是真实的值：不再把它视为缺失',
@@ -101,6 +102,23 @@ export const zhCN: Messages = {
     include: '使用',
     types: { numeric: '数值', categorical: '类别', boolean: '是/否', text: '文本', date: '日期', id: '编号' },
     typeAuto: '{type}（自动识别）',
+    choices: {
+      kind: '导入为',
+      target: '预测目标',
+      textColumn: '文本列',
+      encoding: '编码',
+      decimal: '小数点',
+      type: '{column} 的类型',
+      excluded: '{column}',
+      missing: '{column} 中的缺失值',
+      seed: '种子',
+      ratios: '划分比例',
+    },
+    choiceValues: {
+      none: '无',
+      excluded: '不使用',
+      used: '使用',
+    },
     typeReasons: {
       empty: '所有单元格都缺失',
       yesNo: '只有是/否',
@@ -163,7 +181,6 @@ export const zhCN: Messages = {
     },
     cli: {
       variantOf: '这个文件之前已被导入为“{name}”（ID {id}）；这个数据集的不同之处：',
-      difference: '  {choice}：{from} → {to}',
       unlabelled: '有 {count} 行没有预测值：它们不属于任何划分（strata health --fix drop-unlabelled 可删除它们）。',
       typeChosen: '{type}（你的选择）',
       typeDetected: '{type}（自动识别：{reason}）',

@@ -79,6 +79,9 @@ describe('choices from the command line', () => {
     expect(again.variantOf.differences).toEqual(expect.arrayContaining([{ choice: 'target', from: 'species', to: 'island' }]))
     const text = await strata('import', 'Birds', file, '--target', 'sex')
     expect(text.stdout).toMatch(/differs in:\n {2}target: island → sex\n/)
+    // Per-column choices are named with their column, in words.
+    const excluded = await strata('import', 'Birds', file, '--target', 'sex', '--exclude', 'bill_length_mm')
+    expect(excluded.stdout).toMatch(/ {2}bill_length_mm: used → not used\n/)
   })
 
   it('columns changes the target, types, exclusions and missing spellings through the contract', async () => {

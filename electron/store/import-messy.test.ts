@@ -246,7 +246,7 @@ describe('importing the same file again', () => {
     expect(other.variantOf!.differences).toEqual(
       expect.arrayContaining([
         { choice: 'target', from: 'species', to: 'island' },
-        { choice: 'body_mass_g excluded', from: 'no', to: 'yes' }
+        { choice: 'excluded', column: 'body_mass_g', from: 'false', to: 'true' }
       ])
     )
     expect(getDataset(t.project.db, other.datasetId)).toMatchObject({ name: 'penguins (2)', target: 'island', variantOf: other.variantOf })

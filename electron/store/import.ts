@@ -31,34 +31,42 @@ export interface ImportOptions {
   sourceLabel?: string
 }
 
-/** The choices a table dataset is made with, as text, to compare two imports of the same file. */
-type Choices = Record<string, string>
+/** The choices a table dataset is made with, by choice and column, to compare two imports of the same file. */
+type Choices = Map<string, ChoiceDifference>
 
-/** A dataset's choices as they are now (its target, column types, exclusions… as the user left them). */
+/** A dataset's choices as they are now (its target, column types in force, exclusions… as the user left them). */
 function choicesOf(d: Pick<DatasetSummary, 'kind' | 'target' | 'textColumn' | 'columns' | 'reading' | 'seed' | 'ratios'>, withSplit: boolean): Choices {
-  const out: Choices = { kind: d.kind, target: d.target ?? '(none)' }
-  if (d.textColumn) out['text column'] = d.textColumn
+  const out: Choices = new Map()
+  const put = (choice: ChoiceDifference['choice'], value: string, column?: string): void => {
+    out.set(`${choice}\u0000${column ?? ''}`, { choice, ...(column !== undefined ? { column } : {}), from: value, to: value })
+  }
+  put('kind', d.kind)
+  put('target', d.target ?? '')
+  put('textColumn', d.textColumn ?? '')
   if (d.reading) {
-    out.encoding = d.reading.encoding
-    out.decimal = d.reading.decimal
+    put('encoding', d.reading.encoding)
+    put('decimal', d.reading.decimal)
   }
   for (const c of d.columns) {
-    out[`type of ${c.name}`] = c.userType ?? `${c.inferredType} (detected)`
-    out[`${c.name} excluded`] = c.excluded ? 'yes' : 'no'
-    if (c.missingChosen) out[`missing in ${c.name}`] = c.missingTokens.map((t) => JSON.stringify(t)).join(' ')
+    put('type', c.type, c.name)
+    put('excluded', String(c.excluded), c.name)
+    if (c.missingChosen) put('missing', JSON.stringify(c.missingTokens), c.name)
   }
   if (withSplit) {
-    out.seed = String(d.seed)
-    out.ratios = `${d.ratios.train}/${d.ratios.validation}/${d.ratios.test}`
+    put('seed', String(d.seed))
+    put('ratios', `${d.ratios.train}/${d.ratios.validation}/${d.ratios.test}`)
   }
   return out
 }
 
 /** How `next` differs from `earlier`, choice by choice. */
 function differences(earlier: Choices, next: Choices): ChoiceDifference[] {
-  const keys = [...new Set([...Object.keys(earlier), ...Object.keys(next)])]
-  return keys.filter((k) => earlier[k] !== next[k]).map((k) => ({ choice: k, from: earlier[k] ?? '—', to: next[k] ?? '—' }))
+  const keys = [...new Set([...earlier.keys(), ...next.keys()])]
+  return keys
+    .filter((k) => earlier.get(k)?.from !== next.get(k)?.from)
+    .map((k) => ({ ...(earlier.get(k) ?? next.get(k))!, from: earlier.get(k)?.from ?? '', to: next.get(k)?.from ?? '' }))
 }
+
 
 /** How an import is watched and stopped. */
 export interface ImportHooks {

@@ -6,6 +6,7 @@ import { importDataset } from '../../store/import'
 import { openProject } from '../../store/project-folder'
 import { t, type Command, type Output } from '../cli-io'
 import { columnChoices, readingOptions } from './column-options'
+import { differenceText } from '../../../common/data/choices'
 
 /** Most skipped files printed in plain-text mode; --json lists them all. */
 const MAX_PRINTED_SKIPPED = 20
@@ -31,7 +32,7 @@ function printImport(o: Output, result: ImportResult, name: string, target: stri
   o.out(t(o, 'data.cli.imported', { count: result.imported, name, kind: result.kind, id: result.datasetId }))
   if (result.variantOf) {
     o.out(t(o, 'data.cli.variantOf', { name: result.variantOf.name, id: result.variantOf.datasetId }))
-    for (const d of result.variantOf.differences) o.out(t(o, 'data.cli.difference', { ...d }))
+    for (const d of result.variantOf.differences) o.out(`  ${differenceText((key, params) => t(o, key, params), d)}`)
   }
   if (result.unlabelled) o.out(t(o, 'data.cli.unlabelled', { count: result.unlabelled }))
   if (result.skipped.length) {
