@@ -6,7 +6,7 @@ import { ModelStore } from '../electron/store/model-store'
 import { openProject } from '../electron/store/project-folder'
 import { addEpoch, createRun, setRunStatus } from '../electron/store/runs'
 import { strataJson } from './cli'
-import { expect, test, type Studio } from './fixtures'
+import { expect, openProjectInStudio, test, type Studio } from './fixtures'
 
 const strata = (studio: Studio, args: string[]) => strataJson(studio.home, args)
 
@@ -29,16 +29,9 @@ async function churnProject(studio: Studio): Promise<string> {
   return `${folder}.strata`
 }
 
-async function openInStudio(page: import('@playwright/test').Page, studio: Studio, project: string): Promise<void> {
-  await page.goto(studio.url)
-  await page.getByTestId('open-path').fill(project)
-  await page.getByTestId('open-project-submit').click()
-  await expect(page.getByTestId('status-project')).toBeVisible()
-}
-
 test('evaluate a model: evaluate, drill into a confusion-matrix cell, relabel, try it, and find the run in Experiments', async ({ page, studio }) => {
   const project = await churnProject(studio)
-  await openInStudio(page, studio, project)
+  await openProjectInStudio(page, studio, project)
 
   await page.getByTestId('nav-evaluate').click()
   await expect(page.getByTestId('view-evaluate')).toBeVisible()
@@ -63,7 +56,8 @@ test('evaluate a model: evaluate, drill into a confusion-matrix cell, relabel, t
 
   await expect(page.getByTestId('try-form')).toBeVisible()
   await page.getByTestId('try-field-tenure').fill('3')
-  await page.getByTestId('try-field-calls').selectOption('6')
+  // Calls are counts (whole numbers with an order): a number field.
+  await page.getByTestId('try-field-calls').fill('6')
   await page.getByTestId('try-predict').click()
   await expect(page.getByTestId('try-result')).toContainText(/Prediction: (yes|no)/)
 
@@ -106,7 +100,7 @@ test('the experiments table stays smooth with 500 runs: only visible rows exist,
   })()
   p.close()
 
-  await openInStudio(page, studio, `${folder}.strata`)
+  await openProjectInStudio(page, studio, `${folder}.strata`)
   const started = Date.now()
   await page.getByTestId('nav-experiments').click()
   await expect(page.getByTestId('experiments-count')).toContainText('500 of 500')

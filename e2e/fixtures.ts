@@ -63,4 +63,12 @@ export async function newProjectDataView(page: Page, studio: Studio, name: strin
   await expect(page.getByTestId('no-datasets')).toBeVisible()
 }
 
+/** Opens a project folder in a studio's page from Home, and waits until the status bar names it. */
+export async function openProjectInStudio(page: Page, studio: Studio, project: string): Promise<void> {
+  await page.goto(studio.url)
+  await page.getByTestId('open-path').fill(project)
+  await page.getByTestId('open-project-submit').click()
+  await expect(page.getByTestId('status-project')).toBeVisible()
+}
+
 export { expect }

@@ -5,7 +5,7 @@ import { expect, test } from './fixtures'
 import { gpuEngineNote } from '../common/gpu-engine'
 import { bridge, bundleTestWorker, GPU_CHROMIUM_ARGS, gpuPage as openGpuPage } from './gpu/bridge'
 import { TrainConfig } from '../common/contract'
-import type { Preprocessing } from '../common/data/preprocessing'
+import { readPreprocessing, type Preprocessing } from '../common/data/preprocessing'
 import { buildTemplate } from '../common/model/templates'
 import { inMemorySource, type TrainingData } from '../electron/engine/data/data-source'
 import { preferGpuEngine } from '../electron/engine/gpu/engine-selector'
@@ -63,7 +63,7 @@ function trainJob(runDir: string, epochs: number, resume = false): TrainJob {
 }
 
 /** The blobs' preprocessing: four plain numbers into three classes. */
-const BLOBS_PREPROCESSING: Preprocessing = {
+const BLOBS_PREPROCESSING: Preprocessing = readPreprocessing({
   kind: 'table',
   features: [0, 1, 2, 3].map((position) => ({ column: `x${position}`, position, type: 'number' as const, mean: 0, std: 1 })),
   classes: ['a', 'b', 'c'],
@@ -71,9 +71,9 @@ const BLOBS_PREPROCESSING: Preprocessing = {
   targetMean: 0,
   targetStd: 1,
   task: 'classification'
-}
+})
 const loadBlobs = async () => ({ data: blobs(), preprocessing: BLOBS_PREPROCESSING })
-const DEPS: JobDeps = { loadData: loadBlobs, buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data, job.projectRoot) }
+const DEPS: JobDeps = { loadData: loadBlobs, buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data, job.projectRoot, job.config.seed) }
 
 /** The CPU engine's job code behind an EnginePort in this process (the forked engine runs the same function). */
 function cpuEngineHere(): EnginePort {

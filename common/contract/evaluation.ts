@@ -90,6 +90,13 @@ export const Prediction = z.union([
 ])
 export type Prediction = z.infer<typeof Prediction>
 
+/** What predict did with a table row besides predicting: feature columns it filled as training did, categories training never saw. */
+export const PredictionNotes = z.object({
+  filled: z.array(z.string()).default([]),
+  unseen: z.array(z.object({ column: z.string(), value: z.string() })).default([])
+})
+export type PredictionNotes = z.infer<typeof PredictionNotes>
+
 /** One input typed or dropped in the try-it panel. */
 export const TryInput = z.union([
   z.object({ image: z.string().max(12 * 1024 * 1024) }).strict(),
@@ -106,7 +113,7 @@ export const TryForm = z.object({
   classes: z.array(z.string()),
   target: z.string().nullable(),
   /** Table columns to fill in: numbers, yes/no flags, or one of some categories. */
-  fields: z.array(z.object({ name: z.string(), type: z.enum(['number', 'flag', 'category']), categories: z.array(z.string()), example: z.string().nullable() })),
+  fields: z.array(z.object({ name: z.string(), type: z.enum(['number', 'flag', 'category', 'date']), categories: z.array(z.string()), example: z.string().nullable() })),
   image: z.object({ width: z.number().int(), height: z.number().int(), channels: z.number().int() }).nullable()
 })
 export type TryForm = z.infer<typeof TryForm>
@@ -158,7 +165,7 @@ export const EVALUATION_CHANNELS = {
   ),
   'evaluation:try-form': channel(z.object({ runId: z.number().int() }).strict(), TryForm),
   /** Runs a run's model on one input in a warm engine process, with the run's saved preprocessing. */
-  'evaluation:predict': channel(z.object({ runId: z.number().int(), input: TryInput }).strict(), z.object({ prediction: Prediction, milliseconds: z.number() })),
+  'evaluation:predict': channel(z.object({ runId: z.number().int(), input: TryInput }).strict(), z.object({ prediction: Prediction, milliseconds: z.number(), notes: PredictionNotes })),
   'evaluation:cross-validate': channel(
     z.object({ runId: z.number().int(), k: z.number().int().min(2).max(10).default(5), epochs: z.number().int().min(1).max(1000).optional() }).strict(),
     CrossValidation

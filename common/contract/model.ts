@@ -9,7 +9,9 @@ export const DatasetFitSchema = z
   .object({
     inputShape: z.array(z.number().int().positive()).min(1).max(8).optional(),
     classes: z.number().int().min(2).max(100_000).optional(),
-    task: TaskKind.optional()
+    task: TaskKind.optional(),
+    /** Every head that can learn the dataset's target (defaults to `task` alone). */
+    accepts: z.array(TaskKind).optional()
   })
   .strict()
 
@@ -72,11 +74,15 @@ export const MODEL_CHANNELS = {
         template: z.enum(TEMPLATE_IDS).optional(),
         spec: ModelSpecSchema.optional(),
         fit: DatasetFitSchema.optional(),
-        datasetId: z.string().max(64).optional()
+        datasetId: z.string().max(64).optional(),
+        /** The imported pretrained base a template's PretrainedBase layer uses (its Input takes the base's shape). */
+        base: z.string().max(64).optional()
       })
       .strict(),
     ModelRecord
   ),
+  /** Fits a model to a dataset (its input shape, task head and output units) and saves that as a new version. */
+  'model:fit-dataset': channel(z.object({ id: ModelId, datasetId: z.string().max(64) }).strict(), ModelRecord),
   'model:list': channel(NoInput, z.array(ModelLine)),
   'model:get': channel(z.object({ id: ModelId, version: z.number().int().positive().optional() }).strict(), ModelRecord),
   'model:save': channel(

@@ -41,7 +41,9 @@ export const PROJECT_CHANNELS = {
   'project:pick': channel(NoInput, z.object({ path: z.string().nullable() })),
   'project:current': channel(NoInput, ProjectSummary.nullable()),
   'project:recent': channel(NoInput, z.array(RecentProject)),
-  'project:close': channel(NoInput, z.object({ closed: z.boolean() }))
+  'project:close': channel(NoInput, z.object({ closed: z.boolean() })),
+  /** Changes some of the project's recommended training settings (a health fix sets balanced class weights). */
+  'project:set-training-defaults': channel(z.object({ changes: z.object({ classWeights: TrainConfig.shape.classWeights.unwrap().optional() }).strict() }).strict(), ProjectSummary)
 }
 
 /** Project events. */

@@ -1,28 +1,76 @@
 import type { Prediction } from '../contract/evaluation'
-import { isTruthyCell, parseNumberCell } from './cells'
-import type { FeatureEncoding, Preprocessing, Task } from './preprocessing'
+import { isMissingCell, isTruthyCell, parseDateCell, parseFlagCell, parseNumberCell, seasonOf } from './cells'
+import type { FeatureEncoding, Preprocessing, TablePreprocessing, Task } from './preprocessing'
 
-/** Width of one encoded feature. */
+/** Width of one encoded feature: one per category, three for a date (days, and the season as sin and cos), else one. */
 export function featureWidth(f: FeatureEncoding): number {
-  return f.type === 'onehot' ? f.categories.length : 1
+  return f.type === 'onehot' ? f.categories.length : f.type === 'date' ? 3 : 1
 }
 
-/** Encodes one table row (cells as strings, null when missing) into model inputs; missing numbers become the mean. */
+/** Encodes one table row (cells as strings, null when missing) into model inputs, as each feature's TSDoc says. */
 export function encodeRow(features: readonly FeatureEncoding[], row: ReadonlyArray<string | null>, out: Float32Array, offset = 0): void {
   let o = offset
   for (const f of features) {
-    const cell = row[f.position] ?? null
+    const raw = row[f.position] ?? null
+    const cell = isMissingCell(raw, f.missing) ? null : raw
     if (f.type === 'number') {
-      const v = parseNumberCell(cell)
-      out[o++] = v === null ? 0 : (v - f.mean) / f.std
+      const v = parseNumberCell(cell, f.decimal) ?? f.fill ?? f.mean
+      out[o++] = (v - f.mean) / f.std
+    } else if (f.type === 'date') {
+      const days = parseDateCell(cell, f.order)
+      out[o++] = ((days ?? f.fill) - f.mean) / f.std
+      const [sin, cos] = days === null ? [0, 0] : seasonOf(days)
+      out[o++] = sin
+      out[o++] = cos
     } else if (f.type === 'flag') {
-      out[o++] = isTruthyCell(cell, f.truthy) ? 1 : 0
+      out[o++] = cell === null ? f.fill : isTruthyCell(cell, f.truthy) ? 1 : 0
     } else {
       const k = cell === null ? -1 : f.categories.indexOf(cell)
       for (let i = 0; i < f.categories.length; i++) out[o + i] = i === k ? 1 : 0
       o += f.categories.length
     }
   }
+}
+
+/** What {@link checkRow} found in a row given by name: the row by position, and what is wrong or was filled in. */
+export interface CheckedRow {
+  /** Cells by the table's positions (null where missing), ready for {@link encodeRow}. */
+  row: Array<string | null>
+  /** Given names that are no column of the table. */
+  unknown: string[]
+  /** Cells that cannot be read as their column's type. */
+  unreadable: Array<{ column: string; value: string; expected: 'number' | 'date' | 'flag' }>
+  /** Feature columns not given or missing: filled as training filled them. */
+  filled: string[]
+  /** Categories training never saw (they encode as none of the known ones). */
+  unseen: Array<{ column: string; value: string }>
+}
+
+/**
+ * Checks a row given as `{column: value}` against a table preprocessing, as predict and every export's predictor
+ * do before encoding: unknown names and unreadable values are listed (the caller refuses them), missing feature
+ * columns are listed as filled, columns the table has but the model does not use are ignored.
+ */
+export function checkRow(p: TablePreprocessing, values: Readonly<Record<string, string | null | undefined>>): CheckedRow {
+  const known = new Set([...p.features.map((f) => f.column), ...p.ignoredColumns, p.target])
+  const width = Math.max(0, ...p.features.map((f) => f.position + 1))
+  const out: CheckedRow = { row: new Array<string | null>(width).fill(null), unknown: [], unreadable: [], filled: [], unseen: [] }
+  for (const name of Object.keys(values)) if (!known.has(name)) out.unknown.push(name)
+  for (const f of p.features) {
+    const raw = values[f.column] ?? null
+    if (raw === null || isMissingCell(raw, f.missing)) {
+      out.filled.push(f.column)
+      continue
+    }
+    out.row[f.position] = raw
+    const bad =
+      (f.type === 'number' && parseNumberCell(raw, f.decimal) === null) ||
+      (f.type === 'date' && parseDateCell(raw, f.order) === null) ||
+      (f.type === 'flag' && parseFlagCell(raw, f.truthy, f.falsy) === null)
+    if (bad) out.unreadable.push({ column: f.column, value: raw, expected: f.type as 'number' | 'date' | 'flag' })
+    else if (f.type === 'onehot' && !f.categories.includes(raw)) out.unseen.push({ column: f.column, value: raw })
+  }
+  return out
 }
 
 /** The model-input size of one example under a preprocessing. */
@@ -76,11 +124,21 @@ export function encodeClassTargets(labels: ReadonlyArray<string | null>, classes
   return y
 }
 
-/** Targets of labels under a preprocessing: one-hot classes, 0/1, or standardised values. */
+/**
+ * Whether an item's label is a target the preprocessing can train on: a class it knows (classification, binary),
+ * or a cell read as a number (regression). Rows without one take no part in training, validation or evaluation.
+ */
+export function hasTarget(p: Preprocessing, label: string | null): boolean {
+  if (label === null) return false
+  if (p.task === 'regression') return parseNumberCell(label, p.kind === 'table' ? p.targetDecimal : '.') !== null
+  return (p.classes ?? []).includes(label)
+}
+
+/** Targets of labels under a preprocessing: one-hot classes, 0/1, or standardised values (labels must pass {@link hasTarget}). */
 export function encodeTargets(p: Preprocessing, labels: ReadonlyArray<string | null>): Float32Array {
   if (p.task === 'regression') {
-    const { mean, std } = p.kind === 'table' ? { mean: p.targetMean, std: p.targetStd } : { mean: 0, std: 1 }
-    return Float32Array.from(labels.map((l) => ((parseNumberCell(l) ?? 0) - mean) / std))
+    const { mean, std, decimal } = p.kind === 'table' ? { mean: p.targetMean, std: p.targetStd, decimal: p.targetDecimal } : { mean: 0, std: 1, decimal: '.' as const }
+    return Float32Array.from(labels.map((l) => ((parseNumberCell(l, decimal) ?? NaN) - mean) / std))
   }
   return encodeClassTargets(labels, p.classes ?? [], p.task)
 }
@@ -103,4 +161,18 @@ export function decodeOutputs(p: Preprocessing, output: ArrayLike<number>, n: nu
     out.push({ label: classes[best] ?? String(best), probabilities })
   }
   return out
+}
+
+/** Longest side of an image input fitted to a dataset: larger images are scaled down to it, keeping their shape. */
+export const MAX_FITTED_IMAGE_SIDE = 128
+
+/**
+ * The input shape [height, width, channels] a model fitted to an image set takes: its most common image size
+ * (scaled down to at most {@link MAX_FITTED_IMAGE_SIDE} on the longer side), grey (1 channel) when every image is, else RGB.
+ */
+export function imageInputShape(sizes: ReadonlyArray<{ width: number; height: number; channels: number; count: number }>): [number, number, 1 | 3] {
+  const common = [...sizes].sort((a, b) => b.count - a.count)[0] ?? { width: 28, height: 28, channels: 1, count: 0 }
+  const scale = Math.min(1, MAX_FITTED_IMAGE_SIDE / Math.max(common.width, common.height))
+  const grey = sizes.every((s) => s.channels <= 2)
+  return [Math.max(1, Math.round(common.height * scale)), Math.max(1, Math.round(common.width * scale)), grey ? 1 : 3]
 }

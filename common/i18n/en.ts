@@ -37,6 +37,14 @@ export const en = {
     needProject: 'Open or create a project on Home first.'
   },
   data: {
+    choiceLine: '{choice}: {from} → {to}',
+    emptyCell: 'empty',
+    missingAs: 'Read as missing:',
+    keepAsValue: '{token} is a real value in this column: stop reading it as missing',
+    missingReset: 'Default missing values',
+    unlabelled: '{count} rows have no value to predict: they are in no split.',
+    variantOf: 'The same file as "{name}", imported with other choices:',
+    balancedSet: 'Training will use balanced class weights.',
     title: 'Data',
     importTitle: 'Import data',
     importHint: 'Drop a folder of images (one sub-folder per class) or a CSV file anywhere on this window, or choose one below.',
@@ -91,6 +99,36 @@ export const en = {
     include: 'Include',
     types: { numeric: 'Number', categorical: 'Category', boolean: 'Yes/No', text: 'Text', date: 'Date', id: 'ID' },
     typeAuto: '{type} (detected)',
+    choices: {
+      kind: 'imported as',
+      target: 'target',
+      textColumn: 'text column',
+      encoding: 'encoding',
+      decimal: 'decimal mark',
+      type: 'type of {column}',
+      excluded: '{column}',
+      missing: 'missing in {column}',
+      seed: 'seed',
+      ratios: 'split ratios',
+    },
+    choiceValues: {
+      none: 'none',
+      excluded: 'not used',
+      used: 'used',
+    },
+    typeReasons: {
+      empty: 'every cell is missing',
+      yesNo: 'only yes/no answers',
+      decimals: 'numbers with decimals',
+      uniqueWholeNumbers: 'a different whole number in every row',
+      leadingZeros: 'whole numbers written with leading zeros, like codes',
+      codeName: 'few whole numbers in a column named like a code or a label',
+      wholeNumbers: 'whole numbers with an order (counts, amounts): choose Category if they are codes',
+      dates: 'dates',
+      uniqueValues: 'a different value in every row',
+      longText: 'long free text',
+      words: 'a few repeated values',
+    },
     previewTitle: 'Preview',
     removeDataset: 'Remove dataset',
     removeItem: 'Remove',
@@ -99,6 +137,8 @@ export const en = {
     next: 'Next',
     rowsShown: 'Rows {from}–{to} of {total}',
     fixes: {
+      'drop-unlabelled': 'Drop the rows without a value to predict',
+      'balance-classes': 'Train with balanced class weights',
       'exclude-column': 'Exclude the column',
       'drop-duplicates': 'Drop the duplicates',
       'remove-item': 'Remove the item',
@@ -113,8 +153,14 @@ export const en = {
       emptyLabel: 'This row has no text or no label.'
     },
     health: {
+      targetMissing: '{count} rows have no value in the column to predict ("{column}"), so they take no part in training, validation or test.',
+      missingSpellings: 'In "{column}" these cells count as missing: {tokens}. If one of them is a real value there, change the column\'s missing values.',
+      renamedColumn: 'Column {position} was also called "{from}", so it is named "{to}" here.',
+      decimalComma: 'Numbers in this file are written with a decimal comma (5,1): they are read as numbers.',
+      encoding: 'This file is not UTF-8: it was read as {encoding}. If letters look wrong, import it again and choose its encoding.',
+      jsonTable: 'This table was read from JSON ({shape}): each key is a column.',
       oneClass: 'There is only one class ("{label}"). A classifier needs at least two.',
-      imbalanced: 'The classes are unbalanced: "{largest}" has {largestCount} items but "{smallest}" only {smallestCount}. The model may favour the big class.',
+      imbalanced: 'The classes are unbalanced: "{largest}" has {largestCount} items but "{smallest}" only {smallestCount}. The model may favour the big class and never predict "{smallest}": train with balanced class weights (on Train, or strata train --class-weights balanced).',
       tinyClass: 'The class "{label}" has only {count} items; {min} or more make it easier to learn.',
       duplicates: '{count} items are exact copies of another item with the same label.',
       conflictingLabels: 'The same content appears with different labels ({labels}): {file}.',
@@ -123,7 +169,6 @@ export const en = {
       ignoredFiles: '{count} files were not images or not in a class folder and were ignored.',
       sizeSpread: 'Image sizes vary a lot (from {minWidth}×{minHeight} to {maxWidth}×{maxHeight}); they will be resized for training.',
       noTarget: 'No column to predict is chosen yet.',
-      targetMissing: 'The column to predict ("{column}") is missing in {count} rows.',
       idColumnExcluded: '"{column}" looks like an ID, so it is not used as a feature.',
       manyMissing: '"{column}" is missing in {percent}% of the rows.',
       idColumn: '"{column}" looks like an ID: it names rows rather than describing them, and should not be a feature.',
@@ -132,6 +177,12 @@ export const en = {
       leakage: '"{column}" matches the column to predict ("{target}") one to one: it gives the answer away and must not be a feature.'
     },
     cli: {
+      variantOf: 'This file was imported before as "{name}" (id {id}); this dataset differs in:',
+      unlabelled: '{count} rows have no value to predict: they are in no split (strata health --fix drop-unlabelled removes them).',
+      typeChosen: '{type} (your choice)',
+      typeDetected: '{type} (detected: {reason})',
+      columnDetail: '  {name}: {type}, {missing} missing (read as missing: {tokens}){marks}',
+      removedRows: 'Removed {count} rows.',
       imported: 'Imported {count} items as dataset "{name}" ({kind}, id {id}).',
       duplicate: 'This data was already imported as dataset "{name}" (id {id}); nothing was added.',
       skippedTitle: 'Skipped {count}:',
@@ -149,6 +200,17 @@ export const en = {
     }
   },
   build: {
+    noTask: {
+      noTarget: 'This dataset has no column to predict yet: choose one on the Data screen.',
+      targetType: 'Its column to predict is of type {type}, which no model predicts: change its type on the Data screen.',
+      oneClass: 'Its column to predict has one value only: there is nothing to tell apart.',
+      emptyTraining: 'Its training split is empty: change the split on the Data screen.',
+    },
+    datasetLabel: 'Built for',
+    noDataset: 'No dataset',
+    datasetFit: 'The dataset gives input {shape} · {task}',
+    datasetClasses: '{count} classes',
+    datasetText: 'sequence length {length} (cuts {cut} of {texts} training texts)',
     title: 'Build',
     newModel: 'New model',
     blankModel: 'Blank model',
@@ -295,6 +357,7 @@ export const en = {
       regression: 'regression'
     },
     problems: {
+      taskMismatch: 'This model\'s head does {head}, but the dataset\'s column to predict asks for {task}: it cannot learn it (a regressor on classes scores nothing). Fit the head to the dataset.',
       noInput: 'The model has no Input layer — add one so data can enter the model.',
       multipleInputs: 'The model has {count} Input layers; Strata trains models with exactly one. Remove the extra ones.',
       inputHasInputs: 'An Input layer cannot receive connections — remove the connections into it.',
@@ -314,13 +377,14 @@ export const en = {
       badShape: 'The input shape {shape} is not valid: use whole numbers above 0, like 28×28×1.',
       outputUnits: 'The output has {units} values but {task} here needs {needed} — set the last layer to {needed} units.',
       outputActivation: 'The output uses {actual}, but {task} needs {expected} (it trains with {loss}).',
-      inputShapeDataset: 'The input shape {shape} does not match the dataset ({dataset}).',
+      inputShapeDataset: 'The input shape {shape} does not match the dataset ({dataset}): training feeds {dataset}. Set the input to match.',
       baseMissing: 'Choose which pretrained base to use: import a TF.js model (model.json) into the project, then pick it here.',
       baseUnknown: 'The pretrained base "{base}" is not in this project. Import it again, or pick another base.',
       baseCut: 'The base {base} has no layer "{layer}" to cut at. Pick one of its layers, or leave it empty.',
       baseInputShape: 'The base {base} takes images shaped {expected}, but gets {shape}. Resize the dataset\'s images, or set the input to {expected}.'
     },
     fixes: {
+      taskMismatch: 'Fit the head to the dataset',
       noInput: 'Add an Input layer',
       inputHasInputs: 'Remove the connections',
       disconnected: 'Delete it',
@@ -346,6 +410,8 @@ export const en = {
     }
   },
   train: {
+    fitModel: 'Fit the model to this dataset and train',
+    textsCut: '{cut} of the {texts} training texts are longer than the model\'s {length} words, so their ends are cut. To keep more of them, fit the model\'s input to the dataset on Build (it chooses a length that holds 19 texts in 20 whole).',
     title: 'Train',
     dataset: 'Dataset',
     model: 'Model',
@@ -452,6 +518,8 @@ export const en = {
     }
   },
   evaluate: {
+    filled: 'Not given, so filled in as in training: {columns}',
+    unseen: '"{value}" in {column} never occurred in training: it counts as none of the known values.',
     title: 'Evaluate',
     run: 'Run',
     split: 'Judge on',
@@ -719,6 +787,14 @@ export const en = {
     }
   },
   errors: {
+    MODEL_TASK_MISMATCH: 'This model predicts {head}, but the column to predict ("{target}") asks for {task}: it cannot learn it. Fit the model to the dataset (Build, or the button here) to change its last layer, or choose another column to predict on the Data screen.',
+    PREDICT_UNKNOWN_COLUMNS: 'This model has no column called {columns}. Check the spelling: its columns are {expected}. Nothing was predicted.',
+    PREDICT_UNREADABLE: 'The value "{value}" given for "{column}" cannot be read as that column\'s type ({expected}); {count} given values cannot be read in all. Write it as the training data did (e.g. {example}), or leave it out to have it filled in. Nothing was predicted.',
+    IMPORT_JSON_NOT_TABLE: 'The file {file} is JSON, but not a table. Strata reads a JSON array of objects ([{"column": value}, …]) or JSON Lines (one object per line). Save it in one of those shapes, or as CSV. Nothing was imported.',
+    IMPORT_JSON_TOO_LARGE: 'The JSON array in {file} is larger than {limit} MB, too large to read at once. Save it as JSON Lines (one object per line) or CSV, which are read piece by piece. Nothing was imported.',
+    TARGET_ONE_VALUE: 'The column "{column}" has only one value ("{value}") in its {count} rows, so there is nothing for a model to tell apart. Choose another column to predict, or add rows with other values.',
+    TARGET_NOT_CHOSEN: 'This table has no column to predict yet. Choose one on the Data screen (or import again with --target COLUMN).',
+    TARGET_TYPE_UNUSABLE: 'The column to predict ("{target}") is of type {type}, which no model can predict. Change its type to Number or Category on the Data screen, or choose another column to predict.',
     UNKNOWN_CHANNEL: 'Strata received a request it does not know ({channel}). Update the app so both parts match.',
     INVALID_PAYLOAD: 'The request to {channel} was not valid: {issues}. Nothing was changed.',
     INTERNAL: 'Something went wrong inside Strata. Your data was not changed; see the details.',
@@ -778,7 +854,10 @@ export const en = {
     TOO_FEW_ITEMS: 'There are too few items for this: {reason}',
   },
   cli: {
-    usage: 'Usage: strata <command> [options]\n\nCommands:\n  new <folder>                 create a project\n  layers [--json]              list the layers models can use\n  templates [--json]           list the model templates\n  model <project> --template NAME [--input 28x28x1 --classes 10] | --spec FILE\n                               save a model and show its summary\n  code <project> --model ID --lang tfjs|keras\n                               print the code that builds a model\n  import-base <project> <path> | --url URL --sha256 HEX [--name NAME]\n                               import a TF.js layers model (folder or model.json) as a pretrained base\n  bases <project> [--json]     list the pretrained bases of a project\n  info [project] [--json]      show the training backends (and a project)\n  serve [--port N] [--host H] [--open] [--allow-dir FOLDER]...\n                               start the studio in your browser (it reads only your projects\n                               folder, uploads and each --allow-dir folder)\n  import <project> <path> [--name NAME] [--target COLUMN] [--kind images|table|text]\n         [--text-column COLUMN] [--ragged skip|refuse] [--seed N] [--json]\n                               import an image folder or a CSV file as a dataset\n  datasets <project> [--json]  list the datasets of a project\n  train <project> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               train a model on a dataset\n  resume <project> --run ID    continue an interrupted run from its last checkpoint\n  runs <project> [--json]      list the training runs\n  export <project> --run ID --format tfjs|onnx|keras|card|web|all [--out DIR] [--json]\n                               export a trained model and check each export\n  evaluate <project> --run ID [--split test|validation] [--json]\n                               judge a trained run: metrics and confusion matrix\n  predict <project> --run ID --input FILE_OR_JSON [--json]\n                               predict an image file, a JSON row or a text with a run\n\nEvery command accepts --json.',
+    badOption: '{option} cannot be "{value}": use {expected}.',
+    predictionFilled: 'Not given, so filled in as the training data was: {columns}',
+    predictionUnseen: '"{value}" in "{column}" never occurred in training: it counts as none of the known values.',
+    usage: 'Usage: strata <command> [options]\n\nCommands:\n  new <folder>                 create a project\n  layers [--json]              list the layers models can use\n  templates [--json]           list the model templates\n  model <project> --template NAME [--dataset ID | --input 28x28x1 --classes 10] [--base ID] | --spec FILE\n                               save a model (fitted to a dataset; --base: the pretrained base its PretrainedBase uses) and show its summary\n  code <project> --model ID --lang tfjs|keras\n                               print the code that builds a model\n  import-base <project> <path> | --url URL --sha256 HEX [--name NAME]\n                               import a TF.js layers model (folder or model.json) as a pretrained base\n  bases <project> [--json]     list the pretrained bases of a project\n  info [project] [--json]      show the training backends (and a project)\n  serve [--port N] [--host H] [--open] [--allow-dir FOLDER]...\n                               start the studio in your browser\n  import <project> <path> [--name NAME] [--target COLUMN] [--kind images|table|text]\n         [--text-column COLUMN] [--ragged skip|refuse] [--seed N] [--encoding utf-8|windows-1252|utf-16le|utf-16be]\n         [--decimal .|,] [--types COL=TYPE,…] [--exclude COL,…] [--include COL,…] [--missing COL=TOKEN|TOKEN,…] [--json]\n                               import an image folder, a CSV or a JSON file (array of objects, or JSON Lines) as a dataset\n  columns <project> --dataset ID [--target COL] [--types COL=TYPE,…] [--exclude COL,…] [--include COL,…]\n          [--missing COL=TOKEN|TOKEN|default,…] [--json]\n                               change and show a table\'s columns: target, types, exclusions, missing spellings\n  health <project> --dataset ID [--fix drop-unlabelled|drop-duplicates] [--json]\n                               a dataset\'s health, and its one-step fixes\n  datasets <project> [--json]  list the datasets of a project\n  train <project> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--class-weights none|balanced] [--json]\n                               train a model on a dataset (the same seed on the same backend gives the same run)\n  resume <project> --run ID    continue an interrupted run from its last checkpoint\n  runs <project> [--json]      list the training runs\n  export <project> --run ID --format tfjs|onnx|keras|card|web|all [--out DIR] [--json]\n                               export a trained model and check each export\n  evaluate <project> --run ID [--split test|validation] [--json]\n                               judge a trained run: metrics and confusion matrix\n  predict <project> --run ID --input FILE_OR_JSON [--json]\n                               predict an image file, a JSON row or a text with a run\n\nEvery command accepts --json.',
     exportLine: '{format}: {status}{detail} → {path}',
     exportDetail: ' (largest difference {diff})',
     exportCopied: 'Copied the exports to {path}',

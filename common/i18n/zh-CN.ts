@@ -39,6 +39,14 @@ export const zhCN: Messages = {
     needProject: '请先在首页打开或新建一个项目。'
   },
   data: {
+    choiceLine: '{choice}：{from} → {to}',
+    emptyCell: '空',
+    missingAs: '视为缺失：',
+    keepAsValue: '{token} 在该列中是真实的值：不再把它视为缺失',
+    missingReset: '恢复默认缺失值',
+    unlabelled: '有 {count} 行没有预测值：它们不属于任何划分。',
+    variantOf: '与“{name}”是同一个文件，但导入时的选择不同：',
+    balancedSet: '训练将使用平衡的类别权重。',
     title: '数据',
     importTitle: '导入数据',
     importHint: '把图片文件夹（每个类别一个子文件夹）或 CSV 文件拖到窗口任意位置，或在下方选择。',
@@ -93,6 +101,36 @@ export const zhCN: Messages = {
     include: '使用',
     types: { numeric: '数值', categorical: '类别', boolean: '是/否', text: '文本', date: '日期', id: '编号' },
     typeAuto: '{type}（自动识别）',
+    choices: {
+      kind: '导入为',
+      target: '预测目标',
+      textColumn: '文本列',
+      encoding: '编码',
+      decimal: '小数点',
+      type: '{column} 的类型',
+      excluded: '{column}',
+      missing: '{column} 中的缺失值',
+      seed: '种子',
+      ratios: '划分比例',
+    },
+    choiceValues: {
+      none: '无',
+      excluded: '不使用',
+      used: '使用',
+    },
+    typeReasons: {
+      empty: '所有单元格都缺失',
+      yesNo: '只有是/否',
+      decimals: '带小数的数字',
+      uniqueWholeNumbers: '每行都是不同的整数',
+      leadingZeros: '以 0 开头的整数，像编码',
+      codeName: '列名像编码或标签，且整数种类很少',
+      wholeNumbers: '有大小顺序的整数（计数、数量）：如果它们是编码，请选择类别',
+      dates: '日期',
+      uniqueValues: '每行的值都不同',
+      longText: '较长的自由文本',
+      words: '少数重复出现的值',
+    },
     previewTitle: '预览',
     removeDataset: '删除数据集',
     removeItem: '删除',
@@ -101,6 +139,8 @@ export const zhCN: Messages = {
     next: '下一页',
     rowsShown: '第 {from}–{to} 行，共 {total} 行',
     fixes: {
+      'drop-unlabelled': '删除没有预测值的行',
+      'balance-classes': '用平衡的类别权重训练',
       'exclude-column': '排除这一列',
       'drop-duplicates': '删除重复项',
       'remove-item': '删除这一项',
@@ -115,8 +155,14 @@ export const zhCN: Messages = {
       emptyLabel: '这一行没有文本或没有标签。'
     },
     health: {
+      targetMissing: '有 {count} 行在要预测的列（“{column}”）中没有值，因此不参与训练、验证和测试。',
+      missingSpellings: '在“{column}”中，这些单元格被视为缺失：{tokens}。如果其中有在该列中真实存在的值，请修改该列的缺失值设置。',
+      renamedColumn: '第 {position} 列也叫“{from}”，因此这里把它命名为“{to}”。',
+      decimalComma: '这个文件中的数字使用小数逗号（5,1）书写：已按数字读取。',
+      encoding: '这个文件不是 UTF-8 编码：已按 {encoding} 读取。如果字母显示不对，请重新导入并选择它的编码。',
+      jsonTable: '这个表格读取自 JSON（{shape}）：每个键是一列。',
       oneClass: '只有一个类别（“{label}”）。分类器至少需要两个类别。',
-      imbalanced: '类别不均衡：“{largest}”有 {largestCount} 项，而“{smallest}”只有 {smallestCount} 项。模型可能会偏向大类。',
+      imbalanced: '类别不均衡：“{largest}”有 {largestCount} 项，而“{smallest}”只有 {smallestCount} 项。模型可能会偏向大类，从不预测“{smallest}”：请用平衡的类别权重训练（在“训练”页面，或 strata train --class-weights balanced）。',
       tinyClass: '类别“{label}”只有 {count} 项；有 {min} 项以上会更容易学习。',
       duplicates: '有 {count} 项与另一项内容完全相同且标签相同。',
       conflictingLabels: '同样的内容出现在不同标签下（{labels}）：{file}。',
@@ -125,7 +171,6 @@ export const zhCN: Messages = {
       ignoredFiles: '有 {count} 个文件不是图片或不在类别文件夹中，已忽略。',
       sizeSpread: '图片尺寸差别很大（从 {minWidth}×{minHeight} 到 {maxWidth}×{maxHeight}）；训练时会统一缩放。',
       noTarget: '还没有选择要预测的列。',
-      targetMissing: '要预测的列（“{column}”）有 {count} 行缺失。',
       idColumnExcluded: '“{column}”看起来是编号，因此不作为特征使用。',
       manyMissing: '“{column}”有 {percent}% 的行缺失。',
       idColumn: '“{column}”看起来是编号：它只是给行命名，并不描述数据，不应作为特征。',
@@ -134,6 +179,12 @@ export const zhCN: Messages = {
       leakage: '“{column}”与要预测的列（“{target}”）一一对应：它泄露了答案，不能作为特征。'
     },
     cli: {
+      variantOf: '这个文件之前已被导入为“{name}”（ID {id}）；这个数据集的不同之处：',
+      unlabelled: '有 {count} 行没有预测值：它们不属于任何划分（strata health --fix drop-unlabelled 可删除它们）。',
+      typeChosen: '{type}（你的选择）',
+      typeDetected: '{type}（自动识别：{reason}）',
+      columnDetail: '  {name}：{type}，缺失 {missing} 个（视为缺失：{tokens}）{marks}',
+      removedRows: '已删除 {count} 行。',
       imported: '已导入 {count} 项，数据集“{name}”（{kind}，编号 {id}）。',
       duplicate: '这些数据已作为数据集“{name}”（编号 {id}）导入过，没有新增内容。',
       skippedTitle: '跳过 {count} 个：',
@@ -151,6 +202,17 @@ export const zhCN: Messages = {
     }
   },
   build: {
+    noTask: {
+      noTarget: '这个数据集还没有要预测的列：请在“数据”页面选择一列。',
+      targetType: '它要预测的列类型是 {type}，没有模型能预测：请在“数据”页面修改类型。',
+      oneClass: '它要预测的列只有一个值：没有可以区分的东西。',
+      emptyTraining: '它的训练划分为空：请在“数据”页面修改划分。',
+    },
+    datasetLabel: '适配的数据集',
+    noDataset: '无数据集',
+    datasetFit: '该数据集给出的输入为 {shape} · {task}',
+    datasetClasses: '{count} 个类别',
+    datasetText: '序列长度 {length}（截断 {texts} 条训练文本中的 {cut} 条）',
     title: '搭建',
     newModel: '新建模型',
     blankModel: '空白模型',
@@ -297,6 +359,7 @@ export const zhCN: Messages = {
       regression: '回归'
     },
     problems: {
+      taskMismatch: '这个模型的输出头做的是{head}，但数据集要预测的列需要{task}：它学不会（用回归器预测类别毫无意义）。请让输出头适配数据集。',
       noInput: '模型没有输入层——添加一个，数据才能进入模型。',
       multipleInputs: '模型有 {count} 个输入层；Strata 训练的模型只能有一个。请删除多余的输入层。',
       inputHasInputs: '输入层不能接收连接——请删除连向它的连接。',
@@ -316,13 +379,14 @@ export const zhCN: Messages = {
       badShape: '输入形状 {shape} 无效：请使用大于 0 的整数，例如 28×28×1。',
       outputUnits: '输出有 {units} 个值，但这里的{task}需要 {needed} 个——把最后一层设为 {needed} 个单元。',
       outputActivation: '输出使用了 {actual}，但{task}需要 {expected}（训练使用 {loss}）。',
-      inputShapeDataset: '输入形状 {shape} 与数据集（{dataset}）不一致。',
+      inputShapeDataset: '输入形状 {shape} 与数据集（{dataset}）不一致：训练时送入的是 {dataset}。请把输入设为与之一致。',
       baseMissing: '请选择要使用的预训练基础网络：先把 TF.js 模型（model.json）导入项目，再在这里选择。',
       baseUnknown: '预训练基础网络“{base}”不在这个项目中。请重新导入，或选择其他基础网络。',
       baseCut: '基础网络 {base} 中没有名为“{layer}”的层可供截断。请选择它的某一层，或留空。',
       baseInputShape: '基础网络 {base} 需要形状为 {expected} 的图像，但得到的是 {shape}。请调整数据集图像的大小，或把输入设为 {expected}。'
     },
     fixes: {
+      taskMismatch: '让输出头适配数据集',
       noInput: '添加输入层',
       inputHasInputs: '删除这些连接',
       disconnected: '删除它',
@@ -348,6 +412,8 @@ export const zhCN: Messages = {
     }
   },
   train: {
+    fitModel: '把模型适配到这个数据集并训练',
+    textsCut: '{texts} 条训练文本中有 {cut} 条超过模型的 {length} 个词，因此末尾被截掉。若想保留更多内容，请在“构建”中把模型的输入适配到数据集（它会选择一个能完整容纳 95% 文本的长度）。',
     title: '训练',
     dataset: '数据集',
     model: '模型',
@@ -454,6 +520,8 @@ export const zhCN: Messages = {
     }
   },
   evaluate: {
+    filled: '未给出，已按训练时的方式补全：{columns}',
+    unseen: '{column} 中的“{value}”在训练中从未出现：它不算作任何已知值。',
     title: '评估',
     run: '运行',
     split: '评估所用数据',
@@ -721,6 +789,14 @@ export const zhCN: Messages = {
     }
   },
   errors: {
+    MODEL_TASK_MISMATCH: '这个模型预测的是 {head}，但要预测的列（“{target}”）需要 {task}：它学不会。把模型适配到数据集（在“构建”中，或用这里的按钮）以更改最后一层，或在“数据”页面选择另一列作为预测目标。',
+    PREDICT_UNKNOWN_COLUMNS: '这个模型没有名为 {columns} 的列。请检查拼写：它的列是 {expected}。没有进行预测。',
+    PREDICT_UNREADABLE: '为“{column}”给出的值“{value}”无法按该列的类型（{expected}）读取；共有 {count} 个给出的值无法读取。请按训练数据的写法给出（例如 {example}），或不填以自动补全。没有进行预测。',
+    IMPORT_JSON_NOT_TABLE: '文件 {file} 是 JSON，但不是表格。Strata 读取由对象组成的 JSON 数组（[{"列": 值}, …]）或 JSON Lines（每行一个对象）。请按其中一种形式保存，或保存为 CSV。没有导入任何内容。',
+    IMPORT_JSON_TOO_LARGE: '{file} 中的 JSON 数组超过 {limit} MB，太大，无法一次读取。请保存为 JSON Lines（每行一个对象）或 CSV，它们可以分段读取。没有导入任何内容。',
+    TARGET_ONE_VALUE: '列“{column}”的 {count} 行中只有一个值（“{value}”），模型没有可以区分的东西。请选择另一列作为预测目标，或加入具有其他值的行。',
+    TARGET_NOT_CHOSEN: '这个表格还没有要预测的列。请在“数据”页面选择一列（或用 --target 列 重新导入）。',
+    TARGET_TYPE_UNUSABLE: '要预测的列（“{target}”）的类型是 {type}，没有模型能预测它。请在“数据”页面把它的类型改为数值或类别，或选择另一列作为预测目标。',
     UNKNOWN_CHANNEL: 'Strata 收到了一个无法识别的请求（{channel}）。请更新应用，使两部分版本一致。',
     INVALID_PAYLOAD: '发往 {channel} 的请求无效：{issues}。没有做任何更改。',
     INTERNAL: 'Strata 内部出错了。你的数据没有被更改；详情见下方。',
@@ -780,7 +856,10 @@ export const zhCN: Messages = {
     TOO_FEW_ITEMS: '数据项太少，无法进行：{reason}',
   },
   cli: {
-    usage: '用法：strata <命令> [选项]\n\n命令：\n  new <文件夹>                 新建项目\n  layers [--json]              列出模型可用的层\n  templates [--json]           列出模型模板\n  model <项目> --template 名称 [--input 28x28x1 --classes 10] | --spec 文件\n                               保存模型并显示概要\n  code <项目> --model ID --lang tfjs|keras\n                               输出构建模型的代码\n  import-base <项目> <路径> | --url 地址 --sha256 校验和 [--name 名称]\n                               把 TF.js 层模型（文件夹或 model.json）导入为预训练基础网络\n  bases <项目> [--json]        列出项目中的预训练基础网络\n  info [项目] [--json]         显示训练后端（以及项目信息）\n  serve [--port N] [--host H] [--open] [--allow-dir 文件夹]...\n                               在浏览器中启动工作室（它只读取你的项目文件夹、上传的文件\n                               和每个 --allow-dir 文件夹）\n  import <项目> <路径> [--name 名称] [--target 列] [--kind images|table|text]\n         [--text-column 列] [--ragged skip|refuse] [--seed N] [--json]\n                               把图片文件夹或 CSV 文件导入为数据集\n  datasets <项目> [--json]     列出项目中的数据集\n  train <项目> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--json]\n                               在数据集上训练模型\n  resume <项目> --run ID       从最后的检查点继续被中断的运行\n  runs <项目> [--json]         列出训练运行\n  export <项目> --run ID --format tfjs|onnx|keras|card|web|all [--out 文件夹] [--json]\n                               导出训练好的模型并检查每个导出\n  evaluate <项目> --run ID [--split test|validation] [--json]\n                               评估训练好的运行：指标和混淆矩阵\n  predict <项目> --run ID --input 文件或JSON [--json]\n                               用某次运行预测一个图像文件、一行 JSON 或一段文本\n\n每个命令都支持 --json。',
+    badOption: '{option} 不能是“{value}”：请使用 {expected}。',
+    predictionFilled: '未给出，已按训练数据的方式补全：{columns}',
+    predictionUnseen: '“{column}”中的“{value}”在训练中从未出现：它不算作任何已知值。',
+    usage: '用法：strata <命令> [选项]\n\n命令：\n  new <文件夹>                 新建项目\n  layers [--json]              列出模型可用的层\n  templates [--json]           列出模型模板\n  model <项目> --template 名称 [--dataset ID | --input 28x28x1 --classes 10] [--base ID] | --spec 文件\n                               保存模型（适配到数据集；--base：其 PretrainedBase 使用的预训练基础网络）并显示概要\n  code <项目> --model ID --lang tfjs|keras\n                               输出构建模型的代码\n  import-base <项目> <路径> | --url 地址 --sha256 校验和 [--name 名称]\n                               把 TF.js 层模型（文件夹或 model.json）导入为预训练基础网络\n  bases <项目> [--json]        列出项目中的预训练基础网络\n  info [项目] [--json]         显示训练后端（以及项目信息）\n  serve [--port N] [--host H] [--open] [--allow-dir 文件夹]...\n                               在浏览器中启动工作室\n  import <项目> <路径> [--name 名称] [--target 列] [--kind images|table|text]\n         [--text-column 列] [--ragged skip|refuse] [--seed N] [--encoding utf-8|windows-1252|utf-16le|utf-16be]\n         [--decimal .|,] [--types 列=类型,…] [--exclude 列,…] [--include 列,…] [--missing 列=写法|写法,…] [--json]\n                               把图片文件夹、CSV 或 JSON 文件（对象数组或 JSON Lines）导入为数据集\n  columns <项目> --dataset ID [--target 列] [--types 列=类型,…] [--exclude 列,…] [--include 列,…]\n          [--missing 列=写法|写法|default,…] [--json]\n                               修改并显示表格的列：目标、类型、排除、缺失写法\n  health <项目> --dataset ID [--fix drop-unlabelled|drop-duplicates] [--json]\n                               数据集的健康状况及其一步修复\n  datasets <项目> [--json]     列出项目中的数据集\n  train <项目> --dataset ID --model ID [--epochs N] [--batch-size N] [--lr X]\n        [--optimizer adam|sgd|rmsprop] [--backend auto|wasm|cpu|node|node-gpu] [--seed N] [--class-weights none|balanced] [--json]\n                               在数据集上训练模型（同一种子在同一后端上得到相同的运行）\n  resume <项目> --run ID       从最后的检查点继续被中断的运行\n  runs <项目> [--json]         列出训练运行\n  export <项目> --run ID --format tfjs|onnx|keras|card|web|all [--out 文件夹] [--json]\n                               导出训练好的模型并检查每个导出\n  evaluate <项目> --run ID [--split test|validation] [--json]\n                               评估训练好的运行：指标和混淆矩阵\n  predict <项目> --run ID --input 文件或JSON [--json]\n                               用某次运行预测一个图像文件、一行 JSON 或一段文本\n\n每个命令都支持 --json。',
     exportLine: '{format}：{status}{detail} → {path}',
     exportDetail: '（最大差异 {diff}）',
     exportCopied: '已将导出复制到 {path}',

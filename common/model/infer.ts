@@ -38,6 +38,7 @@ export const PROBLEM_CODES = [
   'badShape',
   'outputUnits',
   'outputActivation',
+  'taskMismatch',
   'inputShapeDataset',
   'baseMissing',
   'baseUnknown',
@@ -70,11 +71,14 @@ export interface NodeInfo {
   flops: number
 }
 
-/** What the dataset says the model should look like; filled from the dataset once datasets exist. */
+/** What the dataset says the model should look like (see the task decision in common/data/task.ts). */
 export interface DatasetFit {
   inputShape?: Shape
   classes?: number
+  /** The task the dataset's target asks for. */
   task?: TaskKind
+  /** Every head that can learn the target (two classes: binary or a two-class softmax); `[task]` when left out. */
+  accepts?: TaskKind[]
 }
 
 /** What analysis knows beyond the spec: the dataset's facts and the project's imported bases by id. */
@@ -314,9 +318,26 @@ export function analyzeModel(spec: ModelSpec, fit: AnalyzeOptions = {}): ModelAn
     outputId = sinks[0].id
   }
 
-  const taskKind = spec.task?.kind ?? fit.task
+  const declared = spec.task?.kind
   const output = outputId ? byId.get(outputId) : undefined
   const outShape = outputId ? nodes[outputId]?.outputShape : null
+  // A head the dataset's target cannot train (a regressor on classes, a classifier on numbers) is one problem, fixed by fitting the head.
+  const mismatch = fit.task !== undefined && declared !== undefined && !(fit.accepts ?? [fit.task]).includes(declared)
+  if (mismatch && fit.task) {
+    const task = fit.task
+    const head = TASK_HEADS[task]
+    const units = outputUnitsFor({ kind: task, classes: fit.classes }) ?? 1
+    const changes: ModelChange[] = [{ kind: 'setTask', task: { kind: task, ...(task === 'classification' && fit.classes ? { classes: fit.classes } : {}) } }]
+    if (output?.type === 'Dense') changes.push({ kind: 'setParam', id: output.id, param: 'units', value: units }, { kind: 'setParam', id: output.id, param: 'activation', value: head.activation })
+    problems.push({
+      code: 'taskMismatch',
+      severity: 'error',
+      nodeId: output?.id,
+      params: { head: declared, task, classes: fit.classes ?? 0 },
+      fix: { kind: 'batch', changes }
+    })
+  }
+  const taskKind = mismatch ? undefined : (declared ?? fit.task)
   if (taskKind && output && outShape) {
     const head = TASK_HEADS[taskKind]
     // The dataset's number of classes is the truth once there is one; the spec's own number stands in until then.
@@ -385,6 +406,7 @@ export function problemText(t: (key: string, params?: Record<string, string | nu
   const params: Record<string, string | number> = { ...problem.params }
   if (typeof params.hint === 'string') params.hint = t(`build.hints.${params.hint}`)
   if (typeof params.task === 'string') params.task = t(`build.tasks.${params.task}`)
+  if (typeof params.head === 'string') params.head = t(`build.tasks.${params.head}`)
   return t(`build.problems.${problem.code}`, params)
 }
 

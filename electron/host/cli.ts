@@ -1,6 +1,7 @@
 import { StrataError, toAppError, type AppError } from '../../common/errors'
 import { matchLocale, translate } from '../../common/i18n'
 import { systemLocale } from '../services/paths'
+import { COLUMN_COMMANDS } from './commands/columns'
 import { DATASET_COMMANDS } from './commands/dataset'
 import { EXPORT_COMMANDS } from './commands/export'
 import { EVALUATE_COMMANDS } from './commands/evaluate'
@@ -13,6 +14,7 @@ import { parseArgs, t, type Command, type Output } from './cli-io'
 const COMMANDS: Record<string, Command> = {
   ...PROJECT_COMMANDS,
   ...DATASET_COMMANDS,
+  ...COLUMN_COMMANDS,
   ...MODEL_COMMANDS,
   ...TRAINING_COMMANDS,
   ...EXPORT_COMMANDS,

@@ -2,10 +2,13 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ChannelArgs, DatasetSummary, EmitEvent, HealthReport, ImportProgress, ImportResult } from '../../common/contract'
+import type { DatasetFitInfo } from '../../common/contract/dataset'
+import { datasetFitInfo } from './dataset-fit'
 import { StrataError } from '../../common/errors'
 import { readThumb } from '../store/blobs'
 import {
   dropDuplicates,
+  dropUnlabelled,
   getDataset,
   listDatasets,
   listItems,
@@ -177,6 +180,19 @@ export class DatasetService {
     if (args.remove) recordDatasetEdit(db, args.datasetId, 'remove', args.itemId)
     else if (args.label !== undefined) recordDatasetEdit(db, args.datasetId, 'relabel', args.itemId, args.label)
     return this.changed(args.datasetId)
+  }
+
+  /** Removes the rows without a value to predict (the health fix); recorded as an edit of the dataset. */
+  dropUnlabelled(datasetId: string): { removed: number; dataset: DatasetSummary } {
+    const { db } = this.opts.project()
+    const removed = dropUnlabelled(db, datasetId)
+    if (removed) recordDatasetEdit(db, datasetId, 'drop-unlabelled', null, String(removed))
+    return { removed, dataset: this.changed(datasetId) }
+  }
+
+  /** What a model fitted to the dataset looks like (input shape, task, classes, text length), as training would fit it. */
+  fit(datasetId: string): DatasetFitInfo {
+    return datasetFitInfo(this.opts.project().db, datasetId)
   }
 
   dropDuplicates(datasetId: string): { removed: number; dataset: DatasetSummary } {

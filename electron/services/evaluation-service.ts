@@ -6,13 +6,15 @@ import type {
   EvaluationExample,
   EvaluationSplit,
   Prediction,
+  PredictionNotes,
   TryForm,
   TryInput
 } from '../../common/contract'
+import { checkRow } from '../../common/data/encode'
 import { StrataError } from '../../common/errors'
 import type { EnginePort } from '../engine/process/protocol'
 import type { RawExample } from '../engine/data/prepare-data'
-import type { Preprocessing } from '../../common/data/preprocessing'
+import type { FeatureEncoding, Preprocessing } from '../../common/data/preprocessing'
 import { runHasModel } from '../engine/train/run-model'
 import type { NewEvaluation } from '../store/evaluations'
 import { cellItems, getCrossValidation, getEvaluation, saveCrossValidation, saveEvaluation } from '../store/evaluations'
@@ -22,6 +24,17 @@ import type { OpenProject } from '../store/project-folder'
 import { readRunSpec, runDir } from '../store/run-folder'
 import type { DatasetService } from './dataset-service'
 import { EngineSession } from '../engine/process/engine-session'
+
+/** A value written as a column's training data writes it: its typical number (with its decimal mark), date or answer. */
+function exampleValue(f: FeatureEncoding): string {
+  if (f.type === 'number') {
+    const v = String(Math.round((f.fill ?? f.mean) * 100) / 100)
+    return f.decimal === ',' ? v.replace('.', ',') : v
+  }
+  if (f.type === 'date') return new Date(Math.round(f.fill) * 86_400_000).toISOString().slice(0, 10)
+  if (f.type === 'flag') return `${f.truthy[0] ?? 'yes'} / ${f.falsy[0] ?? 'no'}`
+  return f.categories[0] ?? ''
+}
 
 /** A warm engine with no try-it request for this long is stopped (the next request starts a fresh one). */
 export const WARM_ENGINE_IDLE_MS = 10 * 60 * 1000
@@ -108,9 +121,9 @@ export class EvaluationService {
     const columns = new Map(getColumns(project.db, datasetId).map((c) => [c.name, c]))
     const fields = p.features.map((f) => ({
       name: f.column,
-      type: f.type === 'onehot' ? ('category' as const) : f.type === 'flag' ? ('flag' as const) : ('number' as const),
+      type: f.type === 'onehot' ? ('category' as const) : f.type === 'flag' ? ('flag' as const) : f.type === 'date' ? ('date' as const) : ('number' as const),
       categories: f.type === 'onehot' ? f.categories : [],
-      example: f.type === 'number' ? String(Math.round(f.mean * 100) / 100) : (columns.get(f.column)?.stats.top[0]?.value ?? null)
+      example: f.type === 'number' || f.type === 'date' ? exampleValue(f) : (columns.get(f.column)?.stats.top[0]?.value ?? null)
     }))
     return { ...base, fields, image: null }
   }
@@ -135,27 +148,35 @@ export class EvaluationService {
     this.warm = null
   }
 
-  /** Turns what the person typed or dropped into the raw example the run's preprocessing reads. */
-  static rawExample(p: Preprocessing, input: TryInput): RawExample {
-    if ('image' in input) return { image: Buffer.from(input.image.replace(/^data:[^,]*,/, ''), 'base64') }
-    if ('text' in input) return { text: input.text }
+  /**
+   * Turns what the person typed or dropped into the raw example the run's preprocessing reads. A table row is
+   * checked first (`checkRow`): a column name the table does not have, or a value its column cannot read
+   * (`130hp` for a number), is refused naming it; feature columns left out are filled as training filled them, and said so.
+   */
+  static rawExample(p: Preprocessing, input: TryInput): { example: RawExample; notes: PredictionNotes } {
+    const none: PredictionNotes = { filled: [], unseen: [] }
+    if ('image' in input) return { example: { image: Buffer.from(input.image.replace(/^data:[^,]*,/, ''), 'base64') }, notes: none }
+    if ('text' in input) return { example: { text: input.text }, notes: none }
     if (p.kind !== 'table') throw new StrataError('DATA_MODEL_MISMATCH', { reason: `this model takes ${p.kind === 'images' ? 'an image' : 'a text'}, not a table row` })
-    const width = Math.max(0, ...p.features.map((f) => f.position + 1))
-    const row: Array<string | null> = new Array(width).fill(null)
-    for (const f of p.features) {
-      const value = input.values[f.column]
-      row[f.position] = value === undefined || value === null || value.trim() === '' ? null : value
+    const checked = checkRow(p, input.values)
+    if (checked.unknown.length) {
+      throw new StrataError('PREDICT_UNKNOWN_COLUMNS', { columns: checked.unknown.map((c) => `"${c}"`).join(', '), expected: p.features.map((f) => `"${f.column}"`).join(', ') })
     }
-    return { row }
+    const bad = checked.unreadable[0]
+    if (bad) {
+      const f = p.features.find((x) => x.column === bad.column)!
+      throw new StrataError('PREDICT_UNREADABLE', { column: bad.column, value: bad.value, expected: bad.expected, example: exampleValue(f), count: checked.unreadable.length })
+    }
+    return { example: { row: checked.row }, notes: { filled: checked.filled, unseen: checked.unseen } }
   }
 
   /** Runs a run's model on one input in the warm engine (the model stays loaded for the next one). */
-  async predict(runId: number, input: TryInput): Promise<{ prediction: Prediction; milliseconds: number }> {
+  async predict(runId: number, input: TryInput): Promise<{ prediction: Prediction; milliseconds: number; notes: PredictionNotes }> {
     const { dir, preprocessing } = this.trainedRun(runId)
-    const example = EvaluationService.rawExample(preprocessing, input)
+    const { example, notes } = EvaluationService.rawExample(preprocessing, input)
     const started = performance.now()
     const [prediction] = await this.warmEngine().request<Prediction[]>({ type: 'predict', runId, runDir: dir, preprocessing, examples: [example] })
-    return { prediction, milliseconds: Math.round(performance.now() - started) }
+    return { prediction, milliseconds: Math.round(performance.now() - started), notes }
   }
 
   /** Predicts raw examples (the CLI's inputs) with a run's model. */

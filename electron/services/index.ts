@@ -5,6 +5,8 @@ import type { EnginePort } from '../engine/process/protocol'
 import { getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
 import { sweepOrphans } from '../store/project-sweep'
+import { ModelSpecSchema } from '../../common/model/spec'
+import { checkModelFitsDataset } from './dataset-fit'
 import { DatasetService, uploadsRoot } from './dataset-service'
 import { ExportService } from './export-service'
 import { ModelService, templateInfos } from './model-service'
@@ -63,7 +65,8 @@ export interface Services {
 
 const TRAINING_LOOKUPS: TrainingLookups = {
   modelSpec: (db, modelId) => new ModelStore(db).get(modelId).spec,
-  checkDataset: (db, datasetId) => void getDataset(db, datasetId)
+  checkDataset: (db, datasetId) => void getDataset(db, datasetId),
+  checkModel: (db, datasetId, spec) => checkModelFitsDataset(db, datasetId, ModelSpecSchema.parse(spec))
 }
 
 /** Builds the services and maps every contract channel to one of them. */
@@ -120,6 +123,7 @@ export function createServices(opts: ServiceOptions): Services {
     'project:current': () => projects.summary(),
     'project:recent': () => projects.recent(),
     'project:close': () => ({ closed: projects.close() }),
+    'project:set-training-defaults': ({ changes }) => projects.setTrainingDefaults(changes),
     'engine:backends': ({ refresh }) => opts.engine.backends(refresh ?? false),
     'training:start': ({ datasetId, modelId, config }) => training.start(datasetId, modelId, config),
     'training:pause': ({ runId }) => training.pause(runId),
@@ -141,12 +145,15 @@ export function createServices(opts: ServiceOptions): Services {
     'dataset:thumbnails': ({ datasetId, itemIds }) => datasets.thumbnails(datasetId, itemIds),
     'dataset:update-item': (args) => datasets.updateItem(args),
     'dataset:drop-duplicates': ({ datasetId }) => datasets.dropDuplicates(datasetId),
+    'dataset:drop-unlabelled': ({ datasetId }) => datasets.dropUnlabelled(datasetId),
+    'dataset:fit': ({ datasetId }) => datasets.fit(datasetId),
     'dataset:set-column': (args) => datasets.setColumn(args),
     'dataset:set-target': ({ datasetId, column }) => datasets.setTarget(datasetId, column),
     'dataset:split': (args) => datasets.split(args),
     'dataset:health': ({ datasetId }) => datasets.health(datasetId),
     'model:templates': () => templateInfos(),
     'model:create': (req) => models.create(req),
+    'model:fit-dataset': ({ id, datasetId }) => models.fitToDataset(id, datasetId),
     'model:list': () => models.list(),
     'model:get': ({ id, version }) => models.get(id, version),
     'model:save': ({ id, spec, name }) => models.save(id, spec, name),

@@ -2,19 +2,19 @@ import type { ModelLine, ModelRecord, TemplateInfo } from '../../common/contract
 import { StrataError } from '../../common/errors'
 import { generateKeras } from '../../common/model/codegen-keras'
 import { generateTfjs } from '../../common/model/codegen-tfjs'
-import type { DatasetFit } from '../../common/model/infer'
+import { analyzeModel, type DatasetFit, type ProblemCode } from '../../common/model/infer'
+import { applyChange } from '../../common/model/changes'
 import { emptySpec, type ModelSpec } from '../../common/model/spec'
 import { TEMPLATES, buildTemplate, isTemplateId, type TemplateId } from '../../common/model/templates'
-import type Database from 'better-sqlite3'
 import { baseIdsOf, expandBases, usesBase, type BaseInfo } from '../../common/model/bases'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { EmitEvent } from '../../common/contract'
 import { downloadModel, type DownloadSource } from '../store/base-download'
 import { basesById, importBase, listBases } from '../store/bases'
-import { featureColumns, getDataset } from '../store/datasets'
 import { ModelStore } from '../store/model-store'
 import { uploadFolder } from './dataset-service'
+import { datasetFit } from './dataset-fit'
 import type { ProjectService } from './project-service'
 
 /** What a new model starts from: a template fitted to a dataset, a given spec, or an Input layer alone. */
@@ -24,6 +24,8 @@ export interface CreateModel {
   spec?: ModelSpec
   fit?: DatasetFit
   datasetId?: string
+  /** The imported base a template's PretrainedBase layer uses. */
+  base?: string
 }
 
 /** Every template the picker and the CLI list, with what it is fitted to by default. */
@@ -41,23 +43,8 @@ export function blankSpec(name: string, fit: DatasetFit = {}): ModelSpec {
   }
 }
 
-/** Largest one-hot width of a category column (the training pipeline keeps the most frequent categories). */
-const MAX_CATEGORIES = 50
-
-/**
- * What a template is fitted to for a dataset: the number of classes (or regression for a many-valued numeric
- * target), and for tables the width of one encoded row. Image sizes stay the template's; training resizes to them.
- */
-export function datasetFit(db: Database.Database, datasetId: string): DatasetFit {
-  const summary = getDataset(db, datasetId)
-  const classes = summary.classes.length
-  const classTask = (n: number): DatasetFit => (n === 2 && summary.kind !== 'images' ? { classes: 2, task: 'binary' } : { classes: Math.max(n, 2), task: 'classification' })
-  if (summary.kind !== 'table') return classTask(classes)
-  const width = featureColumns(db, datasetId).reduce((n, c) => n + (['numeric', 'date', 'boolean'].includes(c.type) ? 1 : Math.min(c.stats.distinct, MAX_CATEGORIES)), 0)
-  const target = summary.columns.find((c) => c.name === summary.target)
-  const regression = target?.type === 'numeric' && target.stats.distinct > 20
-  return { inputShape: [Math.max(width, 1)], ...(regression ? { task: 'regression' } : classTask(classes)) }
-}
+/** The problems fitting a model to a dataset fixes: its input shape and its head. */
+const FIT_PROBLEMS = new Set<ProblemCode>(['inputShapeDataset', 'taskMismatch', 'outputUnits', 'outputActivation'])
 
 /** Creates, lists, saves and generates code for the open project's models. */
 export class ModelService {
@@ -77,9 +64,41 @@ export class ModelService {
   create(req: CreateModel): ModelRecord {
     if (req.template !== undefined && !isTemplateId(req.template)) throw new StrataError('TEMPLATE_UNKNOWN', { template: String(req.template) })
     const name = req.name ?? req.spec?.name ?? (req.template ? req.template : 'Model')
-    const fit = req.fit ?? (req.datasetId ? datasetFit(this.projects.require().db, req.datasetId) : undefined)
-    const spec = req.spec ? req.spec : req.template ? buildTemplate(req.template, fit, name) : blankSpec(name, fit)
+    let fit = req.fit ?? (req.datasetId ? datasetFit(this.projects.require().db, req.datasetId) : undefined)
+    const base = req.base === undefined ? undefined : this.bases().find((b) => b.id === req.base)
+    if (req.base !== undefined && !base) throw new StrataError('BASE_NOT_FOUND', { base: req.base })
+    // A base takes images of its own shape: the dataset's are resized to it.
+    if (base) fit = { ...fit, inputShape: [...base.inputShape] }
+    let spec = req.spec ? req.spec : req.template ? buildTemplate(req.template, fit, name) : blankSpec(name, fit)
+    if (base) {
+      const nodes = spec.nodes.filter((n) => n.type === 'PretrainedBase')
+      if (!nodes.length) throw new StrataError('BAD_ARGUMENTS', { reason: `the template ${req.template ?? ''} has no PretrainedBase layer to use the base ${base.id} in` })
+      spec = applyChange(spec, { kind: 'batch', changes: nodes.map((n) => ({ kind: 'setParam', id: n.id, param: 'base', value: base.id })) }).spec
+    }
     return this.store().create(name, spec, req.datasetId ?? null)
+  }
+
+  /**
+   * Fits a model to a dataset as Build's one-click fixes do: the Input takes the dataset's encoded shape, the head
+   * the task the target asks for (and its output units and activation). Saved as a new version.
+   */
+  fitToDataset(id: string, datasetId: string): ModelRecord {
+    const fit = datasetFit(this.projects.require().db, datasetId)
+    const bases = Object.fromEntries(this.bases().map((b) => [b.id, b]))
+    let { spec } = this.get(id)
+    // Each fix can reveal the next (a fitted head has new output units): a few rounds settle it.
+    for (let round = 0; round < 3; round++) {
+      const fixes = analyzeModel(spec, { ...fit, bases }).problems.filter((p) => FIT_PROBLEMS.has(p.code) && p.fix)
+      if (!fixes.length) break
+      spec = applyChange(spec, { kind: 'batch', changes: fixes.map((p) => p.fix!) }).spec
+    }
+    this.save(id, spec)
+    return this.get(id)
+  }
+
+  /** What a model fitted to one of the project's datasets looks like (its input shape, task and classes). */
+  datasetFit(datasetId: string): DatasetFit {
+    return datasetFit(this.projects.require().db, datasetId)
   }
 
   /** Every model of the project, most recently changed first. */

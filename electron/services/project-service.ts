@@ -1,7 +1,8 @@
 import path from 'node:path'
-import type { EmitEvent, ProjectSummary, RecentProject } from '../../common/contract'
+import type Database from 'better-sqlite3'
+import { TrainConfig, type EmitEvent, type ProjectSummary, type RecentProject } from '../../common/contract'
 import { StrataError } from '../../common/errors'
-import { createProject, openProject, projectSummary, type OpenProject } from '../store/project-folder'
+import { createProject, openProject, projectSummary, setTrainingDefaults, type OpenProject } from '../store/project-folder'
 import { RecentProjects } from './recent-projects'
 
 /** Creates, opens and remembers projects; holds the one project the studio has open. */
@@ -44,6 +45,14 @@ export class ProjectService {
   /** What the studio shows about the open project. */
   summary(): ProjectSummary | null {
     return this.current ? projectSummary(this.current) : null
+  }
+
+  /** Changes some of the open project's recommended training settings (the rest stay as they are, or the defaults). */
+  setTrainingDefaults(changes: Partial<TrainConfig>): ProjectSummary {
+    const project = this.require()
+    const current = projectSummary(project).trainingDefaults ?? TrainConfig.parse({})
+    setTrainingDefaults(project.db, TrainConfig.parse({ ...current, ...changes }))
+    return projectSummary(project)
   }
 
   /** Recently opened projects, newest first. */

@@ -31,6 +31,8 @@ export interface TrainingLookups {
   modelSpec(db: Database.Database, modelId: string): unknown
   /** Throws NOT_FOUND for an unknown dataset. */
   checkDataset(db: Database.Database, datasetId: string): void
+  /** Refuses a model whose head cannot learn the dataset's target (MODEL_TASK_MISMATCH, with the fix). */
+  checkModel?(db: Database.Database, datasetId: string, spec: unknown): void
 }
 
 interface ActiveRun {
@@ -104,6 +106,7 @@ export class TrainingService {
     const { db, root } = this.db()
     this.opts.lookups.checkDataset(db, datasetId)
     const spec = this.opts.lookups.modelSpec(db, modelId)
+    this.opts.lookups.checkModel?.(db, datasetId, spec)
     const runId = createRun(db, { datasetId, modelId, config })
     writeRunSpec(runDir(root, runId), spec)
     this.launch(db, root, runId, spec, config, datasetId, false)

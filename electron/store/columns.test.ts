@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { MISSING_TOKENS, type DecimalMark } from '../../common/data/cells'
 import { ColumnAccumulator, isMissing, proposeTarget } from './columns'
 import { detectHeader } from './csv'
 
-function infer(name: string, values: Array<string | null>): string {
-  const a = new ColumnAccumulator(name)
+function infer(name: string, values: Array<string | null>, decimal: DecimalMark = '.'): string {
+  const a = new ColumnAccumulator(name, { decimal, missing: MISSING_TOKENS })
   for (const v of values) a.add(v)
   return a.inferType()
 }
@@ -17,19 +18,53 @@ describe('column type inference', () => {
     ['boolean yes/no', 'active', range(30, (i) => (i % 2 ? 'yes' : 'No'))],
     ['boolean 0/1', 'flag', range(30, (i) => String(i % 2))],
     ['categorical', 'colour', range(30, (i) => ['red', 'green', 'blue'][i % 3])],
-    ['categorical small ints', 'rating', range(100, (i) => String((i % 5) + 1))],
+    ['numeric counts with few values (support calls 0–9)', 'support_calls', range(100, (i) => String(i % 10))],
+    ['numeric small ints with an order (cylinders)', 'Cylinders', range(100, (i) => String([4, 4, 6, 8, 3, 5][i % 6]))],
+    ['numeric ratings 1–5', 'rating', range(100, (i) => String((i % 5) + 1))],
+    ['categorical codes with leading zeros', 'store', range(100, (i) => String(i % 7).padStart(3, '0'))],
+    ['categorical whole numbers in a code-named column', 'zip_code', range(100, (i) => String(75000 + (i % 12)))],
+    ['categorical digit labels in a target-named column', 'label', range(100, (i) => String(i % 10))],
+    ['numeric decimals written with a decimal comma', 'petal', range(30, (i) => `${i % 7},${i % 10}`), ','],
     ['date', 'when', range(30, (i) => `2023-0${(i % 9) + 1}-1${i % 9}`)],
     ['id by sequence', 'n', range(30, (i) => String(i + 1))],
     ['id by name', 'user_id', range(30, (i) => String(i * 17 + 3))],
     ['id by unique codes', 'code', range(30, (i) => `CUST-${1000 + i}`)],
-    ['text', 'review', range(30, (i) => `this is review ${i} and it says quite a lot of things`)]
-  ])('%s', (kind, name, values) => {
+    ['text', 'review', range(30, (i) => `this is review ${i} and it says quite a lot of things`)],
+    ['categorical long labels that repeat (survey answers)', 'answer', range(40, (i) => ['Very satisfied with the product', 'Not satisfied with the product at all'][i % 2])]
+  ])('%s', (kind, name, values, decimal = '.') => {
     const expected = kind.split(' ')[0]
-    expect(infer(name, values)).toBe(expected)
+    expect(infer(name, values, decimal as DecimalMark)).toBe(expected)
   })
 
-  it.each(['', ' ', 'NA', 'n/a', 'N/A', 'null', 'NULL', '?', 'NaN'])('"%s" is missing', (v) => expect(isMissing(v)).toBe(true))
-  it.each(['0', 'none', 'no', '-'])('"%s" is a value', (v) => expect(isMissing(v)).toBe(false))
+  it('says why it chose a type', () => {
+    const a = new ColumnAccumulator('support_calls')
+    for (const v of range(100, (i) => String(i % 10))) a.add(v)
+    expect(a.inference()).toEqual({ type: 'numeric', reason: 'wholeNumbers' })
+    expect(a.stats().reason).toBe('wholeNumbers')
+  })
+
+  it.each(['', ' ', 'NA', 'n/a', 'N/A', '#N/A', 'null', 'NULL', 'None', 'none', '?', 'NaN', '-', '.', ' . ', 'inf', '-Inf', 'Infinity'])('"%s" is missing', (v) =>
+    expect(isMissing(v)).toBe(true)
+  )
+  it.each(['0', 'no', '-1', '.5', 'nothing', 'Nice'])('"%s" is a value', (v) => expect(isMissing(v)).toBe(false))
+
+  it('a column with its own missing spellings reads only those as missing', () => {
+    expect(isMissing('None', ['', 'n/a'])).toBe(false)
+    expect(isMissing('N/A ', ['', 'n/a'])).toBe(true)
+    expect(isMissing('', [])).toBe(true)
+  })
+
+  it('counts each missing spelling it saw (penguins\' sex: "." besides empty cells)', () => {
+    const a = new ColumnAccumulator('sex')
+    for (const v of [...range(40, (i) => (i % 2 ? 'MALE' : 'FEMALE')), '.', '', '', 'NA']) a.add(v)
+    expect(a.inferType()).toBe('categorical')
+    expect(a.stats().missingTokens).toEqual([
+      { token: '', count: 2 },
+      { token: '.', count: 1 },
+      { token: 'na', count: 1 }
+    ])
+    expect(a.stats().top.map((t) => t.value).sort()).toEqual(['FEMALE', 'MALE'])
+  })
 
   it('proposes a conventional target name, else the last class column', () => {
     expect(proposeTarget([{ name: 'x', type: 'numeric' }, { name: 'Label', type: 'categorical' }, { name: 'z', type: 'categorical' }])).toBe('Label')
@@ -44,6 +79,7 @@ describe('header detection', () => {
     ['numbers first', [['1', '2'], ['3', '4']], false],
     ['names over names', [['text', 'label'], ['hello there', 'pos'], ['bye now', 'neg']], true],
     ['repeated value', [['red', 'x'], ['red', 'y'], ['blue', 'x']], false],
+    ['repeated names over numbers (x,x,label)', [['x', 'x', 'label'], ['1', '2', 'a'], ['3', '4', 'b']], true],
     ['header only', [['name', 'age']], true]
   ])('%s', (_case, rows, expected) => expect(detectHeader(rows)).toBe(expected))
 })
@@ -69,7 +105,7 @@ describe('column statistics', () => {
     expect(stats.std).toBe(Math.sqrt(Math.max(0, numbers.reduce((s, n) => s + n * n, 0) / numbers.length - mean ** 2)))
   })
 
-  it.each(['0x1f', '1.2.3', '-', '.', '1,5', '+-1'])('"%s" after decimals makes the column not numeric', (value) => {
+  it.each(['0x1f', '1.2.3', '1,5', '+-1', '130hp', '1,23,4'])('"%s" after decimals makes the column not numeric', (value) => {
     const a = new ColumnAccumulator('x')
     for (const v of range(30, (i) => `${i}.5`)) a.add(v)
     a.add(value)

@@ -1,45 +1,65 @@
-import type { ColumnStats, ColumnType } from '../../common/contract/dataset'
-
-/** Cell values read as "missing", compared case-insensitively after trimming. */
-export const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'nan', 'null', '?'])
+import type { ColumnStats, ColumnType, TypeReason } from '../../common/contract/dataset'
+import { cellKey, isMissingCell, MISSING_TOKENS, parseNumberCell, type DecimalMark } from '../../common/data/cells'
 
 const BOOLEAN_TOKENS = new Set(['true', 'false', 'yes', 'no', 'y', 'n', 't', 'f', '0', '1'])
 const DATE = /^(\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}\/\d{1,2}\/\d{1,2})$/
 const ID_NAME = /^(id|uuid|guid|key|index|row_?id|.*[_ -]id|.*Id|.*ID)$/
 const TARGET_NAME = /^(target|label|labels|class|y|outcome|category|species|survived|churn|result|diagnosis)$/i
+/** Names of columns whose whole numbers are usually codes for categories, not amounts. */
+const CODE_NAME = /(^|[_ -])(code|codes|zip|zipcode|postcode|postal|type|kind|category|group|region|segment|status|class)$/i
+/** Most distinct whole numbers a code-named (or target-named) column may have and still be read as categories. */
+const MAX_CODES = 20
 
 /** Most distinct values remembered per column; beyond this the count is "at least". */
 const DISTINCT_CAP = 2000
 
-/** True when a raw cell means "no value". */
-export function isMissing(value: string | null | undefined): boolean {
-  if (value == null) return true
-  if (value.length === 0) return true
-  // A missing token starts (after spaces) with n, N, ? or a space: anything else is a value.
-  const c = value.charCodeAt(0)
-  if (c > 32 && c < 127 && c !== 63 && c !== 78 && c !== 110) return false
-  // Every missing token is short: longer cells skip the trim and lookup.
-  return value.length <= 12 && MISSING_TOKENS.has(value.trim().toLowerCase())
-}
+/** For each list of missing tokens, its test (see {@link missingTest}). */
+const TESTS = new WeakMap<readonly string[], (value: string | null | undefined) => boolean>()
 
 /**
- * True when a trimmed cell that starts like a number (`n` being `Number(value)`) is a plain decimal number such as
- * `-1.5e3`: `Number` does the parsing, and the forms it accepts beyond that (`0x1f`, `0b1`, `0o7`, `±Infinity`) are refused by their second character.
+ * The test "is this raw cell missing?" for a list of tokens: null and empty cells are, and cells that are one of the
+ * tokens (see isMissingCell). Most cells start with a character no token starts with: they are values at once,
+ * with no trim or lookup (the importer asks this of every cell).
  */
-function isPlainNumber(value: string, n: number): boolean {
-  if (n !== n) return false
-  const c1 = value.charCodeAt(1)
-  // x, X, b, B, o, O (radix prefixes) and I (±Infinity)
-  return !(c1 === 120 || c1 === 88 || c1 === 98 || c1 === 66 || c1 === 111 || c1 === 79 || c1 === 73)
+export function missingTest(tokens: readonly string[]): (value: string | null | undefined) => boolean {
+  let test = TESTS.get(tokens)
+  if (!test) {
+    const starts = new Set(tokens.flatMap((t) => (t ? [t.charCodeAt(0), t.toUpperCase().charCodeAt(0)] : [])))
+    test = (value) => {
+      if (value == null || value.length === 0) return true
+      const c = value.charCodeAt(0)
+      if (c > 32 && c < 127 && !starts.has(c)) return false
+      return isMissingCell(value, tokens)
+    }
+    TESTS.set(tokens, test)
+  }
+  return test
 }
 
-/** True when a plain number (see {@link isPlainNumber}) is written as an integer: no point, no exponent. */
+/** True when a raw cell means "no value": null, or one of `tokens` (the default ones unless a column has its own). */
+export function isMissing(value: string | null | undefined, tokens: readonly string[] = MISSING_TOKENS): boolean {
+  return missingTest(tokens)(value)
+}
+
+/** True when a number's text is written as a whole number: no point, comma or exponent. */
 function isIntegerText(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i)
-    if (c === 46 || c === 101 || c === 69) return false
+    if (c === 46 || c === 44 || c === 101 || c === 69) return false
   }
   return true
+}
+
+/** True when a whole number is written with a leading zero (`007`, `-01`): a code, not an amount. */
+function hasLeadingZero(value: string): boolean {
+  const start = value.charCodeAt(0) === 45 || value.charCodeAt(0) === 43 ? 1 : 0
+  return value.length - start > 1 && value.charCodeAt(start) === 48
+}
+
+/** How a column's cells are read while it is scanned: its decimal mark and the spellings it reads as missing. */
+export interface CellReading {
+  decimal: DecimalMark
+  missing: readonly string[]
 }
 
 /** Exact powers of ten: a decimal with at most 15 digits is its digits divided by one of these, exactly as `Number` reads it. */
@@ -101,6 +121,11 @@ export class ColumnAccumulator {
   private allIntegers = true
   private allBooleans = true
   private allDates = true
+  private leadingZeros = false
+  /** How often each missing spelling (trimmed, lower-cased) was seen. */
+  private readonly missingTokens = new Map<string, number>()
+  /** Whether a raw cell is missing in this column (not enumerable: a structured clone skips it, see {@link revive}). */
+  private declare readonly isMissingCell: (value: string | null) => boolean
   private withSpaces = 0
   private totalLength = 0
   private maxLength = 0
@@ -120,7 +145,17 @@ export class ColumnAccumulator {
   /** The class number of the cell last added (-1: missing), once {@link numberLabels} is called. */
   lastLabel = -1
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly reading: CellReading = { decimal: '.', missing: MISSING_TOKENS }
+  ) {
+    ColumnAccumulator.setMissingTest(this)
+  }
+
+  /** Gives an accumulator its column's missing test, as a property a structured clone leaves out (functions cannot be cloned). */
+  private static setMissingTest(a: ColumnAccumulator): void {
+    Object.defineProperty(a, 'isMissingCell', { value: missingTest(a.reading.missing), enumerable: false })
+  }
 
   /** Numbers the cells added from now on as class labels (the likely target's): most reuse the lookup statistics make anyway. */
   numberLabels(): void {
@@ -150,8 +185,10 @@ export class ColumnAccumulator {
         return false
       }
     }
-    if (isMissing(raw)) {
+    if (this.isMissingCell(raw)) {
       this.missing++
+      const key = raw === null ? '' : cellKey(raw)
+      this.missingTokens.set(key, (this.missingTokens.get(key) ?? 0) + 1)
       this.lastLabel = -1
       return true
     }
@@ -200,14 +237,16 @@ export class ColumnAccumulator {
     // Only strings starting like a number can be one (or a date).
     const c = value.charCodeAt(0)
     const numberLike = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46
-    // Short decimals (and integers) are read without `Number`, which is slow on them; other forms are left to it.
-    const short = numberLike ? readShortDecimal(value) : NaN
+    // Short decimals (and integers) are read without `Number`, which is slow on them; other forms as every reader does.
+    const decimalPoint = this.reading.decimal === '.'
+    const short = numberLike && decimalPoint ? readShortDecimal(value) : NaN
     const isShort = short === short
-    const n = isShort ? short : numberLike ? Number(value) : NaN
-    const number = isShort || (numberLike && isPlainNumber(value, n))
+    const n = isShort ? short : (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 44 ? (parseNumberCell(value, this.reading.decimal) ?? NaN) : NaN
+    const number = n === n
     if (this.allNumeric) {
       if (number) {
         if (this.allIntegers && (isShort ? shortHadPoint : !isIntegerText(value))) this.allIntegers = false
+        if (this.allIntegers && !this.leadingZeros && hasLeadingZero(value)) this.leadingZeros = true
         this.addNumber(n)
         // A number is not a date, and has no spaces.
         this.allDates = false
@@ -235,6 +274,8 @@ export class ColumnAccumulator {
     this.allIntegers &&= next.allIntegers
     this.allBooleans &&= next.allBooleans
     this.allDates &&= next.allDates
+    this.leadingZeros ||= next.leadingZeros
+    for (const [token, n] of next.missingTokens) this.missingTokens.set(token, (this.missingTokens.get(token) ?? 0) + n)
     this.withSpaces += next.withSpaces
     this.totalLength += next.totalLength
     this.maxLength = Math.max(this.maxLength, next.maxLength)
@@ -257,26 +298,41 @@ export class ColumnAccumulator {
 
   /** An accumulator again after a structured clone (a worker thread's, posted to this one) turned it into plain data. */
   static revive(cloned: unknown): ColumnAccumulator {
-    return Object.assign(Object.create(ColumnAccumulator.prototype) as ColumnAccumulator, cloned)
+    const a = Object.assign(Object.create(ColumnAccumulator.prototype) as ColumnAccumulator, cloned)
+    ColumnAccumulator.setMissingTest(a)
+    return a
   }
 
   /** The type this column most likely has. */
   inferType(): ColumnType {
+    return this.inference().type
+  }
+
+  /**
+   * The type this column most likely has, and why (shown beside the type, which the user may change). Whole numbers
+   * are amounts (counts, years, ratings: they have an order) unless they look like codes: written with leading
+   * zeros, or few distinct values in a column named like a code or a label (`zip`, `type`, `class`, `label`…).
+   */
+  inference(): { type: ColumnType; reason: TypeReason } {
     const present = this.count - this.missing
-    if (present === 0) return 'categorical'
+    if (present === 0) return { type: 'categorical', reason: 'empty' }
     const distinct = this.distinct.size
-    if (this.allBooleans && distinct <= 2) return 'boolean'
+    if (this.allBooleans && distinct <= 2) return { type: 'boolean', reason: 'yesNo' }
     const unique = this.allDistinct && present === this.count && present >= 10
     if (this.allNumeric) {
-      if (this.allIntegers && unique && (ID_NAME.test(this.name) || this.max - this.min + 1 === present)) return 'id'
-      if (this.allIntegers && !this.capped && distinct <= 10 && present >= 20 * distinct) return 'categorical'
-      return 'numeric'
+      if (!this.allIntegers) return { type: 'numeric', reason: 'decimals' }
+      if (unique && (ID_NAME.test(this.name) || this.max - this.min + 1 === present)) return { type: 'id', reason: 'uniqueWholeNumbers' }
+      if (this.leadingZeros) return { type: 'categorical', reason: 'leadingZeros' }
+      if (!this.capped && distinct <= MAX_CODES && (CODE_NAME.test(this.name) || isTargetName(this.name))) return { type: 'categorical', reason: 'codeName' }
+      return { type: 'numeric', reason: 'wholeNumbers' }
     }
-    if (this.allDates) return 'date'
+    if (this.allDates) return { type: 'date', reason: 'dates' }
     const meanLength = this.totalLength / present
-    if (unique && (ID_NAME.test(this.name) || (this.withSpaces === 0 && meanLength < 40))) return 'id'
-    if (meanLength >= 25 || (this.withSpaces > present / 2 && (this.capped || distinct > present / 2))) return 'text'
-    return 'categorical'
+    if (unique && (ID_NAME.test(this.name) || (this.withSpaces === 0 && meanLength < 40))) return { type: 'id', reason: 'uniqueValues' }
+    // Long values that keep repeating (a handful of labels such as "Very satisfied") are categories, not free text.
+    const repeating = !this.capped && distinct <= 50 && distinct <= present / 4
+    if (!repeating && (meanLength >= 25 || (this.withSpaces > present / 2 && (this.capped || distinct > present / 2)))) return { type: 'text', reason: 'longText' }
+    return { type: 'categorical', reason: 'words' }
   }
 
   /** Summary numbers for the column card and the health report. */
@@ -296,7 +352,9 @@ export class ColumnAccumulator {
         ? { min: this.min, max: this.max, mean, std: Math.sqrt(Math.max(0, this.sumSquares / present - (mean as number) ** 2)) }
         : {}),
       top,
-      maxLength: this.maxLength
+      maxLength: this.maxLength,
+      missingTokens: [...this.missingTokens.entries()].sort((a, b) => b[1] - a[1]).map(([token, count]) => ({ token, count })),
+      reason: this.inference().reason
     }
   }
 }

@@ -4,7 +4,9 @@
  */
 import type crypto from 'node:crypto'
 import fs from 'node:fs'
+import { TextDecoder } from 'node:util'
 import Papa from 'papaparse'
+import type { DecimalMark, TextEncoding } from '../../common/contract/dataset'
 
 /**
  * Bytes read (and parsed) at a time. papaparse is much slower on large pieces of text than on 64 KiB ones (see
@@ -35,8 +37,25 @@ export interface CsvDialect {
   delimiter: string
   newline: '\n' | '\r\n' | '\r'
   hasHeader: boolean
-  /** Column names: the header, or `column_1`… when there is none. */
+  /** Column names: the header (repeated names made unique), or `column_1`… when there is none. */
   header: string[]
+  /** The file's text encoding. */
+  encoding: TextEncoding
+  /** The decimal mark its numbers are written with. */
+  decimal: DecimalMark
+}
+
+/**
+ * A decoder of a file's bytes that keeps a BOM in the text (the reader drops it itself and counts its bytes: the
+ * text's byte ranges must match the file's).
+ */
+function decoderFor(encoding: TextEncoding): TextDecoder {
+  return new TextDecoder(encoding, { ignoreBOM: true })
+}
+
+/** Bytes of the BOM an encoding starts a file with. */
+function bomLength(encoding: TextEncoding): number {
+  return encoding === 'utf-8' ? 3 : encoding === 'windows-1252' ? 0 : 2
 }
 
 /** How many times `char` occurs in `text`. */
@@ -112,22 +131,26 @@ export class CsvReader {
   private readonly parser: Papa.Parser
   private readonly walker: RecordWalker
   private readonly eol: string
-  private readonly decoder = new TextDecoder('utf-8')
+  private readonly decoder: TextDecoder
+  private readonly encoding: TextEncoding
   /** The text after the last complete record read so far: empty when a range ended exactly between records. */
   pending = ''
-  /** Bytes of the UTF-8 BOM the file starts with (0 or 3). */
+  /** Bytes of the BOM the file starts with (0, or 3 in UTF-8). */
   bomBytes = 0
-  /** False once some bytes were not UTF-8 (the decoded text then differs from the bytes). */
-  clean = true
+  /** False once the decoded text differs from the bytes: some bytes were not UTF-8, or the file is in another encoding. */
+  clean: boolean
 
   /** Lines are counted from 1 where the first range read starts; `hasHeader`: its first record is the header. */
   constructor(
     private readonly file: string,
-    dialect: Pick<CsvDialect, 'delimiter' | 'newline' | 'hasHeader'>
+    dialect: Pick<CsvDialect, 'delimiter' | 'newline' | 'hasHeader'> & { encoding?: TextEncoding }
   ) {
     this.parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: dialect.newline as '\n', quoteChar: '"' })
     this.eol = lineEnd(dialect.newline)
     this.walker = new RecordWalker(1, dialect.hasHeader, this.eol)
+    this.encoding = dialect.encoding ?? 'utf-8'
+    this.decoder = decoderFor(this.encoding)
+    this.clean = this.encoding === 'utf-8'
   }
 
   /** Where the next range starts, as {@link CsvReadFrom}. */
@@ -153,7 +176,7 @@ export class CsvReader {
       let text = this.decoder.decode(chunk, { stream: true })
       if (position === 0 && text.charCodeAt(0) === 0xfeff) {
         text = text.slice(1)
-        this.bomBytes = 3
+        this.bomBytes = bomLength(this.encoding)
       }
       position += chunk.length
       await this.emit(this.pending + text, false, onBatch, position)
@@ -201,9 +224,9 @@ export class CsvReader {
 }
 
 /** Writes a table file's text as UTF-8 without its BOM (what {@link CsvBatch} texts are slices of) to `target`. */
-export async function writeDecodedText(file: string, target: string): Promise<void> {
+export async function writeDecodedText(file: string, target: string, encoding: TextEncoding = 'utf-8'): Promise<void> {
   const out = fs.createWriteStream(target)
-  const decoder = new TextDecoder('utf-8')
+  const decoder = decoderFor(encoding)
   let first = true
   for await (const chunk of fs.createReadStream(file, { highWaterMark: CSV_READ_BYTES }) as AsyncIterable<Buffer>) {
     let text = decoder.decode(chunk, { stream: true })

@@ -13,10 +13,13 @@ import type {
 } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
 import { translate } from '../../common/i18n'
-import { isClassType } from './columns'
+import { ColumnAccumulator, isClassType } from './columns'
+import { datasetCells, normalTokens, readSettings, updateSettings } from './dataset-settings'
 import { assignSplits, assignSplitsByClass, SPLIT_BY_CODE } from './splits'
 import {
+  columnCells,
   dropRowDuplicates,
+  dropUnlabelledRows,
   iterateRowItems,
   keptClasses,
   labelRowsFromCell,
@@ -25,6 +28,7 @@ import {
   rowClassCounts,
   rowItemsById,
   rowSplitCounts,
+  rowUnlabelledCount,
   setRowSplits,
   updateRow,
   type RowShape,
@@ -92,19 +96,25 @@ export function describeSkip(file: string, code: SkippedFile['code'], detail: st
   return { file, code, reason: translate('en', `data.skip.${code}`, { detail: detail ?? '' }), ...(detail ? { detail } : {}) }
 }
 
-/** A dataset's table columns, in file order, with the type in force. */
+/** A dataset's table columns, in file order, with the type in force and the spellings each reads as missing. */
 export function getColumns(db: Database.Database, datasetId: string): DatasetColumn[] {
   const rows = db.prepare('SELECT * FROM columns WHERE dataset_id = ? ORDER BY position').all(datasetId) as ColumnDbRow[]
-  return rows.map((c) => ({
-    name: c.name,
-    position: c.position,
-    inferredType: c.inferred_type,
-    userType: c.user_type,
-    type: c.user_type ?? c.inferred_type,
-    excluded: c.excluded === 1,
-    missing: c.missing,
-    stats: { top: [], ...JSON.parse(c.stats) }
-  }))
+  const cells = datasetCells(readSettings(db, datasetId))
+  return rows.map((c) => {
+    const missing = cells.missing(c.position)
+    return {
+      name: c.name,
+      position: c.position,
+      inferredType: c.inferred_type,
+      userType: c.user_type,
+      type: c.user_type ?? c.inferred_type,
+      excluded: c.excluded === 1,
+      missing: c.missing,
+      missingTokens: [...missing.tokens],
+      missingChosen: missing.chosen,
+      stats: { top: [], missingTokens: [], ...JSON.parse(c.stats) }
+    }
+  })
 }
 
 /** True when a dataset's labels are classes (images, texts, or a table with a categorical or boolean target). */
@@ -148,6 +158,7 @@ export function getDataset(db: Database.Database, datasetId: string): DatasetSum
     .prepare('SELECT file, code, detail FROM import_skipped WHERE dataset_id = ? ORDER BY position LIMIT ?')
     .all(datasetId, MAX_LISTED_SKIPPED) as Array<{ file: string; code: SkippedFile['code']; detail: string | null }>
   const { n: skippedCount } = db.prepare('SELECT COUNT(*) AS n FROM import_skipped WHERE dataset_id = ?').get(datasetId) as { n: number }
+  const settings = readSettings(db, datasetId)
   return {
     id: d.id,
     name: d.name,
@@ -163,7 +174,19 @@ export function getDataset(db: Database.Database, datasetId: string): DatasetSum
     splits,
     columns: getColumns(db, datasetId),
     skipped: skipped.map((s) => describeSkip(s.file, s.code, s.detail)),
-    skippedCount
+    skippedCount,
+    unlabelled: rows ? rowUnlabelledCount(rows) : 0,
+    reading:
+      d.kind !== 'images' && settings.encoding
+        ? {
+            encoding: settings.encoding,
+            encodingDetected: settings.encodingDetected ?? true,
+            decimal: settings.decimal ?? '.',
+            renamed: settings.renamed ?? [],
+            json: settings.json ?? null
+          }
+        : null,
+    variantOf: settings.variantOf ?? null
   }
 }
 
@@ -299,6 +322,11 @@ export function updateItem(db: Database.Database, datasetId: string, itemId: num
   else if (change.label !== undefined) db.prepare('UPDATE items SET label = ? WHERE id = ?').run(change.label.normalize('NFC'), itemId)
 }
 
+/** Removes the table rows without a target (no value to predict); returns how many went. */
+export function dropUnlabelled(db: Database.Database, datasetId: string): number {
+  return rowShape(db, datasetId) ? dropUnlabelledRows(db, datasetId) : 0
+}
+
 /** Removes exact duplicates (same content and label), keeping the first of each; returns how many went. */
 export function dropDuplicates(db: Database.Database, datasetId: string): number {
   const shape = rowShape(db, datasetId)
@@ -311,23 +339,70 @@ export function dropDuplicates(db: Database.Database, datasetId: string): number
     .run(datasetId, datasetId).changes
 }
 
-/** Changes a column's type (null restores the inferred one) and/or whether it is left out of the features. */
-export function setColumn(db: Database.Database, datasetId: string, name: string, change: { type?: ColumnType | null; excluded?: boolean }): void {
-  datasetRow(db, datasetId)
-  const found = db.prepare('SELECT position FROM columns WHERE dataset_id = ? AND name = ?').get(datasetId, name)
+/**
+ * Changes a column's type (null restores the inferred one), whether it is left out of the features, and/or the
+ * spellings it reads as missing (null restores the defaults). New missing spellings read the column again: its
+ * missing count, statistics and inferred type (and, for the target, the labels) follow them.
+ */
+export function setColumn(
+  db: Database.Database,
+  datasetId: string,
+  name: string,
+  change: { type?: ColumnType | null; excluded?: boolean; missing?: readonly string[] | null }
+): void {
+  const d = datasetRow(db, datasetId)
+  const found = db.prepare('SELECT position FROM columns WHERE dataset_id = ? AND name = ?').get(datasetId, name) as { position: number } | undefined
   if (!found) throw new StrataError('COLUMN_NOT_FOUND', { column: name })
+  if (change.type !== undefined && d.target === name && change.type !== null) checkTargetType(db, datasetId, name, change.type)
   db.transaction(() => {
     if (change.type !== undefined) db.prepare('UPDATE columns SET user_type = ? WHERE dataset_id = ? AND name = ?').run(change.type, datasetId, name)
     if (change.excluded !== undefined) db.prepare('UPDATE columns SET excluded = ? WHERE dataset_id = ? AND name = ?').run(change.excluded ? 1 : 0, datasetId, name)
+    if (change.missing !== undefined && d.kind !== 'images') {
+      const settings = readSettings(db, datasetId)
+      const columnMissing = { ...(settings.columnMissing ?? {}) }
+      if (change.missing === null) delete columnMissing[String(found.position)]
+      else columnMissing[String(found.position)] = normalTokens(change.missing)
+      updateSettings(db, datasetId, { columnMissing })
+      rescanColumn(db, datasetId, found.position, name)
+      if (d.target === name) labelRowsFromCell(db, datasetId, found.position)
+    }
   })()
 }
 
-/** Makes a column the table's target: labels are refilled from it and the splits re-cut. */
+/** Reads one column's cells again with its missing spellings and stores its missing count, statistics and inferred type. */
+function rescanColumn(db: Database.Database, datasetId: string, position: number, name: string): void {
+  const cells = datasetCells(readSettings(db, datasetId))
+  const accumulator = new ColumnAccumulator(name, { decimal: cells.decimal, missing: cells.missing(position).tokens })
+  for (const cell of columnCells(db, datasetId, position)) accumulator.add(cell)
+  db.prepare('UPDATE columns SET inferred_type = ?, missing = ?, stats = ? WHERE dataset_id = ? AND position = ?').run(
+    accumulator.inferType(),
+    accumulator.missing,
+    JSON.stringify(accumulator.stats()),
+    datasetId,
+    position
+  )
+}
+
+/**
+ * Refuses a target that cannot be learnt: a class column with one value in every row, or a number column with the
+ * same number everywhere (TARGET_ONE_VALUE, naming the value).
+ */
+function checkTargetType(db: Database.Database, datasetId: string, name: string, type: ColumnType): void {
+  const c = getColumns(db, datasetId).find((col) => col.name === name)
+  if (!c || c.stats.distinctCapped || c.stats.distinct >= 2) return
+  if (isClassType(type) || type === 'numeric') {
+    throw new StrataError('TARGET_ONE_VALUE', { column: name, value: c.stats.top[0]?.value ?? '', count: c.stats.count - c.missing })
+  }
+}
+
+/** Makes a column the table's target: labels are refilled from it and the splits re-cut; a one-value column is refused. */
 export function setTarget(db: Database.Database, datasetId: string, name: string): void {
   const d = datasetRow(db, datasetId)
   if (d.kind !== 'table') throw new StrataError('COLUMN_NOT_FOUND', { column: name })
   const col = db.prepare('SELECT position FROM columns WHERE dataset_id = ? AND name = ?').get(datasetId, name) as { position: number } | undefined
   if (!col) throw new StrataError('COLUMN_NOT_FOUND', { column: name })
+  const column = getColumns(db, datasetId).find((c) => c.name === name)!
+  checkTargetType(db, datasetId, name, column.type)
   db.transaction(() => {
     db.prepare('UPDATE datasets SET target = ? WHERE id = ?').run(name, datasetId)
     db.prepare('UPDATE columns SET excluded = 0 WHERE dataset_id = ? AND name = ?').run(datasetId, name)

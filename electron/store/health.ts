@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { HealthReport, HealthWarning } from '../../common/contract/dataset'
+import type { DatasetSummary, HealthReport, HealthWarning } from '../../common/contract/dataset'
 import { classCounts, getColumns, getDataset, hasClasses, rowShape } from './datasets'
 import { leakingColumns, rowDuplicates } from './table-rows'
 
@@ -19,10 +19,12 @@ function classWarnings(db: Database.Database, datasetId: string): HealthWarning[
   const largest = classes[0]
   const smallest = classes[classes.length - 1]
   if (classes.length >= 2 && largest.count > IMBALANCE_RATIO * smallest.count) {
+    // Balanced class weights make every class count as much in the loss: offered as the fix.
     out.push({
       key: 'imbalanced',
       severity: 'warning',
-      params: { largest: largest.label, largestCount: largest.count, smallest: smallest.label, smallestCount: smallest.count }
+      params: { largest: largest.label, largestCount: largest.count, smallest: smallest.label, smallestCount: smallest.count },
+      fix: { kind: 'balance-classes' }
     })
   }
   for (const c of classes) if (c.count < TINY_CLASS) out.push({ key: 'tinyClass', severity: 'warning', params: { label: c.label, count: c.count, min: TINY_CLASS } })
@@ -102,15 +104,34 @@ function imageSizes(db: Database.Database, datasetId: string): HealthReport['ima
   return r.minWidth === null ? null : (r as NonNullable<HealthReport['imageSizes']>)
 }
 
-function columnWarnings(db: Database.Database, datasetId: string, target: string | null, itemCount: number): HealthWarning[] {
+/** How the table's file was read, where that is worth knowing: renamed header names, a decimal comma, another encoding, JSON. */
+function readingNotes(d: DatasetSummary): HealthWarning[] {
+  const r = d.reading
+  if (!r) return []
   const out: HealthWarning[] = []
+  for (const n of r.renamed) out.push({ key: 'renamedColumn', severity: 'info', params: { from: n.from, to: n.to, position: n.position + 1 } })
+  if (r.decimal === ',') out.push({ key: 'decimalComma', severity: 'info', params: {} })
+  if (r.encoding !== 'utf-8') out.push({ key: 'encoding', severity: 'info', params: { encoding: r.encoding } })
+  if (r.json) out.push({ key: 'jsonTable', severity: 'info', params: { shape: r.json } })
+  return out
+}
+
+function columnWarnings(db: Database.Database, d: DatasetSummary): HealthWarning[] {
+  const { id: datasetId, target, itemCount } = d
+  const out: HealthWarning[] = [...readingNotes(d)]
   const columns = getColumns(db, datasetId)
   const targetCol = columns.find((c) => c.name === target)
   if (!target) out.push({ key: 'noTarget', severity: 'problem', params: {} })
+  // Rows without a value to predict take no part in training, validation or test: said, with the fix.
+  if (targetCol && d.unlabelled > 0) out.push({ key: 'targetMissing', severity: 'warning', params: { column: targetCol.name, count: d.unlabelled }, fix: { kind: 'drop-unlabelled' } })
   const checked: typeof columns = []
   for (const c of columns) {
+    // Spellings read as missing besides empty cells are shown: one may be a real value in this column.
+    const spelled = c.stats.missingTokens.filter((m) => m.token !== '')
+    if (spelled.length) {
+      out.push({ key: 'missingSpellings', severity: 'info', params: { column: c.name, tokens: spelled.map((m) => `"${m.token}" ×${m.count}`).join(', ') } })
+    }
     const isTarget = c.name === target
-    if (isTarget && c.missing > 0) out.push({ key: 'targetMissing', severity: 'warning', params: { column: c.name, count: c.missing } })
     if (isTarget || c.excluded) {
       if (c.type === 'id' && c.excluded) out.push({ key: 'idColumnExcluded', severity: 'info', params: { column: c.name } })
       continue
@@ -149,6 +170,7 @@ export function healthReport(db: Database.Database, datasetId: string): HealthRe
     if (sizes && (sizes.maxWidth > 4 * sizes.minWidth || sizes.maxHeight > 4 * sizes.minHeight)) {
       warnings.push({ key: 'sizeSpread', severity: 'info', params: { ...sizes } })
     }
-  } else if (d.kind === 'table') warnings.push(...columnWarnings(db, datasetId, d.target, d.itemCount))
+  } else if (d.kind === 'table') warnings.push(...columnWarnings(db, d))
+  else warnings.push(...readingNotes(d))
   return { datasetId, warnings, imageSizes: sizes }
 }

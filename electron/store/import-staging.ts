@@ -37,6 +37,10 @@ export interface ColumnRow {
   position: number
   name: string
   inferredType: ColumnType
+  /** The type the user chose at import, if any. */
+  userType?: ColumnType | null
+  /** The missing spellings the user chose at import, if any. */
+  missingTokens?: string[]
   missing: number
   stats: Record<string, unknown>
   excluded: boolean
@@ -51,6 +55,8 @@ export class ImportStaging {
   readonly file: string
   /** Where a table file that is not all UTF-8 has its decoded text written. */
   readonly textFile: string
+  /** Where a JSON file is written as CSV. */
+  readonly jsonFile: string
   /** The scratch database, created when first needed (a clean table import needs none). */
   private scratch: { db: Database.Database; insertItem: Database.Statement; insertSkipped: Database.Statement } | null = null
   private skippedCount = 0
@@ -61,6 +67,7 @@ export class ImportStaging {
     fs.mkdirSync(dir, { recursive: true })
     this.file = path.join(dir, `import-${importId}.db`)
     this.textFile = path.join(dir, `import-${importId}.txt`)
+    this.jsonFile = path.join(dir, `import-${importId}.csv`)
     fs.rmSync(this.file, { force: true })
   }
 
@@ -174,9 +181,9 @@ export class ImportStaging {
            VALUES (@id, @name, @kind, @source, @fingerprint, @createdAt, @seed, @train, @validation, @test, @target, @textColumn, @settings)`
         ).run({ ...dataset, ...dataset.ratios, settings: JSON.stringify(dataset.settings) })
         const col = db.prepare(
-          'INSERT INTO columns (dataset_id, position, name, inferred_type, excluded, missing, stats) VALUES (?, ?, ?, ?, ?, ?, ?)'
+          'INSERT INTO columns (dataset_id, position, name, inferred_type, user_type, excluded, missing, stats) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
         )
-        for (const c of columns) col.run(dataset.id, c.position, c.name, c.inferredType, c.excluded ? 1 : 0, c.missing, JSON.stringify(c.stats))
+        for (const c of columns) col.run(dataset.id, c.position, c.name, c.inferredType, c.userType ?? null, c.excluded ? 1 : 0, c.missing, JSON.stringify(c.stats))
         writeItems()
         if (staged) {
           db.prepare('INSERT INTO import_skipped (dataset_id, position, file, code, detail) SELECT ?, position, file, code, detail FROM staging.skipped').run(
@@ -196,6 +203,7 @@ export class ImportStaging {
     this.scratch = null
     fs.rmSync(this.file, { force: true })
     fs.rmSync(this.textFile, { force: true })
+    fs.rmSync(this.jsonFile, { force: true })
   }
 }
 
@@ -204,7 +212,7 @@ export function clearStaleStaging(root: string, running: ReadonlySet<string>): v
   const dir = path.join(root, STAGING_DIR)
   if (!fs.existsSync(dir)) return
   for (const name of fs.readdirSync(dir)) {
-    const m = /^import-(.+)\.(db|txt)$/.exec(name)
+    const m = /^import-(.+)\.(db|txt|csv|csv\.rows)$/.exec(name)
     if (m && !running.has(m[1])) fs.rmSync(path.join(dir, name), { force: true })
   }
 }

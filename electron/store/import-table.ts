@@ -1,8 +1,10 @@
 import fs from 'node:fs'
-import type { ColumnType, DatasetKind } from '../../common/contract/dataset'
+import type { ColumnChoice, ColumnType, DatasetKind, DecimalMark, TableReading, TextEncoding } from '../../common/contract/dataset'
+import { MISSING_TOKENS } from '../../common/data/cells'
 import { StrataError } from '../../common/errors'
-import { isTargetName, proposeTarget } from './columns'
+import { isClassType, isTargetName, proposeTarget, type CellReading } from './columns'
 import { sniffCsv } from './csv'
+import { normalTokens } from './dataset-settings'
 import { CSV_LIMITS, CsvLimitError, writeDecodedText } from './csv-reader'
 import type { ImporterContext } from './import-images'
 import type { ColumnRow } from './import-staging'
@@ -15,6 +17,12 @@ export interface TableImportOptions {
   target?: string
   textColumn?: string
   ragged: 'skip' | 'refuse'
+  encoding?: TextEncoding
+  decimal?: DecimalMark
+  /** Per column, by name: its type, whether it is left out, the spellings it reads as missing. */
+  columns?: Record<string, ColumnChoice>
+  /** The file is CSV Strata wrote from a JSON file (comma-separated, with a header, decimal points). */
+  fromJson?: 'array' | 'lines'
 }
 
 /** What staging a table file found. */
@@ -33,6 +41,8 @@ export interface StagedTable {
   rows: RowState
   /** How many rows are kept. */
   kept: number
+  /** How the file was read (its encoding, decimal mark, renamed header names, whether it was JSON). */
+  reading: TableReading
 }
 
 const MAX_LISTED_LINES = 10
@@ -41,6 +51,28 @@ function findColumn(columns: readonly ColumnRow[], name: string, file: string): 
   const found = columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toLowerCase() === name.toLowerCase())
   if (!found) throw new StrataError('IMPORT_BAD_COLUMN', { column: name, file, columns: columns.map((c) => c.name).join(', ') })
   return found
+}
+
+/** The column choices by position, checked against the header: a name no column has is refused. */
+function choicesByPosition(header: readonly string[], choices: Record<string, ColumnChoice> | undefined, file: string): Map<number, ColumnChoice> {
+  const out = new Map<number, ColumnChoice>()
+  for (const [name, choice] of Object.entries(choices ?? {})) {
+    const position = header.indexOf(name) >= 0 ? header.indexOf(name) : header.findIndex((h) => h.toLowerCase() === name.toLowerCase())
+    if (position < 0) throw new StrataError('IMPORT_BAD_COLUMN', { column: name, file, columns: header.join(', ') })
+    out.set(position, choice)
+  }
+  return out
+}
+
+/** True when a column cannot be a target because it has one value only (none, or the same one in every row). */
+function hasOneValue(column: ColumnRow): boolean {
+  return !(column.stats as { distinctCapped?: boolean }).distinctCapped && ((column.stats as { distinct?: number }).distinct ?? 0) < 2
+}
+
+/** Refuses a target with one value in every row: there is nothing to tell apart. */
+function refuseOneValue(column: ColumnRow): never {
+  const top = (column.stats as { top?: Array<{ value: string }> }).top ?? []
+  throw new StrataError('TARGET_ONE_VALUE', { column: column.name, value: top[0]?.value ?? '', count: column.stats.count as number })
 }
 
 /** A table is a text dataset when, ID columns aside, it is one free-text column and one label column. */
@@ -59,14 +91,20 @@ function looksLikeText(columns: readonly ColumnRow[]): boolean {
  */
 export async function stageTableFile(ctx: ImporterContext, file: string, opts: TableImportOptions, decodedTextFile: string): Promise<StagedTable> {
   const { staging, signal } = ctx
-  const dialect = await sniffCsv(file)
+  const dialect = await sniffCsv(file, opts.fromJson ? { encoding: 'utf-8', decimal: '.', written: true } : { encoding: opts.encoding, decimal: opts.decimal })
   const width = dialect.header.length
+  const chosen = choicesByPosition(dialect.header, opts.columns, file)
+  const readings: CellReading[] = dialect.header.map((_, i) => {
+    const missing = chosen.get(i)?.missing
+    return { decimal: dialect.decimal, missing: missing ? normalTokens(missing) : MISSING_TOKENS }
+  })
   const raggedLines: number[] = []
   // The column most likely to be the target: the one asked for, else one with a conventional name.
   const wanted = opts.target?.toLowerCase()
   const likelyTarget = dialect.header.findIndex((name) => (wanted === undefined ? isTargetName(name) : name.toLowerCase() === wanted))
   const scanned = await scanTableFile(file, dialect, likelyTarget, {
     signal,
+    readings,
     onRagged: (line, fields) => {
       if (raggedLines.length < 100_000) raggedLines.push(line)
       staging.addSkipped(`line ${line}`, 'ragged', `expected ${width} fields, found ${fields}`)
@@ -95,7 +133,7 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   let rowsFile = file
   let rowsOffset = scanned.bomBytes
   if (!scanned.clean) {
-    await writeDecodedText(file, decodedTextFile)
+    await writeDecodedText(file, decodedTextFile, dialect.encoding)
     rowsFile = decodedTextFile
     rowsOffset = 0
   }
@@ -103,10 +141,23 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
 
   const columns: ColumnRow[] = accumulators.map((a, i) => {
     const type: ColumnType = a.inferType()
-    return { position: i, name: a.name, inferredType: type, missing: a.missing, stats: a.stats(), excluded: type === 'id' }
+    const choice = chosen.get(i)
+    const userType = choice?.type ?? null
+    return {
+      position: i,
+      name: a.name,
+      inferredType: type,
+      userType,
+      missing: a.missing,
+      stats: a.stats(),
+      excluded: choice?.excluded ?? (userType ?? type) === 'id',
+      ...(choice?.missing ? { missingTokens: [...readings[i].missing] } : {})
+    }
   })
   const kind = opts.kind ?? (looksLikeText(columns) ? 'text' : 'table')
-  const typed = columns.map((c) => ({ name: c.name, type: c.inferredType as ColumnType }))
+  const typeOf = (c: ColumnRow): ColumnType => c.userType ?? c.inferredType
+  // A proposed target must have two values or more; one the user named with one value is refused below.
+  const typed = columns.filter((c) => !hasOneValue(c)).map((c) => ({ name: c.name, type: typeOf(c) }))
 
   let textColumn: ColumnRow | null = null
   if (kind === 'text') {
@@ -123,6 +174,7 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
   const targetName = opts.target ? findColumn(columns, opts.target, file).name : proposeTarget(typed.filter((c) => c.name !== textColumn?.name))
   const target = targetName === null ? null : findColumn(columns, targetName, file)
   if (kind === 'text' && !target) throw new StrataError('IMPORT_BAD_COLUMN', { column: '(label)', file, columns: columns.map((c) => c.name).join(', ') })
+  if (target && hasOneValue(target) && (kind === 'text' || isClassType(typeOf(target)) || typeOf(target) === 'numeric')) refuseOneValue(target)
   if (target) target.excluded = false
 
   const state: RowState = { splits: new Uint8Array(position), labels: new RowLabels(Int32Array.from(likelyCodes), likely ? likely.labelValues : []) }
@@ -135,7 +187,7 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
     const fd = fs.openSync(rowsFile, 'r')
     try {
       for (const chunk of chunks) {
-        const { rows, lines } = readChunkRows(fd, source, chunk)
+        const { rows, lines } = readChunkRows(fd, source, chunk, { missing: (c) => ({ tokens: readings[c].missing, chosen: false }) })
         rows.forEach((cells, i) => {
           const label = cells[target.position]
           state.labels.set(chunk.first + i, label)
@@ -159,7 +211,18 @@ export async function stageTableFile(ctx: ImporterContext, file: string, opts: T
     target: target?.name ?? null,
     textColumn: textColumn?.name ?? null,
     fileHash: scanned.hash,
-    settings: { delimiter: dialect.delimiter, hasHeader: dialect.hasHeader, rows: records, ragged: raggedLines.length, parts: scanned.parts },
+    settings: {
+      delimiter: dialect.delimiter,
+      hasHeader: dialect.hasHeader,
+      rows: records,
+      ragged: raggedLines.length,
+      parts: scanned.parts,
+      ...dialect.reading,
+      json: opts.fromJson ?? null,
+      missingTokens: [...MISSING_TOKENS],
+      columnMissing: Object.fromEntries([...chosen].filter(([, c]) => c.missing).map(([p]) => [String(p), [...readings[p].missing]]))
+    },
+    reading: { ...dialect.reading, json: opts.fromJson ?? null },
     source,
     rowsFile,
     chunks,

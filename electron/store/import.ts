@@ -2,11 +2,12 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
-import type { ColumnType, DatasetKind, ImportResult, SplitRatios } from '../../common/contract/dataset'
+import type { ChoiceDifference, ColumnChoice, ColumnType, DatasetKind, DatasetSummary, DecimalMark, ImportResult, SplitRatios, TextEncoding } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
 import { blobPath } from './blobs'
 import { isClassType } from './columns'
 import { describeSkip, getDataset } from './datasets'
+import { jsonToTable } from './json-table'
 import { stageImageFolder, type ImportProgressTick } from './import-images'
 import { ImportStaging, type DatasetRow } from './import-staging'
 import { stageTableFile, type StagedTable } from './import-table'
@@ -22,9 +23,50 @@ export interface ImportOptions {
   ragged?: 'skip' | 'refuse'
   seed?: number
   ratios?: SplitRatios
+  encoding?: TextEncoding
+  decimal?: DecimalMark
+  /** Per column, by name: type, whether it is left out, the spellings read as missing. */
+  columns?: Record<string, ColumnChoice>
   /** Shown as the dataset's source instead of the path (browser uploads). */
   sourceLabel?: string
 }
+
+/** The choices a table dataset is made with, by choice and column, to compare two imports of the same file. */
+type Choices = Map<string, ChoiceDifference>
+
+/** A dataset's choices as they are now (its target, column types in force, exclusions… as the user left them). */
+function choicesOf(d: Pick<DatasetSummary, 'kind' | 'target' | 'textColumn' | 'columns' | 'reading' | 'seed' | 'ratios'>, withSplit: boolean): Choices {
+  const out: Choices = new Map()
+  const put = (choice: ChoiceDifference['choice'], value: string, column?: string): void => {
+    out.set(`${choice}\u0000${column ?? ''}`, { choice, ...(column !== undefined ? { column } : {}), from: value, to: value })
+  }
+  put('kind', d.kind)
+  put('target', d.target ?? '')
+  put('textColumn', d.textColumn ?? '')
+  if (d.reading) {
+    put('encoding', d.reading.encoding)
+    put('decimal', d.reading.decimal)
+  }
+  for (const c of d.columns) {
+    put('type', c.type, c.name)
+    put('excluded', String(c.excluded), c.name)
+    if (c.missingChosen) put('missing', JSON.stringify(c.missingTokens), c.name)
+  }
+  if (withSplit) {
+    put('seed', String(d.seed))
+    put('ratios', `${d.ratios.train}/${d.ratios.validation}/${d.ratios.test}`)
+  }
+  return out
+}
+
+/** How `next` differs from `earlier`, choice by choice. */
+function differences(earlier: Choices, next: Choices): ChoiceDifference[] {
+  const keys = [...new Set([...earlier.keys(), ...next.keys()])]
+  return keys
+    .filter((k) => earlier.get(k)?.from !== next.get(k)?.from)
+    .map((k) => ({ ...(earlier.get(k) ?? next.get(k))!, from: earlier.get(k)?.from ?? '', to: next.get(k)?.from ?? '' }))
+}
+
 
 /** How an import is watched and stopped. */
 export interface ImportHooks {
@@ -76,33 +118,86 @@ export async function importDataset(project: { root: string; db: Database.Databa
   try {
     let table: StagedTable | null = null
     let fingerprint: string
+    // The file the rows are read from: the file itself, or the CSV a JSON file was turned into.
+    let readFrom = abs
     if (isFolder) {
       await stageImageFolder(ctx, abs)
       fingerprint = fingerprintOf('images', staging.hashes())
     } else {
-      const choices = { kind: opts.kind as 'table' | 'text' | undefined, target: opts.target, textColumn: opts.textColumn, ragged: opts.ragged ?? 'skip' } as const
-      table = await stageTableFile(ctx, abs, choices, staging.textFile)
+      const json = await jsonToTable(abs, staging.jsonFile)
+      if (json) readFrom = staging.jsonFile
+      const choices = {
+        kind: opts.kind as 'table' | 'text' | undefined,
+        target: opts.target,
+        textColumn: opts.textColumn,
+        ragged: opts.ragged ?? 'skip',
+        encoding: opts.encoding,
+        decimal: opts.decimal,
+        columns: opts.columns,
+        fromJson: json?.shape
+      } as const
+      table = await stageTableFile(ctx, readFrom, choices, staging.textFile)
       fingerprint = fingerprintOf(table.kind, [[table.fileHash, null, '']])
     }
     if (hooks.signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
 
-    const existing = project.db.prepare('SELECT id FROM datasets WHERE fingerprint = ?').get(fingerprint) as { id: string } | undefined
-    if (existing) {
+    // The same data imported before with the same choices is that dataset; with other choices, a variant of it.
+    const earlier = (project.db.prepare('SELECT id FROM datasets WHERE fingerprint = ? ORDER BY created_at, rowid').all(fingerprint) as Array<{ id: string }>).map((r) =>
+      getDataset(project.db, r.id)
+    )
+    const withSplit = opts.seed !== undefined || opts.ratios !== undefined
+    const mine = table
+      ? choicesOf(
+          {
+            kind: table.kind,
+            target: table.target,
+            textColumn: table.textColumn,
+            reading: table.reading,
+            seed: opts.seed ?? 0,
+            ratios: opts.ratios ?? DEFAULT_RATIOS,
+            columns: table.columns.map((c) => ({
+              ...c,
+              userType: c.userType ?? null,
+              type: c.userType ?? c.inferredType,
+              missingTokens: [...(c.missingTokens ?? [])],
+              missingChosen: c.missingTokens !== undefined,
+              stats: c.stats as DatasetSummary['columns'][number]['stats']
+            }))
+          },
+          withSplit
+        )
+      : null
+    const same = earlier.find((d) => !mine || differences(choicesOf(d, withSplit), mine).length === 0)
+    if (same) {
       staging.discard()
-      const d = getDataset(project.db, existing.id)
-      return { datasetId: d.id, kind: d.kind, imported: 0, skipped: [], duplicateOf: d.id, classes: d.classes, columns: d.columns, splits: d.splits }
+      return {
+        datasetId: same.id,
+        kind: same.kind,
+        imported: 0,
+        skipped: [],
+        duplicateOf: same.id,
+        variantOf: same.variantOf,
+        reading: same.reading,
+        unlabelled: same.unlabelled,
+        classes: same.classes,
+        columns: same.columns,
+        splits: same.splits
+      }
     }
+    const base = earlier.at(-1)
+    const variantOf = base && mine ? { datasetId: base.id, name: base.name, differences: differences(choicesOf(base, withSplit), mine) } : null
 
     const imported = table ? table.kept : staging.items
     hooks.onProgress?.({ phase: 'saving', unit: 'files', done: 0, total: imported })
     let rowsBlob: string | null = null
     if (table) {
-      await putFileBlob(project.root, abs, table.fileHash)
-      rowsBlob = table.rowsFile === abs ? table.fileHash : await hashFile(table.rowsFile)
+      await putFileBlob(project.root, readFrom, table.fileHash)
+      rowsBlob = table.rowsFile === readFrom ? table.fileHash : await hashFile(table.rowsFile)
       if (rowsBlob !== table.fileHash) await putFileBlob(project.root, table.rowsFile, rowsBlob)
     }
     const kind: DatasetKind = table?.kind ?? 'images'
-    const targetType: ColumnType | undefined = table?.columns.find((c) => c.name === table.target)?.inferredType
+    const targetColumn = table?.columns.find((c) => c.name === table.target)
+    const targetType: ColumnType | undefined = targetColumn ? (targetColumn.userType ?? targetColumn.inferredType) : undefined
     const stratify = kind !== 'table' || (targetType !== undefined && isClassType(targetType))
     const seed = opts.seed ?? newSeed()
     const ratios = opts.ratios ?? DEFAULT_RATIOS
@@ -114,7 +209,7 @@ export async function importDataset(project: { root: string; db: Database.Databa
     const skipped = staging.skippedList().map((s) => describeSkip(s.file, s.code, s.detail))
     const dataset: DatasetRow = {
       id: crypto.randomBytes(8).toString('hex'),
-      name: opts.name?.trim() || path.basename(abs).replace(/\.(csv|tsv|txt|tab)$/i, ''),
+      name: opts.name?.trim() || `${path.basename(abs).replace(/\.(csv|tsv|txt|tab|json|jsonl|ndjson)$/i, '')}${earlier.length ? ` (${earlier.length + 1})` : ''}`,
       kind,
       source: opts.sourceLabel ?? abs,
       fingerprint,
@@ -123,7 +218,7 @@ export async function importDataset(project: { root: string; db: Database.Databa
       ratios,
       target: table?.target ?? null,
       textColumn: table?.textColumn ?? null,
-      settings: table ? { ...table.settings, fileBlob: table.fileHash } : {}
+      settings: table ? { ...table.settings, fileBlob: table.fileHash, ...(variantOf ? { variantOf } : {}) } : {}
     }
     if (hooks.signal?.aborted) throw new StrataError('IMPORT_CANCELLED')
     if (table) {
@@ -133,7 +228,19 @@ export async function importDataset(project: { root: string; db: Database.Databa
       staging.commitRows(project.db, dataset, table.columns, { source: { ...table.source, blob: rowsBlob as string }, chunks: table.chunks, state: table.rows })
     } else staging.commit(project.db, dataset, [], splits)
     const d = getDataset(project.db, dataset.id)
-    return { datasetId: d.id, kind, imported, skipped, duplicateOf: null, classes: d.classes, columns: d.columns, splits: d.splits }
+    return {
+      datasetId: d.id,
+      kind,
+      imported,
+      skipped,
+      duplicateOf: null,
+      variantOf: d.variantOf,
+      reading: d.reading,
+      unlabelled: d.unlabelled,
+      classes: d.classes,
+      columns: d.columns,
+      splits: d.splits
+    }
   } catch (err) {
     staging.discard()
     throw err

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TrainConfig } from '../../common/contract'
-import type { Preprocessing } from '../../common/data/preprocessing'
+import { readPreprocessing, type Preprocessing } from '../../common/data/preprocessing'
 import { StrataError } from '../../common/errors'
 import { createRun, getRun, runPreprocessing, setRunPreprocessing, setRunStatus } from './runs'
 import { useTempProject } from './project.test-helpers'
@@ -9,7 +9,8 @@ const t = useTempProject()
 
 const newRun = () => createRun(t.project.db, { datasetId: 'd', modelId: 'm', config: TrainConfig.parse({}) })
 
-const TABLE: Preprocessing = {
+/** A table preprocessing as runs stored it before format 3, read as the store reads it. */
+const TABLE: Preprocessing = readPreprocessing({
   kind: 'table',
   features: [
     { column: 'age', position: 0, type: 'number', mean: 40, std: 12 },
@@ -21,13 +22,13 @@ const TABLE: Preprocessing = {
   targetMean: 0,
   targetStd: 1,
   task: 'binary'
-}
+})
 
 describe("a run's saved preprocessing", () => {
   it.each([
     ['a table', TABLE],
-    ['images', { kind: 'images', height: 28, width: 28, channels: 1, scale: 1 / 255, classes: ['0', '1'], task: 'classification' }],
-    ['a text', { kind: 'text', sequenceLength: 40, vocabulary: ['good', 'bad'], classes: ['neg', 'pos'], task: 'binary', lowercase: true }]
+    ['images', readPreprocessing({ kind: 'images', height: 28, width: 28, channels: 1, scale: 1 / 255, classes: ['0', '1'], task: 'classification' })],
+    ['a text', readPreprocessing({ kind: 'text', sequenceLength: 40, vocabulary: ['good', 'bad'], classes: ['neg', 'pos'], task: 'binary', lowercase: true })]
   ] as Array<[string, Preprocessing]>)('%s is read back as it was saved', (_kind, preprocessing) => {
     const runId = newRun()
     expect(runPreprocessing(t.project.db, runId)).toBeNull()

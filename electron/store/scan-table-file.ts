@@ -7,6 +7,7 @@ import { StrataError } from '../../common/errors'
 import type { CsvBatch, CsvDialect } from './csv-reader'
 import { CsvReader } from './csv-reader'
 import { SCAN_PROTOCOL, TableScan, type ScanJob, type ScanMessage, type WarmJob } from './table-scan'
+import type { CellReading } from './columns'
 
 /**
  * When a table file is read in two halves at once. Starting a worker thread costs about what reading a few MiB of CSV
@@ -173,15 +174,18 @@ export async function scanTableFile(
   file: string,
   dialect: CsvDialect,
   likelyTarget: number,
-  hooks: { onRagged: (line: number, fields: number) => void; onProgress: (bytesDone: number, total: number) => void; signal?: AbortSignal }
+  hooks: { onRagged: (line: number, fields: number) => void; onProgress: (bytesDone: number, total: number) => void; signal?: AbortSignal; readings?: CellReading[] }
 ): Promise<ScannedTable> {
   const { signal } = hooks
+  const readings = hooks.readings ?? []
   const size = (await fs.promises.stat(file)).size
-  const scan = new TableScan(dialect.header, likelyTarget, hooks.onRagged)
+  const scan = new TableScan(dialect.header, likelyTarget, hooks.onRagged, readings)
   const reader = new CsvReader(file, dialect)
   const hash = crypto.createHash('sha256')
   const cores = os.availableParallelism()
-  const splittable = cores > 1 && size >= tableScanSettings.splitMinBytes
+  // The second half starts at a line-break byte: right in single-byte and UTF-8 text, not in UTF-16.
+  const byteLines = dialect.encoding === 'utf-8' || dialect.encoding === 'windows-1252'
+  const splittable = cores > 1 && byteLines && size >= tableScanSettings.splitMinBytes
   const workerFile = splittable ? scanWorkerFile() : null
   const ready = workerFile !== null && idle?.file === workerFile
   const split = workerFile && (ready || cores >= 4 || size >= tableScanSettings.coldSplitMinBytes) ? await findSplit(file, size, dialect) : null
@@ -190,7 +194,7 @@ export async function scanTableFile(
   const report = () => hooks.onProgress(mine + theirs, size)
   const helper =
     workerFile && split !== null
-      ? startHelper(workerFile, { kind: 'scan', protocol: SCAN_PROTOCOL, file, dialect: { delimiter: dialect.delimiter, newline: dialect.newline }, header: dialect.header, likelyTarget, start: split }, (bytes) => {
+      ? startHelper(workerFile, { kind: 'scan', protocol: SCAN_PROTOCOL, file, dialect: { delimiter: dialect.delimiter, newline: dialect.newline, encoding: dialect.encoding }, header: dialect.header, likelyTarget, start: split, readings }, (bytes) => {
           theirs = bytes
           report()
         })

@@ -4,8 +4,10 @@ import type Database from 'better-sqlite3'
 import type { ClassCount, DatasetItem, SplitCounts, SplitName } from '../../common/contract/dataset'
 import { StrataError } from '../../common/errors'
 import { blobPath } from './blobs'
-import { isMissing } from './columns'
+import { MISSING_TOKENS, parseNumberCell } from '../../common/data/cells'
+import { missingTest } from './columns'
 import { readCsvText, type CsvDialect, type CsvTextRange } from './csv-reader'
+import { datasetCells, readSettings, type DatasetCells } from './dataset-settings'
 import { SPLIT_BY_CODE } from './splits'
 
 /**
@@ -74,6 +76,17 @@ export class RowLabels {
 export interface RowState {
   splits: Uint8Array
   labels: RowLabels
+  /**
+   * Per label code, whether rows with that label have a target to learn (a number, for a number target); rows
+   * without one (no label, or an unusable one) belong to no split. Absent: every label is usable.
+   */
+  usable?: Uint8Array
+}
+
+/** True when the row at a position has a target: it is in its split (else in none, see {@link RowState.usable}). */
+export function hasUsableLabel(state: RowState, position: number): boolean {
+  const c = state.labels.codes[position]
+  return c >= 0 && (state.usable === undefined || state.usable[c] === 1)
 }
 
 function int32Blob(codes: Int32Array): Buffer {
@@ -103,7 +116,7 @@ export interface RowShape {
 /** The split codes of table_state.splits (after them, {@link REMOVED}). */
 export const SPLIT_CODE: Record<SplitName, number> = { train: 0, validation: 1, test: 2 }
 
-/** Reads a dataset's per-row splits and labels. */
+/** Reads a dataset's per-row splits and labels, and which labels are usable targets (a number target's numbers). */
 export function readRowState(db: Database.Database, datasetId: string): RowState {
   const r = db.prepare('SELECT splits, labels, label_values FROM table_state WHERE dataset_id = ?').get(datasetId) as
     | { splits: Buffer; labels: Buffer; label_values: string }
@@ -112,7 +125,16 @@ export function readRowState(db: Database.Database, datasetId: string): RowState
   // Copied into fresh arrays: a Buffer from SQLite need not be aligned for an Int32Array.
   const codes = new Int32Array(r.labels.byteLength / 4)
   new Uint8Array(codes.buffer).set(r.labels)
-  return { splits: Uint8Array.from(r.splits), labels: new RowLabels(codes, JSON.parse(r.label_values) as string[]) }
+  const values = JSON.parse(r.label_values) as string[]
+  const target = db
+    .prepare("SELECT IFNULL(c.user_type, c.inferred_type) AS type FROM datasets d JOIN columns c ON c.dataset_id = d.id AND c.name = d.target WHERE d.id = ? AND d.kind = 'table'")
+    .get(datasetId) as { type: string } | undefined
+  const state: RowState = { splits: Uint8Array.from(r.splits), labels: new RowLabels(codes, values) }
+  if (target?.type === 'numeric') {
+    const decimal = datasetCells(readSettings(db, datasetId)).decimal
+    state.usable = Uint8Array.from(values, (v) => (parseNumberCell(v, decimal) === null ? 0 : 1))
+  }
+  return state
 }
 
 /** Writes a dataset's per-row splits and/or labels. */
@@ -151,13 +173,14 @@ function projectRoot(db: Database.Database): string {
  * Reads the rows of chunks of a text: parses the chunk's text again, drops rows with the wrong number of fields
  * (the import skipped them) and turns missing cells into null, as the import did.
  */
-export function readChunkRows(fd: number, source: Omit<RowSource, 'blob'>, chunk: CsvTextRange): { rows: Cells[]; lines: number[] } {
+export function readChunkRows(fd: number, source: Omit<RowSource, 'blob'>, chunk: CsvTextRange, cells?: Pick<DatasetCells, 'missing'>): { rows: Cells[]; lines: number[] } {
   const { rows, lines } = readCsvText(fd, { ...chunk, offset: source.offset + chunk.offset }, source)
   const out = { rows: [] as Cells[], lines: [] as number[] }
-  rows.forEach((cells: Cells, i) => {
-    if (cells.length !== source.width) return
-    for (let c = 0; c < cells.length; c++) if (isMissing(cells[c])) cells[c] = null
-    out.rows.push(cells)
+  const missing = Array.from({ length: source.width }, (_, c) => missingTest(cells?.missing(c).tokens ?? MISSING_TOKENS))
+  rows.forEach((row: Cells, i) => {
+    if (row.length !== source.width) return
+    for (let c = 0; c < row.length; c++) if (missing[c](row[c])) row[c] = null
+    out.rows.push(row)
     out.lines.push(lines[i])
   })
   return out
@@ -168,11 +191,14 @@ class RowReader {
   readonly chunks: RowChunk[]
   private readonly source: RowSource
   private readonly fd: number
+  private readonly cells: Pick<DatasetCells, 'missing'>
 
-  constructor(db: Database.Database, datasetId: string) {
+  /** `cells`: how to read missing cells, when not as the dataset's settings say. */
+  constructor(db: Database.Database, datasetId: string, cells?: Pick<DatasetCells, 'missing'>) {
     const source = db.prepare('SELECT blob, blob_offset AS offset, delimiter, newline, width FROM table_state WHERE dataset_id = ?').get(datasetId) as RowSource | undefined
     if (!source) throw new StrataError('DATASET_NOT_FOUND', { id: datasetId })
     this.source = source
+    this.cells = cells ?? datasetCells(readSettings(db, datasetId))
     this.chunks = (
       db.prepare('SELECT first, count, byte_offset AS offset, byte_length AS length, line, header FROM table_chunks WHERE dataset_id = ? ORDER BY first').all(datasetId) as Array<
         Omit<RowChunk, 'header'> & { header: number }
@@ -187,7 +213,7 @@ class RowReader {
   }
 
   read(chunk: RowChunk): { rows: Cells[]; lines: number[] } {
-    return readChunkRows(this.fd, this.source, chunk)
+    return readChunkRows(this.fd, this.source, chunk, this.cells)
   }
 
   /** The chunk holding a position (binary search over the index), or undefined. */
@@ -209,6 +235,20 @@ class RowReader {
   }
 }
 
+/** The cells of one column over the kept rows, as the file has them (only empty cells are null): for reading it again. */
+export function* columnCells(db: Database.Database, datasetId: string, position: number): IterableIterator<string | null> {
+  const state = readRowState(db, datasetId)
+  const reader = new RowReader(db, datasetId, { missing: () => ({ tokens: [], chosen: true }) })
+  try {
+    for (const chunk of reader.chunks) {
+      const { rows } = reader.read(chunk)
+      for (let i = 0; i < rows.length; i++) if (state.splits[chunk.first + i] !== REMOVED) yield rows[i][position]
+    }
+  } finally {
+    reader.close()
+  }
+}
+
 /** The rows of a dataset in order, a chunk at a time: each chunk's first position, its rows and their source lines. */
 function* rowChunks(db: Database.Database, datasetId: string): IterableIterator<{ first: number; rows: Cells[]; lines: number[] }> {
   const reader = new RowReader(db, datasetId)
@@ -224,7 +264,7 @@ function toItem(shape: RowShape, state: RowState, position: number, cells: Cells
   return {
     id: position + 1,
     label: state.labels.at(position),
-    split: SPLIT_BY_CODE[state.splits[position]],
+    split: hasUsableLabel(state, position) || shape.textPosition !== null ? SPLIT_BY_CODE[state.splits[position]] : null,
     hash: null,
     file: null,
     width: null,
@@ -242,7 +282,7 @@ function matching(state: RowState, filter: { split?: SplitName; label?: string }
   const out: number[] = []
   for (let p = 0; p < state.splits.length; p++) {
     const s = state.splits[p]
-    if (s === REMOVED || (split >= 0 && s !== split) || (label !== null && codes[p] !== label)) continue
+    if (s === REMOVED || (split >= 0 && (s !== split || !hasUsableLabel(state, p))) || (label !== null && codes[p] !== label)) continue
     out.push(p)
   }
   return out
@@ -298,17 +338,38 @@ export function* iterateRowItems(db: Database.Database, datasetId: string, shape
     for (let i = 0; i < rows.length; i++) {
       const p = first + i
       const s = state.splits[p]
-      if (s === REMOVED || (split >= 0 && s !== split) || (label !== null && state.labels.codes[p] !== label)) continue
+      if (s === REMOVED || (split >= 0 && (s !== split || !hasUsableLabel(state, p))) || (label !== null && state.labels.codes[p] !== label)) continue
       yield toItem(shape, state, p, rows[i])
     }
   }
 }
 
-/** How many kept rows each split holds. */
+/** How many kept rows with a target each split holds (rows without one are in no split). */
 export function rowSplitCounts(state: RowState): SplitCounts {
   const counts = [0, 0, 0, 0]
-  for (const s of state.splits) counts[s]++
+  for (let p = 0; p < state.splits.length; p++) if (hasUsableLabel(state, p)) counts[state.splits[p]]++
   return { train: counts[0], validation: counts[1], test: counts[2] }
+}
+
+/** How many kept rows have no target (no label, or a number target's cell that is not a number). */
+export function rowUnlabelledCount(state: RowState): number {
+  let n = 0
+  for (let p = 0; p < state.splits.length; p++) if (state.splits[p] !== REMOVED && !hasUsableLabel(state, p)) n++
+  return n
+}
+
+/** Removes the kept rows that have no target; returns how many went. */
+export function dropUnlabelledRows(db: Database.Database, datasetId: string): number {
+  const state = readRowState(db, datasetId)
+  let removed = 0
+  for (let p = 0; p < state.splits.length; p++) {
+    if (state.splits[p] !== REMOVED && !hasUsableLabel(state, p)) {
+      state.splits[p] = REMOVED
+      removed++
+    }
+  }
+  if (removed) writeRowState(db, datasetId, { splits: state.splits })
+  return removed
 }
 
 /** How many kept rows carry each label, largest first. */

@@ -2,7 +2,7 @@
  * Scanning a table file's records, and the messages of the import's worker thread. Free of the rest of the app (no
  * errors catalogue, no schemas), so that the worker starts quickly; scanTableFile reads a file in two halves at once.
  */
-import { ColumnAccumulator } from './columns'
+import { ColumnAccumulator, type CellReading } from './columns'
 import { CsvReader, type CsvBatch, type CsvDialect } from './csv-reader'
 import type { Cells, RowChunk } from './table-rows'
 
@@ -29,9 +29,11 @@ export class TableScan {
     /** The column most likely to be the target (-1: none). */
     readonly likelyTarget: number,
     /** Told of each record with the wrong number of fields: its line and how many fields it has. */
-    private readonly onRagged: (line: number, fields: number) => void
+    private readonly onRagged: (line: number, fields: number) => void,
+    /** How each column's cells are read (decimal mark, missing spellings); the defaults where left out. */
+    readings: ReadonlyArray<CellReading | undefined> = []
   ) {
-    this.accumulators = header.map((name) => new ColumnAccumulator(name))
+    this.accumulators = header.map((name, i) => new ColumnAccumulator(name, readings[i]))
     this.likely?.numberLabels()
   }
 
@@ -108,15 +110,16 @@ export interface TableScanResult {
 }
 
 /** Changes whenever the message between the importer and its worker changes, so a stale build is never used. */
-export const SCAN_PROTOCOL = 1
+export const SCAN_PROTOCOL = 2
 
 /** What the importer asks its worker thread: scan the records from `start` (a record boundary) to the file's end. */
 export interface ScanJob {
   kind: 'scan'
   protocol: number
   file: string
-  dialect: Pick<CsvDialect, 'delimiter' | 'newline'>
+  dialect: Pick<CsvDialect, 'delimiter' | 'newline' | 'encoding'>
   header: string[]
+  readings: CellReading[]
   likelyTarget: number
   start: number
 }
@@ -137,7 +140,7 @@ export type ScanMessage = { kind: 'progress'; bytes: number } | { kind: 'done'; 
 /** Scans a table file from a record boundary to its end, as the worker thread does; lines are counted from 1. */
 export async function scanToEnd(job: ScanJob, onProgress: (bytes: number) => void): Promise<Extract<ScanMessage, { kind: 'done' }>> {
   const ragged: number[] = []
-  const scan = new TableScan(job.header, job.likelyTarget, (line, fields) => ragged.push(line, fields))
+  const scan = new TableScan(job.header, job.likelyTarget, (line, fields) => ragged.push(line, fields), job.readings)
   const reader = new CsvReader(job.file, { ...job.dialect, hasHeader: false })
   await reader.read(
     { start: job.start },

@@ -2,9 +2,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { TrainConfig } from '../../../common/contract'
-import type { DatasetColumn, DatasetItem, SplitName } from '../../../common/contract/dataset'
+import type { DatasetColumn, DatasetItem, DatasetSummary, SplitName } from '../../../common/contract/dataset'
 import { StrataError } from '../../../common/errors'
 import type { ModelSpec, TaskKind } from '../../../common/model/spec'
+import { datasetTask, isTaskDecision, taskFor, type TaskDecision } from '../../../common/data/task'
+import { datasetCells, readSettings } from '../../store/dataset-settings'
 import { readBlob } from '../../store/blobs'
 import { featureColumns, getDataset, iterateItems } from '../../store/datasets'
 import { decodeImageRgb } from '../../store/image-decode'
@@ -12,10 +14,10 @@ import { PROJECT_DB_FILE } from '../../store/project-db'
 import { augmentImage, wantsAugmentation } from './augment'
 import { inMemorySource, type Batch, type BatchSource, type TrainingData } from './data-source'
 import { seededRandom, shuffledIndices } from '../../../common/random'
-import { TRUTHY_CELLS, parseNumberCell } from '../../../common/data/cells'
-import { classCounts, encodeRow, encodeTargets, exampleShape, exampleSize, orderedClasses, targetWidth, toChannels } from '../../../common/data/encode'
-import type { FeatureEncoding, ImagePreprocessing, Preprocessing, Task } from '../../../common/data/preprocessing'
-import { encodeText, tokenize, vocabularyIndex } from '../../../common/data/tokenizer'
+import { FALSY_CELLS, TRUTHY_CELLS, dateOrderOf, isMissingCell, isTruthyCell, parseDateCell, parseNumberCell, type DecimalMark } from '../../../common/data/cells'
+import { classCounts, encodeRow, encodeTargets, exampleShape, exampleSize, hasTarget, imageInputShape, orderedClasses, targetWidth, toChannels } from '../../../common/data/encode'
+import { PREPROCESSING_FORMAT, type FeatureEncoding, type ImagePreprocessing, type Preprocessing } from '../../../common/data/preprocessing'
+import { chooseSequenceLength, countLonger, encodeText, tokenize, vocabularyIndex } from '../../../common/data/tokenizer'
 
 /** Largest number of decoded image bytes kept in memory; larger image sets are decoded batch by batch. */
 export const IMAGE_CACHE_BYTES = 768 * 1024 * 1024
@@ -35,6 +37,7 @@ function firstLayerIsRescaling(spec: ModelSpec): boolean {
   return spec.nodes.find((n) => n.id === next?.target)?.type === 'Rescaling'
 }
 
+/** The items of one split in stored order (at most `limit`); rows without a target are in no split. */
 function items(db: Database.Database, datasetId: string, split: SplitName, limit?: number): DatasetItem[] {
   const out: DatasetItem[] = []
   for (const item of iterateItems(db, datasetId, { split })) {
@@ -42,13 +45,6 @@ function items(db: Database.Database, datasetId: string, split: SplitName, limit
     if (limit !== undefined && out.length >= limit) break
   }
   return out
-}
-
-function taskFor(spec: ModelSpec, classes: number | null): Task {
-  const declared: TaskKind | undefined = spec.task?.kind
-  if (declared) return declared
-  if (classes === null) return 'regression'
-  return classes === 2 ? 'binary' : 'classification'
 }
 
 /** A split of images held as bytes; batches are scaled to floats and, for training, augmented. */
@@ -79,19 +75,43 @@ function imageSource(bytes: Uint8Array, y: Float32Array, shape: [number, number,
   }
 }
 
-function fitFeature(col: DatasetColumn, cells: Array<string | null>, standardize: boolean): FeatureEncoding {
-  if ((col.type === 'numeric' || col.type === 'date') && !standardize) return { column: col.name, position: col.position, type: 'number', mean: 0, std: 1 }
-  if (col.type === 'numeric' || col.type === 'date') {
-    const values = cells.map(parseNumberCell).filter((v): v is number => v !== null)
-    const mean = values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1)
-    const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(values.length, 1)) || 1
-    return { column: col.name, position: col.position, type: 'number', mean, std }
+/** How one column's cells are read: its missing spellings and decimal mark. */
+interface ColumnReading {
+  missing: string[]
+  decimal: DecimalMark
+}
+
+/** Mean and standard deviation of some values (std 1 when they do not vary, or when not standardising). */
+function meanStd(values: readonly number[], standardize: boolean): { mean: number; std: number; average: number } {
+  const average = values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1)
+  if (!standardize) return { mean: 0, std: 1, average }
+  const std = Math.sqrt(values.reduce((a, b) => a + (b - average) ** 2, 0) / Math.max(values.length, 1)) || 1
+  return { mean: average, std, average }
+}
+
+/** Fits one column's encoding on the training rows' cells (null where missing), as the schema's TSDoc says. */
+function fitFeature(col: DatasetColumn, cells: Array<string | null>, standardize: boolean, reading: ColumnReading): FeatureEncoding {
+  const base = { column: col.name, position: col.position, missing: reading.missing }
+  const present = cells.filter((c): c is string => c !== null && !isMissingCell(c, reading.missing))
+  if (col.type === 'numeric') {
+    const values = present.map((c) => parseNumberCell(c, reading.decimal)).filter((v): v is number => v !== null)
+    const { mean, std, average } = meanStd(values, standardize)
+    return { ...base, type: 'number', mean, std, fill: average, decimal: reading.decimal }
   }
-  if (col.type === 'boolean') return { column: col.name, position: col.position, type: 'flag', truthy: TRUTHY_CELLS }
+  if (col.type === 'date') {
+    const order = dateOrderOf(present)
+    const days = present.map((c) => parseDateCell(c, order)).filter((v): v is number => v !== null)
+    const { mean, std, average } = meanStd(days, true)
+    return { ...base, type: 'date', order, mean, std, fill: average }
+  }
+  if (col.type === 'boolean') {
+    const yes = present.filter((c) => isTruthyCell(c)).length
+    return { ...base, type: 'flag', truthy: [...TRUTHY_CELLS], falsy: [...FALSY_CELLS], fill: yes * 2 > present.length ? 1 : 0 }
+  }
   const counts = new Map<string, number>()
-  for (const cell of cells) if (cell !== null) counts.set(cell, (counts.get(cell) ?? 0) + 1)
+  for (const cell of present) counts.set(cell, (counts.get(cell) ?? 0) + 1)
   const categories = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_CATEGORIES).map(([k]) => k)
-  return { column: col.name, position: col.position, type: 'onehot', categories }
+  return { ...base, type: 'onehot', categories }
 }
 
 /** One input as a person gives it in the try-it panel or the CLI: an image file's bytes, a table row, or a text. */
@@ -141,7 +161,9 @@ export async function encodeSplit(
 }
 
 /** Encodes a list of items (any subset of a dataset, such as a cross-validation fold) in the given order. */
-export async function encodeItems(root: string, p: Preprocessing, list: DatasetItem[], opts: { augmentation?: TrainConfig['augmentation'] | null } = {}): Promise<EncodedSplit> {
+export async function encodeItems(root: string, p: Preprocessing, all: DatasetItem[], opts: { augmentation?: TrainConfig['augmentation'] | null } = {}): Promise<EncodedSplit> {
+  // Items without a target the model can learn (the store keeps them in no split) never reach a batch.
+  const list = all.filter((i) => hasTarget(p, i.label))
   const y = encodeTargets(p, list.map((i) => i.label))
   const width = targetWidth(p)
   if (p.kind === 'images') {
@@ -169,45 +191,127 @@ export async function encodeItems(root: string, p: Preprocessing, list: DatasetI
   return { source: inMemorySource(x, y, size, width), items: list }
 }
 
-/** Fits the preprocessing of a run on the training split only: image size and scale, column encodings, vocabulary, classes. */
-export function fitPreprocessing(db: Database.Database, datasetId: string, spec: ModelSpec, config: TrainConfig): Preprocessing {
-  return fitPreprocessingOn(db, datasetId, spec, items(db, datasetId, 'train', config.maxTrainItems), config.standardize)
+/** What fitting a preprocessing is told beyond the data: what the model takes, and the run's settings. */
+export interface FitChoices {
+  /** The model's input shape: an image's [height, width, channels], a text's [sequence length]; chosen from the data when left out. */
+  inputShape?: number[]
+  /** Images: the model rescales pixels itself (its first layer is Rescaling), so they stay 0…255. */
+  rescales?: boolean
+  /** Texts: the vocabulary's size including the padding and unknown ids (the Embedding's input size). */
+  vocabularySize?: number
+  /** The task the model's head declares: used when the target accepts it, refused when it does not. */
+  declaredTask?: TaskKind
+  standardize?: boolean
 }
 
-/** Fits a preprocessing on the given training items only (the training split, or the training folds of a cross-validation). */
-export function fitPreprocessingOn(db: Database.Database, datasetId: string, spec: ModelSpec, train: DatasetItem[], standardize = true): Preprocessing {
+/** The choices a model spec makes for fitting: its Input shape, Rescaling, Embedding size and task. */
+export function fitChoicesOf(spec: ModelSpec, standardize = true): FitChoices {
+  const embedding = spec.nodes.find((n) => n.type === 'Embedding')
+  return {
+    inputShape: inputShapeOf(spec),
+    rescales: firstLayerIsRescaling(spec),
+    vocabularySize: typeof embedding?.params.inputDim === 'number' ? embedding.params.inputDim : undefined,
+    declaredTask: spec.task?.kind,
+    standardize
+  }
+}
+
+/** The task decision for a dataset, or the refusal that says why no model can learn its target. */
+export function decidedTask(summary: DatasetSummary): TaskDecision {
+  const decision = datasetTask(summary)
+  if (isTaskDecision(decision)) return decision
+  if (decision.reason === 'noTarget') throw new StrataError('TARGET_NOT_CHOSEN')
+  if (decision.reason === 'targetType') throw new StrataError('TARGET_TYPE_UNUSABLE', { target: summary.target ?? '', type: decision.type })
+  const target = summary.columns.find((c) => c.name === summary.target)
+  throw new StrataError('TARGET_ONE_VALUE', { column: summary.target ?? summary.name, value: summary.classes[0]?.label ?? target?.stats.top[0]?.value ?? '', count: summary.itemCount })
+}
+
+/** The task a model trains with on a dataset; a head the target cannot train is refused with the fix (MODEL_TASK_MISMATCH). */
+export function trainingTask(summary: DatasetSummary, declared: TaskKind | undefined): TaskKind {
+  const decision = decidedTask(summary)
+  if (declared && !decision.accepts.includes(declared)) {
+    throw new StrataError('MODEL_TASK_MISMATCH', { head: declared, task: decision.task, target: summary.target ?? '', classes: decision.classes ?? 0 })
+  }
+  return taskFor(decision, declared)
+}
+
+/** Fits the preprocessing of a run on the training split only: image size and scale, column encodings, vocabulary, classes. */
+export function fitPreprocessing(db: Database.Database, datasetId: string, spec: ModelSpec, config: TrainConfig): Preprocessing {
+  return fitPreprocessingOn(db, datasetId, items(db, datasetId, 'train', config.maxTrainItems), fitChoicesOf(spec, config.standardize))
+}
+
+/**
+ * Fits a preprocessing on the given training items only (the training split, or the training folds of a
+ * cross-validation). The task comes from the one task decision; the classes are the dataset's (every label any
+ * split has, so an output never lacks a class), the statistics the training items'.
+ */
+export function fitPreprocessingOn(db: Database.Database, datasetId: string, train: DatasetItem[], choices: FitChoices = {}): Preprocessing {
   const summary = getDataset(db, datasetId)
+  const task = trainingTask(summary, choices.declaredTask)
   if (!train.length) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the training split is empty: import more data or change the split on the Data screen' })
+  const classes = task === 'regression' ? null : orderedClasses(summary.classes.map((c) => c.label))
   if (summary.kind === 'images') {
-    const shape = inputShapeOf(spec)
+    const shape = choices.inputShape ?? imageInputShape(imageSizes(db, datasetId))
     if (shape.length !== 3 || (shape[2] !== 1 && shape[2] !== 3)) {
       throw new StrataError('DATA_MODEL_MISMATCH', { reason: `an image dataset needs a model whose Input is height×width×1 or ×3, not ${shape.join('×')}` })
     }
-    const classes = orderedClasses(summary.classes.map((c) => c.label))
-    const [height, width, channels] = shape
-    return { kind: 'images', height, width, channels, scale: firstLayerIsRescaling(spec) ? 1 : 1 / 255, classes, task: taskFor(spec, classes.length) }
+    const [height, width, channels] = shape as [number, number, 1 | 3]
+    return { format: PREPROCESSING_FORMAT, kind: 'images', height, width, channels, scale: choices.rescales ? 1 : 1 / 255, classes: classes ?? [], task }
   }
   if (summary.kind === 'text') {
-    const length = inputShapeOf(spec)[0]
-    const embedding = spec.nodes.find((n) => n.type === 'Embedding')
-    const vocabSize = typeof embedding?.params.inputDim === 'number' ? embedding.params.inputDim : 10_000
     const counts = new Map<string, number>()
-    for (const item of train) for (const t of tokenize(item.text ?? '')) counts.set(t, (counts.get(t) ?? 0) + 1)
+    const wordCounts: number[] = []
+    for (const item of train) {
+      const words = tokenize(item.text ?? '')
+      wordCounts.push(words.length)
+      for (const t of words) counts.set(t, (counts.get(t) ?? 0) + 1)
+    }
+    const sequenceLength = choices.inputShape?.[0] ?? chooseSequenceLength(wordCounts).length
+    const vocabSize = choices.vocabularySize ?? 10_000
     const vocabulary = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Math.max(vocabSize - 2, 0)).map(([w]) => w)
-    const classes = orderedClasses(train.map((i) => i.label ?? ''))
-    return { kind: 'text', sequenceLength: length, vocabulary, classes, task: taskFor(spec, classes.length), lowercase: true }
+    return {
+      format: PREPROCESSING_FORMAT,
+      kind: 'text',
+      sequenceLength,
+      vocabulary,
+      classes: classes ?? [],
+      task,
+      lowercase: true,
+      tokenizer: 'strata-words/1',
+      cutTexts: countLonger(wordCounts, sequenceLength),
+      trainTexts: train.length
+    }
   }
-  if (!summary.target) throw new StrataError('DATA_MODEL_MISMATCH', { reason: 'the table has no target column: choose the column to predict on the Data screen' })
-  const targetCol = summary.columns.find((c) => c.name === summary.target)!
-  const features = featureColumns(db, datasetId).map((col) => fitFeature(col, train.map((i) => i.row?.[col.position] ?? null), standardize))
-  const declared = spec.task?.kind
-  const regression = declared ? declared === 'regression' : targetCol.type === 'numeric' && new Set(train.map((i) => i.label)).size > 20
-  const classes = regression ? null : orderedClasses(train.map((i) => i.label ?? ''))
-  const targets = train.map((i) => parseNumberCell(i.label) ?? 0)
-  const scaleTarget = regression && standardize
-  const targetMean = scaleTarget ? targets.reduce((a, b) => a + b, 0) / targets.length : 0
-  const targetStd = scaleTarget ? Math.sqrt(targets.reduce((a, b) => a + (b - targetMean) ** 2, 0) / targets.length) || 1 : 1
-  return { kind: 'table', features, classes, target: summary.target, targetMean, targetStd, task: taskFor(spec, classes ? classes.length : null) }
+  const standardize = choices.standardize ?? true
+  const cells = datasetCells(readSettings(db, datasetId))
+  const readingOf = (position: number): ColumnReading => ({ missing: [...cells.missing(position).tokens], decimal: cells.decimal })
+  const used = featureColumns(db, datasetId)
+  const features = used.map((col) => fitFeature(col, train.map((i) => i.row?.[col.position] ?? null), standardize, readingOf(col.position)))
+  const targets = task === 'regression' ? train.map((i) => parseNumberCell(i.label, cells.decimal)).filter((v): v is number => v !== null) : []
+  const { mean: targetMean, std: targetStd } = meanStd(targets, task === 'regression' && standardize)
+  const usedNames = new Set(used.map((c) => c.name))
+  return {
+    format: PREPROCESSING_FORMAT,
+    kind: 'table',
+    features,
+    classes,
+    target: summary.target as string,
+    targetMean,
+    targetStd,
+    targetDecimal: cells.decimal,
+    ignoredColumns: summary.columns.filter((c) => !usedNames.has(c.name) && c.name !== summary.target).map((c) => c.name),
+    task
+  }
+}
+
+/** How many images of each size and channel count a dataset holds. */
+function imageSizes(db: Database.Database, datasetId: string): Array<{ width: number; height: number; channels: number; count: number }> {
+  return db
+    .prepare(
+      `SELECT json_extract(meta, '$.width') AS width, json_extract(meta, '$.height') AS height, IFNULL(json_extract(meta, '$.channels'), 3) AS channels, COUNT(*) AS count
+       FROM items WHERE dataset_id = ? AND json_extract(meta, '$.width') IS NOT NULL GROUP BY width, height, channels`
+    )
+    .all(datasetId) as Array<{ width: number; height: number; channels: number; count: number }>
 }
 
 /** Opens a project's database read-only for the engine (training never writes the store). */

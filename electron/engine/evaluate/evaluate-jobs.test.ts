@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest'
 import type { DatasetItem } from '../../../common/contract/dataset'
 import { saveCheckpoint } from '../train/checkpoint'
 import { assignFolds, scorePredictions, predictWithRun } from './evaluate-jobs'
-import type { Preprocessing } from '../../../common/data/preprocessing'
+import { readPreprocessing, type Preprocessing } from '../../../common/data/preprocessing'
 
 const item = (id: number, label: string): DatasetItem => ({ id, label, split: 'test', hash: null, file: null, width: null, height: null, text: null, row: [] })
 
 describe('judging predictions', () => {
   it('regression: errors in the target units and [actual, predicted] points, one line per item', () => {
-    const p: Preprocessing = { kind: 'table', features: [], classes: null, target: 'price', targetMean: 0, targetStd: 1, task: 'regression' }
+    const p: Preprocessing = readPreprocessing({ kind: 'table', features: [], classes: null, target: 'price', targetMean: 0, targetStd: 1, task: 'regression' })
     const items = [item(1, '2'), item(2, '4'), item(3, '5'), item(4, '7')]
     const { report, evaluated } = scorePredictions(p, items, [{ value: 2.5 }, { value: 3.5 }, { value: 5 }, { value: 8 }])
     expect(report).toMatchObject({ task: 'regression', target: 'price', mae: 0.5, mse: 0.375, points: [[2, 2.5], [4, 3.5], [5, 5], [7, 8]] })
@@ -20,7 +20,7 @@ describe('judging predictions', () => {
   })
 
   it('two classes: confusion matrix by class name and ROC/PR curves for the second class', () => {
-    const p: Preprocessing = { kind: 'text', sequenceLength: 4, vocabulary: [], classes: ['bad', 'good'], task: 'binary', lowercase: true }
+    const p: Preprocessing = readPreprocessing({ kind: 'text', sequenceLength: 4, vocabulary: [], classes: ['bad', 'good'], task: 'binary', lowercase: true })
     const items = [item(1, 'good'), item(2, 'good'), item(3, 'bad'), item(4, 'bad')]
     const probs = [0.9, 0.4, 0.6, 0.1].map((g) => ({ label: g >= 0.5 ? 'good' : 'bad', probabilities: { bad: 1 - g, good: g } }))
     const { report } = scorePredictions(p, items, probs)
@@ -56,7 +56,7 @@ describe('try-it predictions in a warm engine', () => {
       await saveCheckpoint(tf, path.join(runDir, 'checkpoints', 'best'), model, optimizer, { epoch: 1, step: 1, learningRate: 0.01, bestValue: null, bestEpoch: 1, epochsWithoutImprovement: 0, epochsWithoutLrImprovement: 0 })
       model.dispose()
       optimizer.dispose()
-      const p: Preprocessing = {
+      const p: Preprocessing = readPreprocessing({
         kind: 'table',
         features: [
           { column: 'x', position: 0, type: 'number', mean: 0, std: 1 },
@@ -67,7 +67,7 @@ describe('try-it predictions in a warm engine', () => {
         targetMean: 0,
         targetStd: 1,
         task: 'classification'
-      }
+      })
       const first = await predictWithRun(7, runDir, p, [{ row: ['1', '2'] }])
       const loaded = tf.memory().numTensors
       const again = await predictWithRun(7, runDir, p, [{ row: ['1', '2'] }, { row: ['0', '0'] }])

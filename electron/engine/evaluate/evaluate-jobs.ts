@@ -20,8 +20,9 @@ import type { EvaluatedItem, NewEvaluation } from '../../store/evaluations'
 import { selectBackend } from '../process/backends'
 import type { BatchSource, TrainingData } from '../data/data-source'
 import { buildModelFor } from '../train/job-deps'
-import { encodeItems, encodeSplit, fitPreprocessingOn, openProjectReadOnly, splitItems, type RawExample } from '../data/prepare-data'
+import { encodeItems, encodeSplit, fitChoicesOf, fitPreprocessingOn, openProjectReadOnly, splitItems, type RawExample } from '../data/prepare-data'
 import { classCounts, decodeOutputs, exampleShape, targetWidth } from '../../../common/data/encode'
+import { parseNumberCell } from '../../../common/data/cells'
 import type { Prediction } from '../../../common/contract'
 import type { Preprocessing } from '../../../common/data/preprocessing'
 import { shuffledIndices } from '../../../common/random'
@@ -68,7 +69,8 @@ async function predictSource(tf: Tf, model: tfType.LayersModel, p: Preprocessing
 /** What a classifier or regressor made of some items: the report and one line per item. */
 export function scorePredictions(p: Preprocessing, items: DatasetItem[], predictions: Prediction[]): { report: ClassificationReport | RegressionReport; evaluated: EvaluatedItem[] } {
   if (p.task === 'regression') {
-    const actual = items.map((i) => Number(String(i.label ?? '').replace(/,/g, '')))
+    const decimal = p.kind === 'table' ? p.targetDecimal : '.'
+    const actual = items.map((i) => parseNumberCell(i.label, decimal) ?? NaN)
     const predicted = predictions.map((q) => ('value' in q ? q.value : NaN))
     const ok = actual.map((a, i) => Number.isFinite(a) && Number.isFinite(predicted[i]))
     const a = actual.filter((_, i) => ok[i])
@@ -192,13 +194,14 @@ export async function crossValidate(job: CrossValidateJob, onProgress: (p: Cross
   try {
     const items = [...splitItems(db, job.datasetId, 'train'), ...splitItems(db, job.datasetId, 'validation')]
     if (items.length < job.k * 2) throw new StrataError('TOO_FEW_ITEMS', { reason: `${items.length} training and validation items cannot make ${job.k} folds of at least 2.` })
-    const probe = fitPreprocessingOn(db, job.datasetId, spec, items, job.config.standardize)
+    const choices = fitChoicesOf(spec, job.config.standardize)
+    const probe = fitPreprocessingOn(db, job.datasetId, items, choices)
     const fold = assignFolds(items.map((i) => i.label), job.k, job.config.seed, probe.task !== 'regression')
     const folds: CrossValidation['folds'] = []
     for (let f = 0; f < job.k; f++) {
       const trainItems = items.filter((_, i) => fold[i] !== f)
       const heldOut = items.filter((_, i) => fold[i] === f)
-      const p = fitPreprocessingOn(db, job.datasetId, spec, trainItems, job.config.standardize)
+      const p = fitPreprocessingOn(db, job.datasetId, trainItems, choices)
       const trainSet = await encodeItems(job.projectRoot, p, trainItems, { augmentation: job.config.augmentation })
       const testSet = await encodeItems(job.projectRoot, p, heldOut)
       const data: TrainingData = {
@@ -209,7 +212,7 @@ export async function crossValidate(job: CrossValidateJob, onProgress: (p: Cross
         validation: null,
         classCounts: p.task === 'regression' ? undefined : classCounts(trainItems.map((i) => i.label), p.classes ?? [])
       }
-      const model = await buildModelFor(tf, spec, data, job.projectRoot)
+      const model = await buildModelFor(tf, spec, data, job.projectRoot, job.config.seed + f)
       const optimizer = makeOptimizer(tf, job.config)
       try {
         await train(tf, model, optimizer, data, job.config, {

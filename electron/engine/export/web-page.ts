@@ -36,23 +36,70 @@ const APP_JS = String.raw`'use strict'
     return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: data.modelTopology, weightSpecs: data.weightSpecs, weightData: bufferOf(data.weightData) }))
   })
 
-  function parseNumber(cell) {
-    if (cell === null || cell === undefined || String(cell).trim() === '') return null
-    var v = Number(String(cell).replace(/,/g, ''))
-    if (Number.isFinite(v)) return v
-    var t = Date.parse(cell)
-    return Number.isFinite(t) ? t / 86400000 : null
+  // Format 3's cell rules (common/data/cells.ts), until the page bundles that module itself (issue 21).
+  var LEGACY_MISSING = ['', 'na', 'n/a', 'nan', 'null', '?']
+  function isMissing(cell, tokens) {
+    if (cell === null || cell === undefined) return true
+    return (tokens || LEGACY_MISSING).indexOf(String(cell).trim().toLowerCase()) >= 0
+  }
+
+  function parseNumber(cell, decimal) {
+    var s = String(cell).trim()
+    var text = null
+    if (decimal === ',') {
+      if (/^[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?$/.test(s)) text = s.replace(',', '.')
+      else if (/^[+-]?\d{1,3}(\.\d{3})+(,\d*)?([eE][+-]?\d+)?$/.test(s)) text = s.replace(/\./g, '').replace(',', '.')
+    } else if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) text = s
+    else if (/^[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?$/.test(s)) text = s.replace(/,/g, '')
+    var v = text === null ? NaN : Number(text)
+    return Number.isFinite(v) ? v : null
+  }
+
+  function daysOf(y, mo, d, h, mi, sec, offset) {
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return null
+    var t = Date.UTC(y, mo - 1, d, h, mi, sec)
+    var c = new Date(t)
+    if (c.getUTCDate() !== d || c.getUTCMonth() !== mo - 1) return null
+    return (t - offset * 60000) / 86400000
+  }
+
+  function parseDate(cell, order) {
+    var s = String(cell).trim()
+    var m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(s)
+    if (m) {
+      var offset = 0
+      if (m[8] && m[8].toUpperCase() !== 'Z') {
+        var z = m[8].replace(':', '')
+        offset = (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.slice(3, 5)))
+      }
+      return daysOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] || 0), Number(m[5] || 0), Number(m[6] || 0) + Number(m[7] || 0), offset)
+    }
+    m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?$/.exec(s)
+    if (!m || order === 'ymd') return null
+    var a = Number(m[1])
+    var b = Number(m[2])
+    var y = m[3].length === 4 ? Number(m[3]) : Number(m[3]) < 70 ? 2000 + Number(m[3]) : 1900 + Number(m[3])
+    return order === 'dmy' ? daysOf(y, b, a, Number(m[4] || 0), Number(m[5] || 0), Number(m[6] || 0), 0) : daysOf(y, a, b, Number(m[4] || 0), Number(m[5] || 0), Number(m[6] || 0), 0)
   }
 
   function encodeRow(row, out, offset) {
     var o = offset
     p.features.forEach(function (f) {
-      var cell = row[f.position] === undefined ? null : row[f.position]
+      var raw = row[f.position] === undefined ? null : row[f.position]
+      var cell = isMissing(raw, f.missing) ? null : raw
       if (f.type === 'number') {
-        var v = parseNumber(cell)
-        out[o++] = v === null ? 0 : (v - f.mean) / f.std
+        var v = cell === null ? null : parseNumber(cell, f.decimal)
+        var value = v !== null ? v : f.fill !== undefined ? f.fill : f.mean
+        out[o++] = (value - f.mean) / f.std
+      } else if (f.type === 'date') {
+        var days = cell === null ? null : parseDate(cell, f.order)
+        out[o++] = ((days === null ? f.fill : days) - f.mean) / f.std
+        var year = 365.2425
+        var turn = days === null ? 0 : (2 * Math.PI * (((days % year) + year) % year)) / year
+        out[o++] = days === null ? 0 : Math.sin(turn)
+        out[o++] = days === null ? 0 : Math.cos(turn)
       } else if (f.type === 'flag') {
-        out[o++] = cell !== null && f.truthy.indexOf(String(cell).trim().toLowerCase()) >= 0 ? 1 : 0
+        out[o++] = cell === null ? f.fill || 0 : f.truthy.indexOf(String(cell).trim().toLowerCase()) >= 0 ? 1 : 0
       } else {
         var k = cell === null ? -1 : f.categories.indexOf(cell)
         for (var i = 0; i < f.categories.length; i++) out[o + i] = i === k ? 1 : 0

@@ -5,6 +5,7 @@ import { ModelSpecSchema } from '../../../common/model/spec'
 import { captureCheckpoint, modelFromArtifacts, restoreOptimizer } from '../train/checkpoint-artifacts'
 import type { TrainingState } from '../train/checkpoint-artifacts'
 import { augmentationLayers, compileModel } from '../train/compile-model'
+import { withSeed } from '../train/seeded-random'
 import type { Batch, TrainingData } from '../data/data-source'
 import { makeOptimizer, train } from '../train/trainer'
 import { calibrate, CALIBRATION_LOSS_TOLERANCE } from './calibration'
@@ -108,7 +109,7 @@ export async function runGpuJob(tf: Tf, job: GpuTrainJob, batches: PortBatches, 
     }
     augmentationLayers(tf)
     const build = () => {
-      const m = compileModel(tf, ModelSpecSchema.parse(job.spec), { inputShape: data.inputShape })
+      const m = withSeed(job.config.seed, 0, () => compileModel(tf, ModelSpecSchema.parse(job.spec), { inputShape: data.inputShape }))
       checkOutputs(m, data)
       return m
     }

@@ -6,6 +6,7 @@ import { frozenBaseFeatures, splitAtFrozenBase } from '../data/feature-cache'
 import { expandProjectSpec, projectBases, releaseBases } from './pretrained'
 import { prepareTrainingData } from '../data/prepare-data'
 import type { JobDeps } from './training-job'
+import { withSeed } from './seeded-random'
 
 /** The real data pipeline and model compiler of training jobs. */
 export const JOB_DEPS: JobDeps = {
@@ -14,7 +15,7 @@ export const JOB_DEPS: JobDeps = {
     augmentationLayers(tf)
     return prepareTrainingData(job.projectRoot, job.datasetId, ModelSpecSchema.parse(job.spec), job.config)
   },
-  buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data, job.projectRoot),
+  buildModel: (tf, job, data) => buildModelFor(tf, ModelSpecSchema.parse(job.spec), data, job.projectRoot, job.config.seed),
   trainingView: async (tf, job, model, data) => {
     const split = splitAtFrozenBase(tf, model, expandProjectSpec(job.projectRoot, ModelSpecSchema.parse(job.spec)))
     if (!split) return null
@@ -23,12 +24,15 @@ export const JOB_DEPS: JobDeps = {
   }
 }
 
-/** Compiles a spec for a dataset and checks its outputs fit the task; throws DATA_MODEL_MISMATCH in plain words when not. */
-export async function buildModelFor(tf: Parameters<JobDeps['buildModel']>[0], spec: ModelSpec, data: TrainingData, projectRoot: string): ReturnType<JobDeps['buildModel']> {
+/**
+ * Compiles a spec for a dataset, its initial weights drawn from the run's seed, and checks its outputs fit the task;
+ * throws DATA_MODEL_MISMATCH in plain words when not.
+ */
+export async function buildModelFor(tf: Parameters<JobDeps['buildModel']>[0], spec: ModelSpec, data: TrainingData, projectRoot: string, seed: number): ReturnType<JobDeps['buildModel']> {
   const bases = await projectBases(tf, projectRoot, spec, true)
   let model: Awaited<ReturnType<JobDeps['buildModel']>>
   try {
-    model = compileModel(tf, spec, { inputShape: data.inputShape, bases })
+    model = withSeed(seed, 0, () => compileModel(tf, spec, { inputShape: data.inputShape, bases }))
   } finally {
     releaseBases(bases)
   }

@@ -5,6 +5,7 @@ import type { BatchSource, TrainingData } from '../data/data-source'
 import { applyForLogits, denseStackStep, fusedAdam, softmaxCrossEntropy, softmaxOutputLayer } from '../kernels'
 import { TASK_METRICS, balancedClassWeights, metricSum, perSampleLoss, sampleWeights } from './losses'
 import type { TrainingState } from './checkpoint-artifacts'
+import { seedMathRandom } from './seeded-random'
 
 type Tf = typeof tfType
 
@@ -134,90 +135,98 @@ export async function train(tf: Tf, model: tfType.LayersModel, optimizer: tfType
   const softmaxOutput = data.task === 'classification' ? softmaxOutputLayer(tf, model) : null
   // A chain of Dense layers into that softmax, unweighted: each step written out at the backend's level (dense-step.ts).
   const denseStep = softmaxOutput && !weights && !hooks.generalStep ? denseStackStep(tf, model, optimizer) : null
-  for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
-    const epochStart = Date.now()
-    let lossSum = 0
-    let metricTotal = 0
-    let seen = 0
-    let batch = 0
-    // A different, recorded shuffle for every epoch, the same on every machine.
-    for await (const b of data.train.batches(config.batchSize, config.seed * 10_007 + epoch)) {
-      await yieldToEventLoop()
-      await hooks.waitIfPaused?.()
-      if (hooks.signal?.aborted) return { reason: 'stopped', epoch: state.epoch, bestEpoch: state.bestEpoch }
-      let loss: number
-      let metric: number
-      if (denseStep) {
-        ;({ loss, correct: metric } = denseStep.step(b.x, b.y, b.n))
-      } else {
-        const x = tf.tensor(b.x, [b.n, ...data.inputShape])
-        const y = tf.tensor2d(b.y, [b.n, data.targetSize])
-        let metricOut: tfType.Scalar | null = null
-        let correct = 0
-        const lossOut = optimizer.minimize(() => {
-          let perSample: tfType.Tensor1D
-          if (softmaxOutput) {
-            const fused = softmaxCrossEntropy(tf, applyForLogits(tf, model, softmaxOutput, x), y)
-            perSample = fused.perSample
-            correct = fused.correct
-          } else {
-            const pred = model.apply(x, { training: true }) as tfType.Tensor
-            metricOut = tf.keep(metricSum(tf, data.task, y, pred))
-            perSample = perSampleLoss(tf, data.task, y, pred)
-          }
-          return weights ? tf.mean(tf.mul(perSample, sampleWeights(tf, data.task, y, weights))) : tf.mean(perSample)
-        }, true) as tfType.Scalar
-        loss = (await lossOut.data())[0]
-        metric = metricOut ? (await (metricOut as tfType.Scalar).data())[0] : correct
-        tf.dispose([x, y, lossOut, ...(metricOut ? [metricOut as tfType.Scalar] : [])])
+  let restoreRandom = (): void => undefined
+  try {
+    for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
+      // Dropout masks and augmentation draw from the run's seed, a stream per epoch (see seeded-random.ts).
+      restoreRandom()
+      restoreRandom = seedMathRandom(config.seed, epoch)
+      const epochStart = Date.now()
+      let lossSum = 0
+      let metricTotal = 0
+      let seen = 0
+      let batch = 0
+      // A different, recorded shuffle for every epoch, the same on every machine.
+      for await (const b of data.train.batches(config.batchSize, config.seed * 10_007 + epoch)) {
+        await yieldToEventLoop()
+        await hooks.waitIfPaused?.()
+        if (hooks.signal?.aborted) return { reason: 'stopped', epoch: state.epoch, bestEpoch: state.bestEpoch }
+        let loss: number
+        let metric: number
+        if (denseStep) {
+          ;({ loss, correct: metric } = denseStep.step(b.x, b.y, b.n))
+        } else {
+          const x = tf.tensor(b.x, [b.n, ...data.inputShape])
+          const y = tf.tensor2d(b.y, [b.n, data.targetSize])
+          let metricOut: tfType.Scalar | null = null
+          let correct = 0
+          const lossOut = optimizer.minimize(() => {
+            let perSample: tfType.Tensor1D
+            if (softmaxOutput) {
+              const fused = softmaxCrossEntropy(tf, applyForLogits(tf, model, softmaxOutput, x), y)
+              perSample = fused.perSample
+              correct = fused.correct
+            } else {
+              const pred = model.apply(x, { training: true }) as tfType.Tensor
+              metricOut = tf.keep(metricSum(tf, data.task, y, pred))
+              perSample = perSampleLoss(tf, data.task, y, pred)
+            }
+            return weights ? tf.mean(tf.mul(perSample, sampleWeights(tf, data.task, y, weights))) : tf.mean(perSample)
+          }, true) as tfType.Scalar
+          loss = (await lossOut.data())[0]
+          metric = metricOut ? (await (metricOut as tfType.Scalar).data())[0] : correct
+          tf.dispose([x, y, lossOut, ...(metricOut ? [metricOut as tfType.Scalar] : [])])
+        }
+        if (!Number.isFinite(loss)) {
+          throw new StrataError('TRAINING_DIVERGED', { epoch, learningRate: state.learningRate })
+        }
+        batch++
+        state.step++
+        seen += b.n
+        samplesSeen += b.n
+        lossSum += loss * b.n
+        metricTotal += metric
+        const elapsed = (Date.now() - started) / 1000
+        const rate = samplesSeen / Math.max(elapsed, 1e-3)
+        const remaining = (config.epochs - epoch) * data.train.size + (data.train.size - seen)
+        hooks.onBatch?.({ epoch, batch, batches, step: state.step, loss, samplesPerSecond: rate, etaSeconds: remaining / rate })
       }
-      if (!Number.isFinite(loss)) {
-        throw new StrataError('TRAINING_DIVERGED', { epoch, learningRate: state.learningRate })
-      }
-      batch++
-      state.step++
-      seen += b.n
-      samplesSeen += b.n
-      lossSum += loss * b.n
-      metricTotal += metric
-      const elapsed = (Date.now() - started) / 1000
-      const rate = samplesSeen / Math.max(elapsed, 1e-3)
-      const remaining = (config.epochs - epoch) * data.train.size + (data.train.size - seen)
-      hooks.onBatch?.({ epoch, batch, batches, step: state.step, loss, samplesPerSecond: rate, etaSeconds: remaining / rate })
-    }
 
-    const [lossName, metricName] = TASK_METRICS[data.task]
-    const metrics: Metrics = { [lossName]: lossSum / Math.max(seen, 1), [metricName]: metricTotal / Math.max(seen, 1) }
-    if (data.validation && data.validation.size > 0) {
-      const val = await evaluateSplit(tf, model, data, data.validation, Math.max(config.batchSize, 256))
-      for (const [k, v] of Object.entries(val)) metrics[`val_${k}`] = v
+      const [lossName, metricName] = TASK_METRICS[data.task]
+      const metrics: Metrics = { [lossName]: lossSum / Math.max(seen, 1), [metricName]: metricTotal / Math.max(seen, 1) }
+      if (data.validation && data.validation.size > 0) {
+        const val = await evaluateSplit(tf, model, data, data.validation, Math.max(config.batchSize, 256))
+        for (const [k, v] of Object.entries(val)) metrics[`val_${k}`] = v
+      }
+      const current = metrics[monitor] ?? metrics[monitor.replace(/^val_/, '')]
+      const improved = current !== undefined && improvedOver(monitor, current, state.bestValue)
+      if (improved) {
+        state.bestValue = current
+        state.bestEpoch = epoch
+        state.epochsWithoutImprovement = 0
+        state.epochsWithoutLrImprovement = 0
+      } else {
+        state.epochsWithoutImprovement++
+        state.epochsWithoutLrImprovement++
+      }
+      state.epoch = epoch
+      const lrUsed = state.learningRate
+      const rlr = config.reduceLrOnPlateau
+      if (rlr.enabled && state.epochsWithoutLrImprovement >= rlr.patience && state.learningRate > rlr.minLearningRate) {
+        state.learningRate = Math.max(rlr.minLearningRate, state.learningRate * rlr.factor)
+        state.epochsWithoutLrImprovement = 0
+        setLearningRate(optimizer, state.learningRate)
+      }
+      const seconds = (Date.now() - epochStart) / 1000
+      // The state a checkpoint saves carries the history up to this epoch (a repeated epoch replaces its row).
+      state.history = [...(state.history ?? []).filter((h) => h.epoch < epoch), { epoch, metrics, learningRate: lrUsed, seconds }]
+      await hooks.onEpoch?.({ epoch, metrics, learningRate: lrUsed, seconds, improved, state: { ...state } })
+      if (config.earlyStopping.enabled && state.epochsWithoutImprovement >= config.earlyStopping.patience) {
+        return { reason: 'early-stopped', epoch, bestEpoch: state.bestEpoch }
+      }
     }
-    const current = metrics[monitor] ?? metrics[monitor.replace(/^val_/, '')]
-    const improved = current !== undefined && improvedOver(monitor, current, state.bestValue)
-    if (improved) {
-      state.bestValue = current
-      state.bestEpoch = epoch
-      state.epochsWithoutImprovement = 0
-      state.epochsWithoutLrImprovement = 0
-    } else {
-      state.epochsWithoutImprovement++
-      state.epochsWithoutLrImprovement++
-    }
-    state.epoch = epoch
-    const lrUsed = state.learningRate
-    const rlr = config.reduceLrOnPlateau
-    if (rlr.enabled && state.epochsWithoutLrImprovement >= rlr.patience && state.learningRate > rlr.minLearningRate) {
-      state.learningRate = Math.max(rlr.minLearningRate, state.learningRate * rlr.factor)
-      state.epochsWithoutLrImprovement = 0
-      setLearningRate(optimizer, state.learningRate)
-    }
-    const seconds = (Date.now() - epochStart) / 1000
-    // The state a checkpoint saves carries the history up to this epoch (a repeated epoch replaces its row).
-    state.history = [...(state.history ?? []).filter((h) => h.epoch < epoch), { epoch, metrics, learningRate: lrUsed, seconds }]
-    await hooks.onEpoch?.({ epoch, metrics, learningRate: lrUsed, seconds, improved, state: { ...state } })
-    if (config.earlyStopping.enabled && state.epochsWithoutImprovement >= config.earlyStopping.patience) {
-      return { reason: 'early-stopped', epoch, bestEpoch: state.bestEpoch }
-    }
+  } finally {
+    restoreRandom()
   }
   return { reason: 'completed', epoch: state.epoch, bestEpoch: state.bestEpoch }
 }

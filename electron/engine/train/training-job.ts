@@ -68,6 +68,10 @@ export async function runTrainingJob(job: TrainJob, send: (event: JobEvent) => v
 
     const { data, preprocessing } = await deps.loadData(tf, job)
     send({ type: 'preprocessing', preprocessing })
+    // Texts longer than the model's sequence length lose their ends: said, with how many.
+    if (preprocessing.kind === 'text' && preprocessing.cutTexts) {
+      send({ type: 'warning', key: 'textsCut', params: { cut: preprocessing.cutTexts, texts: preprocessing.trainTexts ?? 0, length: preprocessing.sequenceLength } })
+    }
 
     const last = checkpointDir(job.runDir, 'last')
     let resumeFrom: TrainingState | undefined

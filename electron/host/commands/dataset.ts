@@ -5,6 +5,8 @@ import { getDataset, listDatasets } from '../../store/datasets'
 import { importDataset } from '../../store/import'
 import { openProject } from '../../store/project-folder'
 import { t, type Command, type Output } from '../cli-io'
+import { columnChoices, readingOptions } from './column-options'
+import { differenceText } from '../../../common/data/choices'
 
 /** Most skipped files printed in plain-text mode; --json lists them all. */
 const MAX_PRINTED_SKIPPED = 20
@@ -28,6 +30,11 @@ function printImport(o: Output, result: ImportResult, name: string, target: stri
     return
   }
   o.out(t(o, 'data.cli.imported', { count: result.imported, name, kind: result.kind, id: result.datasetId }))
+  if (result.variantOf) {
+    o.out(t(o, 'data.cli.variantOf', { name: result.variantOf.name, id: result.variantOf.datasetId }))
+    for (const d of result.variantOf.differences) o.out(`  ${differenceText((key, params) => t(o, key, params), d)}`)
+  }
+  if (result.unlabelled) o.out(t(o, 'data.cli.unlabelled', { count: result.unlabelled }))
   if (result.skipped.length) {
     o.out(t(o, 'data.cli.skippedTitle', { count: result.skipped.length }))
     for (const s of result.skipped.slice(0, MAX_PRINTED_SKIPPED)) {
@@ -71,7 +78,16 @@ const cmdImport: Command = async (args, o) => {
       result = await importDataset(
         project,
         source,
-        { name: option(args.options.name), kind, target: option(args.options.target), textColumn: option(args.options['text-column']), ragged, seed },
+        {
+          name: option(args.options.name),
+          kind,
+          target: option(args.options.target),
+          textColumn: option(args.options['text-column']),
+          ragged,
+          seed,
+          ...readingOptions(args, o),
+          columns: columnChoices(args, o)
+        },
         { signal: controller.signal }
       )
     } finally {
@@ -79,9 +95,9 @@ const cmdImport: Command = async (args, o) => {
     }
     const dataset = getDataset(project.db, result.datasetId)
     if (o.json) {
-      const { datasetId, kind: k, imported, skipped, splits, duplicateOf } = result
+      const { datasetId, kind: k, imported, skipped, splits, duplicateOf, variantOf, reading, unlabelled } = result
       const shape = k === 'images' || k === 'text' ? { classes: result.classes } : { classes: result.classes, columns: result.columns }
-      o.out(JSON.stringify({ datasetId, kind: k, imported, skipped, ...shape, splits, duplicateOf, seed: dataset.seed, target: dataset.target }))
+      o.out(JSON.stringify({ datasetId, kind: k, imported, skipped, ...shape, splits, duplicateOf, variantOf, reading, unlabelled, seed: dataset.seed, target: dataset.target }))
     } else printImport(o, result, dataset.name, dataset.target, dataset.seed)
     return 0
   } finally {

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { dispatch, type ChannelName, type Evaluation, type Prediction, type TryInput } from '../../../common/contract'
+import { dispatch, type ChannelName, type Evaluation, type Prediction, type PredictionNotes, type TryInput } from '../../../common/contract'
 import { StrataError } from '../../../common/errors'
 import { t, type Args, type Command, type Output } from '../cli-io'
 import { createNodeServices } from '../serve'
@@ -107,9 +107,13 @@ const cmdPredict: Command = (args, o, buildDir) =>
     const raw = args.options.input
     if (typeof raw !== 'string') throw new StrataError('BAD_ARGUMENTS', { reason: t(o, 'cli.missingArgument', { what: '--input' }) })
     const runId = runOption(args, o)
-    const { prediction } = await call<{ prediction: Prediction }>(services, 'evaluation:predict', { runId, input: readPredictInput(raw) })
-    if (o.json) o.out(JSON.stringify({ runId, prediction }))
-    else printPrediction(o, prediction)
+    const { prediction, notes } = await call<{ prediction: Prediction; notes: PredictionNotes }>(services, 'evaluation:predict', { runId, input: readPredictInput(raw) })
+    if (o.json) o.out(JSON.stringify({ runId, prediction, notes }))
+    else {
+      printPrediction(o, prediction)
+      if (notes.filled.length) o.out(t(o, 'cli.predictionFilled', { columns: notes.filled.join(', ') }))
+      for (const u of notes.unseen) o.out(t(o, 'cli.predictionUnseen', { column: u.column, value: u.value }))
+    }
     return 0
   })
 

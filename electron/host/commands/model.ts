@@ -111,11 +111,14 @@ const cmdModel: Command = async (args, o) => {
   const tmpl = template ? TEMPLATES.find((x) => x.id === template) : undefined
   const name = option(args, 'name')
   const { record, projectName } = withProject(target, (service, projectName) => ({
-    record: service.create({ name, template: tmpl?.id, spec, fit, datasetId: option(args, 'dataset') }),
+    record: service.create({ name, template: tmpl?.id, spec, fit, datasetId: option(args, 'dataset'), base: option(args, 'base') }),
     projectName
   }))
   const bases = withProject(target, (service) => Object.fromEntries(service.bases().map((b) => [b.id, b])))
-  const analysis = analyzeModel(record.spec, { ...fit, bases })
+  // Checked against the dataset it was made for, as Build checks it.
+  const datasetId = option(args, 'dataset')
+  const checkFit = datasetId ? withProject(target, (service) => service.datasetFit(datasetId)) : fit
+  const analysis = analyzeModel(record.spec, { ...checkFit, bases })
   const tr = (key: string, params?: Record<string, string | number>) => t(o, key, params)
   const layers = analysis.order.map((id) => ({
     id,

@@ -96,7 +96,8 @@ const cmdTrain: Command = (args, o, buildDir) =>
         optimizer: args.options.optimizer,
         backend: args.options.backend,
         seed: numberOption(args, 'seed'),
-        maxTrainItems: numberOption(args, 'max-items')
+        maxTrainItems: numberOption(args, 'max-items'),
+        classWeights: args.options['class-weights']
       }).filter(([, v]) => v !== undefined)
     )
     if (args.options['early-stopping'] !== undefined) {

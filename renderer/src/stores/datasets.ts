@@ -4,6 +4,7 @@ import type { ColumnType, DatasetSummary, HealthReport, HealthWarning, ImportPro
 import type { ChannelInput } from '../../../common/contract/channels'
 import { invoke, on } from '../api/client'
 import { uploadFiles, type PickedFile } from '../api/upload'
+import { useProjectsStore } from './projects'
 
 /** Options the user sets before an import. */
 export interface ImportChoices {
@@ -27,6 +28,8 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const lastImport = ref<ImportResult | null>(null)
   /** Bumped whenever items change, so grids and previews reload. */
   const revision = ref(0)
+  /** True once the health fix set balanced class weights for training. */
+  const balanced = ref(false)
 
   const selected = computed(() => list.value.find((d) => d.id === selectedId.value) ?? null)
   const busy = computed(() => importId.value !== null)
@@ -109,7 +112,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return (await invoke('dataset:pick-source', { folder })).path
   }
 
-  async function setColumn(column: string, change: { type?: ColumnType | null; excluded?: boolean }): Promise<void> {
+  async function setColumn(column: string, change: { type?: ColumnType | null; excluded?: boolean; missing?: string[] | null }): Promise<void> {
     if (!selectedId.value) return
     replace(await invoke('dataset:set-column', { datasetId: selectedId.value, column, ...change }))
     await loadHealth()
@@ -144,9 +147,12 @@ export const useDatasetsStore = defineStore('datasets', () => {
     if (fix.kind === 'exclude-column') await setColumn(fix.column, { excluded: true })
     else if (fix.kind === 'remove-item') await updateItem(fix.itemId, { remove: true })
     else if (fix.kind === 'relabel-item' && label) await updateItem(fix.itemId, { label })
-    else if (fix.kind === 'drop-duplicates') {
-      replace((await invoke('dataset:drop-duplicates', { datasetId: selectedId.value })).dataset)
+    else if (fix.kind === 'drop-duplicates' || fix.kind === 'drop-unlabelled') {
+      replace((await invoke(fix.kind === 'drop-duplicates' ? 'dataset:drop-duplicates' : 'dataset:drop-unlabelled', { datasetId: selectedId.value })).dataset)
       await loadHealth()
+    } else if (fix.kind === 'balance-classes') {
+      await useProjectsStore().setTrainingDefaults({ classWeights: 'balanced' })
+      balanced.value = true
     }
   }
 
@@ -178,6 +184,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     uploading,
     lastImport,
     revision,
+    balanced,
     busy,
     load,
     select,

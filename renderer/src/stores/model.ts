@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ModelLine, TemplateInfo } from '../../../common/contract/model'
+import type { DatasetFitInfo } from '../../../common/contract/dataset'
+import { fitFromInfo } from '../../../common/data/task'
 import { applyChange, type ModelChange } from '../../../common/model/changes'
 import { analyzeModel, type DatasetFit } from '../../../common/model/infer'
 import type { ModelSpec } from '../../../common/model/spec'
@@ -29,6 +31,9 @@ export const useModelStore = defineStore('model', () => {
   const version = ref(0)
   const spec = shallowRef<ModelSpec | null>(null)
   const fit = ref<DatasetFit>({})
+  /** The dataset the model is built for: its encoded shapes and task are what Build checks the model against. */
+  const datasetId = ref<string | null>(null)
+  const fitInfo = ref<DatasetFitInfo | null>(null)
   const saveState = ref<'saved' | 'saving' | 'unsaved' | 'failed'>('saved')
   const saveError = ref<unknown>(null)
   const undoStack = shallowRef<HistoryEntry[]>([])
@@ -50,7 +55,17 @@ export const useModelStore = defineStore('model', () => {
     templates.value = tmpl
   }
 
-  function load(record: { id: string; name: string; version: number; spec: ModelSpec }): void {
+  /** Builds for a dataset (null: none): Build shows its encoded input shape and task, and checks the model against them. */
+  async function useDataset(id: string | null): Promise<void> {
+    datasetId.value = id
+    const info = id ? await invoke('dataset:fit', { datasetId: id }) : null
+    if (datasetId.value !== id) return
+    fitInfo.value = info
+    fit.value = info ? fitFromInfo(info) : {}
+  }
+
+  function load(record: { id: string; name: string; version: number; spec: ModelSpec; datasetId?: string | null }): void {
+    if (record.datasetId && record.datasetId !== datasetId.value) void useDataset(record.datasetId).catch(() => useDataset(null))
     modelId.value = record.id
     name.value = record.name
     version.value = record.version
@@ -69,7 +84,7 @@ export const useModelStore = defineStore('model', () => {
 
   async function create(from: { template?: TemplateId; name?: string }): Promise<void> {
     await flush()
-    load(await invoke('model:create', { ...from, ...(Object.keys(fit.value).length ? { fit: fit.value } : {}) }))
+    load(await invoke('model:create', { ...from, ...(datasetId.value ? { datasetId: datasetId.value } : Object.keys(fit.value).length ? { fit: fit.value } : {}) }))
     await loadList()
   }
 
@@ -185,6 +200,9 @@ export const useModelStore = defineStore('model', () => {
     version,
     spec,
     fit,
+    datasetId,
+    fitInfo,
+    useDataset,
     saveState,
     saveError,
     analysis,

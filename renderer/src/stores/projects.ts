@@ -41,5 +41,10 @@ export const useProjectsStore = defineStore('projects', () => {
     return (await invoke('project:pick', {})).path
   }
 
-  return { current, recent, load, create, open, pick, refreshRecent }
+  /** Changes some of the open project's recommended training settings (Train starts from them). */
+  async function setTrainingDefaults(changes: { classWeights?: 'none' | 'balanced' }): Promise<void> {
+    current.value = await invoke('project:set-training-defaults', { changes })
+  }
+
+  return { current, recent, load, create, open, pick, refreshRecent, setTrainingDefaults }
 })

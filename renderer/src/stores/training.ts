@@ -54,6 +54,11 @@ export const useTrainingStore = defineStore('training', () => {
     await loadRuns()
   }
 
+  /** Fits a model to a dataset (input shape and head) as a new version: the fix Train offers when it refuses a head. */
+  async function fitModel(modelId: string, datasetId: string): Promise<void> {
+    await invoke('model:fit-dataset', { id: modelId, datasetId })
+  }
+
   const control = (channel: 'training:pause' | 'training:resume' | 'training:stop') => async (): Promise<void> => {
     if (watchedId.value === null) return
     const summary = await invoke(channel, { runId: watchedId.value })
@@ -65,5 +70,5 @@ export const useTrainingStore = defineStore('training', () => {
     return (await invoke('training:augmentation-preview', { datasetId, augmentation: { ...augmentation }, count: 8 })).images
   }
 
-  return { runs, detail, progress, notes, loadRuns, watch, start, augmentationPreview, pause: control('training:pause'), resume: control('training:resume'), stop: control('training:stop') }
+  return { runs, detail, progress, notes, loadRuns, watch, start, fitModel, augmentationPreview, pause: control('training:pause'), resume: control('training:resume'), stop: control('training:stop') }
 })

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { Prediction, TryForm, TryInput } from '../../../common/contract/evaluation'
+import type { Prediction, PredictionNotes, TryForm, TryInput } from '../../../common/contract/evaluation'
 import { invoke } from '../api/client'
 
 /** The try-it panel: the input form of the run being judged and its latest prediction. */
@@ -8,10 +8,13 @@ export const useTryItStore = defineStore('try-it', () => {
   const form = ref<TryForm | null>(null)
   const prediction = ref<Prediction | null>(null)
   const milliseconds = ref<number | null>(null)
+  /** What predict filled in or did not know in the last row. */
+  const notes = ref<PredictionNotes | null>(null)
   const busy = ref(false)
 
   async function load(runId: number): Promise<void> {
     prediction.value = null
+    notes.value = null
     form.value = await invoke('evaluation:try-form', { runId })
   }
 
@@ -22,6 +25,7 @@ export const useTryItStore = defineStore('try-it', () => {
       const result = await invoke('evaluation:predict', { runId: form.value.runId, input })
       prediction.value = result.prediction
       milliseconds.value = result.milliseconds
+      notes.value = result.notes
     } finally {
       busy.value = false
     }
@@ -32,5 +36,5 @@ export const useTryItStore = defineStore('try-it', () => {
     prediction.value = null
   }
 
-  return { form, prediction, milliseconds, busy, load, predict, reset }
+  return { form, prediction, milliseconds, notes, busy, load, predict, reset }
 })

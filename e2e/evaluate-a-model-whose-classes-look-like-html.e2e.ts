@@ -6,7 +6,7 @@ import { expect, test } from './fixtures'
 /** Class names a spreadsheet may well hold, written like HTML: they must show as text everywhere, tooltips included. */
 const CLASSES = ['<img src=x id=injected-img>', '<b id=injected-b>bold</b>']
 
-test('judge a model whose class names look like HTML: the confusion matrix tooltip shows them as text', async ({ page, studio }) => {
+test('evaluate a model whose class names look like HTML: the confusion matrix tooltip shows them as text', async ({ page, studio }) => {
   const folder = path.join(studio.home, 'projects', 'Tags')
   await strataJson(studio.home, ['new', folder])
   const rows = ['tenure,calls,tag']
